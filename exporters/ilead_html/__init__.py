@@ -1,0 +1,1 @@
+"""Static HTML preview site of a course."""

@@ -1,0 +1,1 @@
+"""Open edX OLX course archive exporter."""

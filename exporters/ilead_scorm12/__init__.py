@@ -1,0 +1,1 @@
+"""SCORM 1.2 exporter with tracked completion, score and resume."""

@@ -1,0 +1,3 @@
+"""ilead-shell: one course written as Markdown modules, packaged for every LMS."""
+
+__version__ = "0.1.0"

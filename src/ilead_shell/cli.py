@@ -1,0 +1,113 @@
+"""The ``ilead-shell`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import IleadError
+from .pipeline import build as run_build, read_and_check
+from .registry import Registry
+
+SOURCE = click.argument("source", type=click.Path(path_type=Path), default="course_source", required=False)
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _print_findings(findings) -> None:
+    for finding in findings:
+        click.echo(finding.format(), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ilead-shell")
+def main() -> None:
+    """Package a course written as Markdown modules for Canvas, Moodle, Brightspace,
+    Blackboard (Common Cartridge), any SCORM 1.2 player, and Open edX."""
+
+
+@main.command()
+@SOURCE
+@click.option("--target", "-t", default="all", show_default=True, metavar="NAME[,NAME...]|all",
+              help="Targets to build; see 'ilead-shell targets'.")
+@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), default="build",
+              show_default=True, help="Folder for the bundles; nothing is written anywhere else.")
+@click.option("--offering", metavar="NAME[,NAME...]|all",
+              help="Offering to build (default: the course's default_offering).")
+@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def build(source: Path, target: str, out: Path, offering: str | None, strict: bool, quiet: bool) -> None:
+    """Build bundles from the course in SOURCE (default: ./course_source)."""
+
+    def progress(index: int, total: int, label: str) -> None:
+        if total > 1 and not quiet:
+            click.echo(f"[{index}/{total}] building {label}", err=True)
+
+    results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress)
+    if not quiet:
+        _print_findings(findings)
+    for result in results:
+        if not quiet:
+            _print_findings(result.warnings)
+        counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+        if not quiet:
+            click.echo(f"{result.path}  {_human_size(result.size)}  {counts}")
+
+
+@main.command()
+def targets() -> None:
+    """List the available targets."""
+    registry = Registry()
+    for target in registry.targets():
+        try:
+            cls = registry.load(target.name)
+            description = cls.description
+        except IleadError as exc:
+            description = f"(unavailable: {exc.format_message()})"
+        aliases = f" (alias: {', '.join(target.aliases)})" if target.aliases else ""
+        click.echo(f"{target.name:<12} {description}{aliases}")
+
+
+@main.command()
+@SOURCE
+@click.option("--strict", is_flag=True, help="Treat every warning as an error.")
+def check(source: Path, strict: bool) -> None:
+    """Read and check the course without exporting anything."""
+    course, findings = read_and_check(source, strict)
+    _print_findings(findings)
+    counts = course.counts()
+    warnings = sum(1 for f in findings if not f.is_error)
+    click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "
+               f"{counts['questions']} questions, {counts['files']} files; "
+               f"{warnings} warning{'s' if warnings != 1 else ''}")
+
+
+@main.command("dump-model")
+@SOURCE
+@click.option("--offering", help="Dump one offering's view of the course instead of the whole course.")
+def dump_model(source: Path, offering: str | None) -> None:
+    """Print the course model as JSON (stable key order, for diffs and golden tests)."""
+    from .offerings import select_offering
+    from .pipeline import offerings_to_build
+
+    course, _ = read_and_check(source)
+    if offering:
+        course = select_offering(course, offerings_to_build(course, offering)[0])
+    data = course.model_dump(mode="json")
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, sort_keys=True)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,116 @@
+"""The contract between the core and an exporter.
+
+An exporter is a small class, Sphinx-builder style: a ``name``, a ``description``, the
+archive ``format`` and ``suffix`` it produces, an ``Options`` model for its settings in
+course.yml, and one method, :meth:`Exporter.build_bundle`, that turns a course into a
+:class:`Bundle` in memory.  ``build_bundle`` is pure: no clock, no randomness, no file
+writes.  Files from the course are added by path and streamed at archive time, so a
+course with large media never sits in memory.  The core alone writes archives.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from lxml import etree
+from pydantic import BaseModel, ConfigDict
+
+from .errors import Diagnostic, warning
+from .model import Course
+
+ArchiveFormat = Literal["zip", "tar.gz"]
+_BAD_PATH = re.compile(r"(^/|^\\|\\|(^|/)\.\.?(/|$)|//|^[A-Za-z]:)")
+
+
+class ExporterOptions(BaseModel):
+    """Base for an exporter's options; unknown keys in course.yml are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class BundleFile:
+    path: str
+    data: bytes | None = None
+    source: Path | None = None  # streamed from disk when the archive is written
+
+    @property
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        assert self.source is not None
+        return self.source.stat().st_size
+
+    def read(self) -> bytes:
+        """The whole content; for tests and small files only (archives stream ``source``)."""
+        return self.data if self.data is not None else self.source.read_bytes()  # type: ignore[union-attr]
+
+
+def check_bundle_path(path: str) -> str:
+    """Refuse anything but a relative POSIX path without ``.``/``..`` segments."""
+    if not path or _BAD_PATH.search(path) or path.endswith("/") or posixpath.normpath(path) != path:
+        raise ValueError(f"unsafe path inside a bundle: {path!r}")
+    return path
+
+
+@dataclass
+class Bundle:
+    """The files of one output archive, keyed by their path inside it."""
+
+    format: ArchiveFormat = "zip"
+    files: dict[str, BundleFile] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def _add(self, entry: BundleFile) -> None:
+        check_bundle_path(entry.path)
+        if entry.path in self.files:
+            existing = self.files[entry.path]
+            if existing.data == entry.data and existing.source == entry.source:
+                return  # the same file added twice (a shared image): harmless
+            raise ValueError(f"two different files for one bundle path: {entry.path}")
+        self.files[entry.path] = entry
+
+    def add_bytes(self, path: str, data: bytes) -> None:
+        self._add(BundleFile(path, data=data))
+
+    def add_text(self, path: str, text: str) -> None:
+        self._add(BundleFile(path, data=text.encode("utf-8")))
+
+    def add_file(self, path: str, source: Path) -> None:
+        self._add(BundleFile(path, source=source))
+
+    def add_xml(self, path: str, root: etree._Element | etree._ElementTree) -> None:
+        self._add(BundleFile(path, data=serialize_xml(root)))
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(warning(message))
+
+    def paths(self) -> list[str]:
+        return sorted(self.files)
+
+
+def serialize_xml(root: etree._Element | etree._ElementTree) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+class Exporter:
+    """Base class of every target.  Subclasses set the class attributes below."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    format: ClassVar[ArchiveFormat] = "zip"
+    suffix: ClassVar[str] = "zip"
+    Options: ClassVar[type[ExporterOptions]] = ExporterOptions
+    #: Other names for the same target in course.yml's ``exporters:`` mapping.
+    option_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, options: ExporterOptions | None = None):
+        self.options = options if options is not None else self.Options()
+
+    def build_bundle(self, course: Course) -> Bundle:  # pragma: no cover - interface
+        raise NotImplementedError

@@ -1,0 +1,55 @@
+"""Stable identifiers: from the author's slugs, never from position, time or randomness.
+
+Source identifiers (module and item ids) match :data:`ID_PATTERN`: lower-case letters and
+digits in runs joined by single ``-`` or ``_``.  Because ``__`` never occurs inside one,
+joining parts with ``__`` is unambiguous, and the result is already a valid XML NCName
+(after a letter prefix), an Open edX url_name and a file name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+OUTCOME_ID_PATTERN = re.compile(r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")
+ORDER_PREFIX = re.compile(r"^\d+[-_ ]+")
+_SAFE_SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower case, words joined by ``-``: ``"Équité & Inclusion"`` -> ``equite-inclusion``."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def slug_from_filename(stem: str) -> str:
+    """The identifier implied by a file or folder name: its ``NN-`` order prefix removed."""
+    return slugify(ORDER_PREFIX.sub("", stem))
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(ID_PATTERN.match(value))
+
+
+def join(*parts: str) -> str:
+    """Join source identifiers unambiguously (``a-b`` + ``c`` -> ``a-b__c``)."""
+    return "__".join(parts)
+
+
+def ncname(prefix: str, *parts: str) -> str:
+    """An XML ID (NCName) such as ``I_welcome__how-it-works``; ``prefix`` starts with a letter."""
+    return f"{prefix}_{join(*parts)}" if parts else prefix
+
+
+def short_hash(text: str, length: int = 10) -> str:
+    """A content hash for names that must stay short; stable for the same text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()[:length]
+
+
+def safe_path_segment(segment: str) -> str:
+    """One ASCII path segment safe in every bundle format (no spaces, no non-ASCII)."""
+    folded = unicodedata.normalize("NFKD", segment).encode("ascii", "ignore").decode("ascii")
+    cleaned = _SAFE_SEGMENT.sub("-", folded).strip("-.")
+    return cleaned or "file"

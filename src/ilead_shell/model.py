@@ -1,0 +1,330 @@
+"""The course model every exporter reads.
+
+Frozen pydantic models with ``extra="forbid"``: once the reader has built a
+:class:`Course`, nothing can change it, and a typo in a field name is a bug caught at
+once.  Every node that comes from a file carries a :class:`SourceLocation` so checks
+and exporters can point at the line that caused a problem.
+
+Rich text is stored as HTML produced by the reader.  References inside that HTML use
+the ``ilead:`` scheme (see :mod:`ilead_shell.references`) so each exporter decides how a
+link to a file or to another item looks in its own bundle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ItemType = Literal["page", "assignment", "discussion", "quiz", "link", "file", "video"]
+QuestionType = Literal[
+    "multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay"
+]
+SubmissionType = Literal["text", "file", "url"]
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceLocation(Node):
+    """A file relative to the course root (POSIX) and a 1-based line (0: whole file)."""
+
+    path: str
+    line: int = 0
+
+
+class RichText(Node):
+    """HTML converted from Markdown, plus what it refers to.
+
+    ``assets`` lists the keys of :class:`Asset` entries the HTML embeds or links;
+    ``items`` the full ids (``module/item``) of items it links to.
+    """
+
+    html: str = ""
+    assets: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.html.strip()
+
+
+class Asset(Node):
+    """A file of the course source copied into bundles.
+
+    ``key`` names it logically: ``modules/<module id>/<path in the module>`` or
+    ``assets/<path>``, so a reused module's files keep their names in any course.
+    ``source`` is where it is on disk, relative to the course root (it may start with
+    ``..`` for a module listed from outside the course folder).
+    ``bundle_path`` is a safe, ASCII, collision-free relative path for bundles.
+    """
+
+    key: str
+    source: str
+    bundle_path: str
+    size: int
+    media_type: str
+
+
+class Competency(Node):
+    id: str
+    name: str
+    description: str = ""
+    location: SourceLocation
+
+
+class CompetencyDomain(Node):
+    id: str
+    name: str
+    description: str = ""
+    competencies: tuple[Competency, ...]
+    location: SourceLocation
+
+
+class CompetencyFramework(Node):
+    title: str = "Competency framework"
+    status: str = ""
+    description: str = ""
+    domains: tuple[CompetencyDomain, ...] = ()
+
+    def all(self) -> tuple[Competency, ...]:
+        return tuple(c for d in self.domains for c in d.competencies)
+
+
+class CourseOutcome(Node):
+    id: str
+    text: str
+    competencies: tuple[str, ...] = ()
+    location: SourceLocation
+
+
+class ModuleOutcome(Node):
+    id: str
+    text: str
+    supports: tuple[str, ...] = ()
+    location: SourceLocation
+
+
+class GradingGroup(Node):
+    id: str
+    name: str
+    weight: float
+
+
+class Grading(Node):
+    groups: tuple[GradingGroup, ...] = ()
+    pass_percent: float | None = None
+
+    def group(self, group_id: str | None) -> GradingGroup | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+
+class Offering(Node):
+    name: str
+    title: str = ""
+    title_suffix: str = ""
+    description: str = ""
+    start: dt.date | None = None
+
+
+class RubricCriterion(Node):
+    criterion: str
+    points: float
+    description: str = ""
+
+
+class ItemBase(Node):
+    id: str
+    module_id: str
+    title: str
+    outcomes: tuple[str, ...] = ()
+    offerings: tuple[str, ...] | None = None
+    published: bool = True
+    body: RichText = RichText()
+    location: SourceLocation
+
+    @property
+    def full_id(self) -> str:
+        return f"{self.module_id}/{self.id}"
+
+
+class Page(ItemBase):
+    type: Literal["page"] = "page"
+
+
+class Assignment(ItemBase):
+    type: Literal["assignment"] = "assignment"
+    points: float | None = None
+    group: str | None = None
+    submission: tuple[SubmissionType, ...] = ("text",)
+    due: dt.date | None = None
+    due_week: int | None = None
+    rubric: tuple[RubricCriterion, ...] = ()
+
+
+class Discussion(ItemBase):
+    type: Literal["discussion"] = "discussion"
+    points: float | None = None
+    group: str | None = None
+
+    @property
+    def graded(self) -> bool:
+        return self.points is not None
+
+
+class Choice(Node):
+    id: str
+    html: str
+    text: str
+    correct: bool
+    feedback: RichText | None = None
+
+
+class NumericAnswer(Node):
+    """An exact value (``minimum == maximum``) or an inclusive range."""
+
+    minimum: float
+    maximum: float
+
+    @property
+    def exact(self) -> bool:
+        return self.minimum == self.maximum
+
+
+class Question(Node):
+    id: str
+    title: str
+    type: QuestionType
+    points: float
+    outcomes: tuple[str, ...] = ()
+    stem: RichText
+    choices: tuple[Choice, ...] = ()
+    answers: tuple[str, ...] = ()
+    numeric: tuple[NumericAnswer, ...] = ()
+    feedback: RichText | None = None
+    location: SourceLocation
+
+    @property
+    def auto_scored(self) -> bool:
+        return self.type != "essay"
+
+
+class Quiz(ItemBase):
+    type: Literal["quiz"] = "quiz"
+    points_per_question: float = 1
+    attempts: int | None = None
+    mastery: float | None = None
+    group: str | None = None
+    shuffle: bool = False
+    questions: tuple[Question, ...]
+
+    @property
+    def points(self) -> float:
+        return sum(q.points for q in self.questions)
+
+
+class Link(ItemBase):
+    type: Literal["link"] = "link"
+    url: str
+
+
+class File(ItemBase):
+    type: Literal["file"] = "file"
+    asset: str
+
+
+class Video(ItemBase):
+    type: Literal["video"] = "video"
+    url: str | None = None
+    asset: str | None = None
+    youtube_id: str | None = None
+    captions: str | None = None
+    transcript: RichText | None = None
+
+
+Item = Annotated[
+    Union[Page, Assignment, Discussion, Quiz, Link, File, Video], Field(discriminator="type")
+]
+
+
+class Module(Node):
+    id: str
+    title: str
+    outcomes: tuple[ModuleOutcome, ...] = ()
+    offerings: tuple[str, ...] | None = None
+    overview: RichText = RichText()
+    items: tuple[Item, ...] = ()
+    folder: str
+    location: SourceLocation
+
+
+class Course(Node):
+    title: str
+    code: str
+    language: str = "en"
+    description: RichText = RichText()
+    license: str | None = None
+    authors: tuple[str, ...] = ()
+    version: str | None = None
+    start: dt.date | None = None
+    competencies: CompetencyFramework = CompetencyFramework()
+    outcomes: tuple[CourseOutcome, ...] = ()
+    grading: Grading = Grading()
+    offerings: tuple[Offering, ...] = ()
+    default_offering: str = "default"
+    offering: str = "default"
+    exporters: dict[str, dict] = {}
+    modules: tuple[Module, ...] = ()
+    assets: tuple[Asset, ...] = ()
+    location: SourceLocation
+    root: str = Field(default="", exclude=True)
+
+    # -- lookups used by exporters and checks -------------------------------------------
+    def items(self) -> list[Item]:
+        return [item for module in self.modules for item in module.items]
+
+    def item(self, full_id: str) -> Item | None:
+        return next((i for i in self.items() if i.full_id == full_id), None)
+
+    def module(self, module_id: str) -> Module | None:
+        return next((m for m in self.modules if m.id == module_id), None)
+
+    def asset(self, key: str) -> Asset:
+        for asset in self.assets:
+            if asset.key == key:
+                return asset
+        raise KeyError(key)
+
+    def asset_source(self, asset: Asset | str) -> Path:
+        """Absolute path of an asset on disk, for streaming into an archive."""
+        found = asset if isinstance(asset, Asset) else self.asset(asset)
+        return Path(self.root, *found.source.split("/")).resolve()
+
+    def all_outcomes(self) -> dict[str, CourseOutcome | ModuleOutcome]:
+        found: dict[str, CourseOutcome | ModuleOutcome] = {o.id: o for o in self.outcomes}
+        for module in self.modules:
+            found.update({o.id: o for o in module.outcomes})
+        return found
+
+    def offering_info(self, name: str | None = None) -> Offering:
+        name = name or self.offering
+        return next(
+            (o for o in self.offerings if o.name == name), Offering(name=name)
+        )
+
+    @property
+    def display_title(self) -> str:
+        suffix = self.offering_info().title_suffix
+        return f"{self.title} {suffix}".strip() if suffix else self.title
+
+    def counts(self) -> dict[str, int]:
+        items = self.items()
+        return {
+            "modules": len(self.modules),
+            "items": len(items),
+            "questions": sum(len(i.questions) for i in items if isinstance(i, Quiz)),
+            "files": len(self.assets),
+        }

@@ -1,0 +1,145 @@
+"""The whole build, readable top to bottom.
+
+read -> check -> choose targets and offerings -> validate options -> build every bundle in
+memory -> write archives.  Nothing is written until every bundle has been built, so a
+mistake found anywhere leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from pydantic import ValidationError
+
+from .archive import write_archive
+from .checks import run_checks
+from .errors import CourseError, Diagnostic, ExporterError, Level, error
+from .exporter_api import Bundle, Exporter
+from .model import Course
+from .offerings import select_offering
+from .reader import load_course
+from .registry import Registry
+
+
+@dataclass
+class BuildResult:
+    target: str
+    offering: str
+    path: Path
+    size: int
+    counts: dict[str, int]
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def read_and_check(source: Path, strict: bool = False) -> tuple[Course, list[Diagnostic]]:
+    """Read the course and run every check; with ``strict`` any warning is an error."""
+    course, warnings = load_course(source)
+    findings = warnings + run_checks(course)
+    errors = [d for d in findings if d.is_error]
+    if strict and findings:
+        errors = [Diagnostic(Level.ERROR, f"{d.message} [--strict]", d.location) if not d.is_error else d
+                  for d in findings]
+    if errors:
+        raise CourseError(errors)
+    return course, findings
+
+
+def offerings_to_build(course: Course, requested: str | None) -> list[str]:
+    names = [o.name for o in course.offerings]
+    if requested in (None, ""):
+        return [course.default_offering]
+    if requested == "all":
+        return names
+    wanted = [n.strip() for n in requested.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in names]
+    if unknown:
+        raise CourseError([error(f"unknown offering '{unknown[0]}'; the course defines: {', '.join(names)} "
+                                 "(or use --offering all)", Path(course.root) / "course.yml")])
+    return wanted
+
+
+def exporter_options(course: Course, cls: type[Exporter], target: str):
+    """Validate the target's section of course.yml ``exporters:``, located on error."""
+    keys = [k for k in (cls.name, target, *cls.option_keys) if k in course.exporters]
+    settings: dict = {}
+    for key in dict.fromkeys(keys):
+        settings.update(course.exporters[key])
+    try:
+        return cls.Options.model_validate(settings)
+    except ValidationError as exc:
+        course_yml = Path(course.root) / "course.yml"
+        line = _line_of_exporter_key(course_yml, keys[0] if keys else cls.name)
+        raise CourseError([
+            error(f"exporters.{keys[0] if keys else cls.name}: '{'.'.join(map(str, p['loc']))}': {p['msg']}",
+                  course_yml, line)
+            for p in exc.errors()
+        ]) from None
+
+
+def _line_of_exporter_key(course_yml: Path, key: str) -> int:
+    lines = course_yml.read_text(encoding="utf-8-sig").split("\n")
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if re.match(r"^exporters\s*:", line):
+            inside = True
+        elif inside and re.match(rf"^\s+{re.escape(key)}\s*:", line):
+            return number
+    return 0
+
+
+def output_name(course: Course, target: str, offering: str, suffix: str) -> str:
+    with_offering = not (len(course.offerings) == 1 and course.offerings[0].name == "default")
+    return f"{course.code}-{target}{'-' + offering if with_offering else ''}.{suffix}"
+
+
+def build(
+    source: Path,
+    targets: str,
+    out_dir: Path,
+    offering: str | None = None,
+    strict: bool = False,
+    registry: Registry | None = None,
+    progress: Progress | None = None,
+) -> tuple[list[BuildResult], list[Diagnostic]]:
+    course, findings = read_and_check(source, strict)
+    registry = registry or Registry()
+    names = registry.resolve(targets)
+    offerings = offerings_to_build(course, offering)
+
+    exporters = {}
+    for name in names:
+        cls = registry.load(name)
+        exporters[name] = cls(exporter_options(course, cls, name))
+
+    jobs = [(name, off) for off in offerings for name in names]
+    built: list[tuple[str, str, Bundle, Exporter]] = []
+    for index, (name, off) in enumerate(jobs, start=1):
+        if progress:
+            progress(index, len(jobs), f"{name} ({off})" if len(offerings) > 1 else name)
+        selected = select_offering(course, off)
+        exporter = exporters[name]
+        try:
+            bundle = exporter.build_bundle(selected)
+        except CourseError:
+            raise
+        except Exception as exc:  # an exporter bug: say which target, keep the traceback chained
+            raise ExporterError(f"target '{name}' failed: {type(exc).__name__}: {exc}") from exc
+        if strict and bundle.warnings:
+            raise CourseError([Diagnostic(Level.ERROR, f"{name}: {w.message} [--strict]", w.location)
+                               for w in bundle.warnings])
+        built.append((name, off, bundle, exporter))
+
+    out_dir = Path(out_dir)
+    results = []
+    for name, off, bundle, exporter in built:
+        path = out_dir / output_name(course, name, off, exporter.suffix)
+        size = write_archive(bundle, path)
+        counts = bundle.counts or select_offering(course, off).counts()
+        results.append(BuildResult(name, off, path, size, counts, bundle.warnings))
+    return results, findings

@@ -1,0 +1,508 @@
+"""Read a course folder into a validated :class:`~ilead_shell.model.Course`.
+
+Two passes: the first finds every module and item (so links between items can be
+resolved whichever comes first), the second renders bodies and quizzes.  Problems are
+collected, not raised one by one, so the author sees every mistake in one run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ..errors import CourseError, Diagnostic, error
+from ..identifiers import ID_PATTERN, is_valid_id, slug_from_filename
+from ..model import (
+    Assignment, CompetencyDomain, CompetencyFramework, Competency, Course, CourseOutcome,
+    Discussion, File, Grading, GradingGroup, Link, Module, ModuleOutcome, Offering, Page,
+    Quiz, RichText, RubricCriterion, SourceLocation, Video,
+)
+from . import source_schema as schema
+from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope
+from .quiz_syntax import parse_question, split_questions
+from .text_files import read_text
+from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
+
+ORDER = re.compile(r"^(\d+)")
+WEEK = re.compile(r"^week\s+(\d+)$", re.IGNORECASE)
+
+
+@dataclass
+class _ItemSource:
+    path: Path
+    real: Path
+    front: schema.RawItemCommon
+    document: YamlDocument
+    body: str
+    body_line: int
+    id: str
+
+
+@dataclass
+class _ModuleSource:
+    folder: Path
+    real: Path
+    path: Path  # module.md
+    front: schema.RawModule
+    document: YamlDocument
+    body: str
+    body_line: int
+    id: str
+    items: list[_ItemSource] = field(default_factory=list)
+
+
+def _order_key(path: Path) -> tuple[int, str]:
+    match = ORDER.match(path.name)
+    return (int(match.group(1)) if match else 1_000_000, path.name)
+
+
+class CourseReader:
+    def __init__(self, source: Path):
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+
+    # -- small helpers ------------------------------------------------------------------
+    def fail(self, message: str, path: Path | str | None = None, line: int = 0) -> None:
+        self.diagnostics.append(error(message, path, line))
+
+    def rel(self, path: Path) -> str:
+        import os
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def loc(self, path: Path, line: int = 0) -> SourceLocation:
+        return SourceLocation(path=self.rel(path), line=line)
+
+    def load_yaml_file(self, path: Path) -> YamlDocument | None:
+        text = read_text(path, self.diagnostics)
+        if text is None:
+            return None
+        try:
+            return load_yaml(text, str(path))
+        except YamlSyntaxError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return None
+
+    def load_markdown(self, path: Path, what: str) -> tuple[YamlDocument, str, int] | None:
+        text = read_text(path, self.diagnostics)
+        if text is None:
+            return None
+        try:
+            split = split_front_matter(text)
+        except ValueError as exc:
+            self.fail(str(exc), path, 1)
+            return None
+        if split.yaml_text is None:
+            self.fail(f"{what} has no front matter: start the file with '---', a 'title:' line and '---'",
+                      path, 1)
+            return None
+        try:
+            document = load_yaml(split.yaml_text, str(path), split.yaml_first_line)
+        except YamlSyntaxError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return None
+        return document, split.body, split.body_first_line
+
+    # -- the read ---------------------------------------------------------------------
+    def read(self) -> Course:
+        source = self.source
+        if not source.exists():
+            raise CourseError([error(f"course source '{source}' does not exist")])
+        if not source.is_dir():
+            raise CourseError([error(f"course source '{source}' is not a folder")])
+        self.root = source.resolve()
+        course_yml = self.root / "course.yml"
+        if not course_yml.is_file():
+            raise CourseError([error("no course.yml in the course source folder", source)])
+        document = self.load_yaml_file(course_yml)
+        if document is None:
+            raise CourseError(self.diagnostics)
+        raw, problems = schema.validate(schema.RawCourse, document, "course.yml")
+        self.diagnostics += problems
+        if raw is None:
+            raise CourseError(self.diagnostics)
+        self.course_yml, self.course_doc, self.raw = course_yml, document, raw
+
+        assets_dir = self.root / "assets"
+        self.files = CourseFiles(root=self.root, assets_dir=assets_dir.resolve() if assets_dir.is_dir() else None)
+        self.renderer = MarkdownRenderer(self.files)
+
+        framework = self.read_competencies()
+        offerings = self.read_offerings()
+        modules = self.discover_modules()
+        built_modules = [self.build_module(m) for m in modules]
+        course_scope = ModuleScope(module_id="", folder=self.root / "assets")
+        description = self.render(raw.description, course_yml, document.line_of(("description",)) + 1,
+                                  course_scope) if raw.description else RichText()
+        grading = Grading(
+            groups=tuple(GradingGroup(id=g.id, name=g.name, weight=g.weight) for g in raw.grading.groups),
+            pass_percent=raw.grading.pass_percent,
+        ) if raw.grading else Grading()
+        if self.diagnostics and any(d.is_error for d in self.diagnostics):
+            raise CourseError(self.diagnostics)
+        course = Course(
+            title=raw.title,
+            code=raw.code,
+            language=raw.language,
+            description=description,
+            license=raw.license,
+            authors=tuple(raw.authors),
+            version=raw.version,
+            start=raw.start,
+            competencies=framework,
+            outcomes=tuple(
+                CourseOutcome(id=o.id, text=o.text, competencies=tuple(o.competencies),
+                              location=self.loc(course_yml, document.line_of(("outcomes", i))))
+                for i, o in enumerate(raw.outcomes)
+            ),
+            grading=grading,
+            offerings=offerings,
+            default_offering=raw.default_offering or offerings[0].name,
+            offering=raw.default_offering or offerings[0].name,
+            exporters={k: dict(v or {}) for k, v in raw.exporters.items()},
+            modules=tuple(m for m in built_modules if m is not None),
+            assets=tuple(sorted(self.files.assets.values(), key=lambda a: a.key)),
+            location=self.loc(course_yml, 1),
+            root=str(self.root),
+        )
+        from .cross_references import check_references
+        self.diagnostics += check_references(course, self.course_doc)
+        if any(d.is_error for d in self.diagnostics):
+            raise CourseError(self.diagnostics)
+        return course
+
+    def render(self, text: str, path: Path, line: int, scope: ModuleScope) -> RichText:
+        return self.renderer.render(text, path, line, scope, self.diagnostics)
+
+    def read_competencies(self) -> CompetencyFramework:
+        name = self.raw.competencies
+        if name is None:
+            if not (self.root / "competencies.yml").is_file():
+                return CompetencyFramework()
+            name = "competencies.yml"
+        path = (self.root / name)
+        real = path.resolve()
+        if not real.is_relative_to(self.root):
+            self.fail(f"competencies file '{name}' is outside the course source", self.course_yml,
+                      self.course_doc.line_of(("competencies",)))
+            return CompetencyFramework()
+        if not real.is_file():
+            self.fail(f"competencies file '{name}' does not exist", self.course_yml,
+                      self.course_doc.line_of(("competencies",)))
+            return CompetencyFramework()
+        document = self.load_yaml_file(path)
+        if document is None:
+            return CompetencyFramework()
+        raw, problems = schema.validate(schema.RawFramework, document, path.name)
+        self.diagnostics += problems
+        if raw is None:
+            return CompetencyFramework()
+        seen: dict[str, int] = {}
+        domains = []
+        for di, d in enumerate(raw.domains):
+            competencies = []
+            for ci, c in enumerate(d.competencies):
+                line = document.line_of(("domains", di, "competencies", ci))
+                if c.id in seen:
+                    self.fail(f"competency id '{c.id}' is used twice (also at line {seen[c.id]})", path, line)
+                seen.setdefault(c.id, line)
+                competencies.append(Competency(id=c.id, name=c.name, description=c.description,
+                                               location=self.loc(path, line)))
+            domains.append(CompetencyDomain(id=d.id, name=d.name, description=d.description,
+                                            competencies=tuple(competencies),
+                                            location=self.loc(path, document.line_of(("domains", di)))))
+        return CompetencyFramework(title=raw.title, status=raw.status, description=raw.description,
+                                   domains=tuple(domains))
+
+    def read_offerings(self) -> tuple[Offering, ...]:
+        raw = self.raw
+        if not raw.offerings:
+            if raw.default_offering not in (None, "default"):
+                self.fail(f"default_offering '{raw.default_offering}' names no offering "
+                          "(the course defines none)", self.course_yml, self.course_doc.line_of(("default_offering",)))
+            return (Offering(name="default"),)
+        offerings = []
+        for name, value in raw.offerings.items():
+            if not ID_PATTERN.match(str(name)):
+                self.fail(f"offering name '{name}' must be lower-case letters and digits joined by '-' or '_'",
+                          self.course_yml, self.course_doc.key_line(("offerings", name)))
+            value = value or schema.RawOffering()
+            offerings.append(Offering(name=str(name), title=value.title, title_suffix=value.title_suffix,
+                                      description=value.description, start=value.start))
+        if raw.default_offering and raw.default_offering not in raw.offerings:
+            self.fail(f"default_offering '{raw.default_offering}' is not one of the offerings: "
+                      f"{', '.join(raw.offerings)}", self.course_yml, self.course_doc.line_of(("default_offering",)))
+        return tuple(offerings)
+
+    # -- pass 1: find modules and items -------------------------------------------------
+    def module_folders(self) -> list[tuple[Path, int]]:
+        """Module folders in course order, each with the course.yml line that named it."""
+        listed = self.raw.modules
+        if listed is None:
+            container = self.root / "modules"
+            if not container.is_dir():
+                self.fail("no modules/ folder and no 'modules:' list in course.yml", self.course_yml, 1)
+                return []
+            folders = [p for p in container.iterdir() if p.is_dir() and not p.name.startswith(".")]
+            return [(p, 0) for p in sorted(folders, key=_order_key)]
+        found = []
+        for index, entry in enumerate(listed):
+            line = self.course_doc.line_of(("modules", index))
+            relative = Path(entry)
+            if relative.is_absolute():
+                self.fail(f"module '{entry}' is an absolute path; write it relative to course.yml",
+                          self.course_yml, line)
+                continue
+            folder = self.root / entry if ("/" in entry or entry.startswith(".")) else self.root / "modules" / entry
+            if not folder.is_dir():
+                self.fail(f"module folder '{entry}' does not exist (looked for {folder})", self.course_yml, line)
+                continue
+            found.append((folder, line))
+        return found
+
+    def discover_modules(self) -> list[_ModuleSource]:
+        modules: list[_ModuleSource] = []
+        by_id: dict[str, Path] = {}
+        for folder, line in self.module_folders():
+            module_md = folder / "module.md"
+            if not module_md.is_file():
+                self.fail(f"module folder '{folder.name}' has no module.md", module_md if line == 0 else self.course_yml,
+                          line)
+                continue
+            if not module_md.resolve().is_relative_to(folder.resolve()):
+                self.fail("module.md is a link to a file outside its module folder", module_md)
+                continue
+            loaded = self.load_markdown(module_md, "module.md")
+            if loaded is None:
+                continue
+            document, body, body_line = loaded
+            front, problems = schema.validate(schema.RawModule, document, "module front matter")
+            self.diagnostics += problems
+            if front is None:
+                continue
+            module_id = front.id or slug_from_filename(folder.name)
+            if not is_valid_id(module_id):
+                self.fail(f"module id '{module_id}' must be lower-case letters and digits joined by '-' or '_'",
+                          module_md, document.line_of(("id",)) if front.id else 1)
+                continue
+            if module_id in by_id:
+                self.fail(f"module id '{module_id}' is also the id of {by_id[module_id]}; "
+                          "rename a folder or set 'id:' in module.md", module_md, 1)
+                continue
+            by_id[module_id] = module_md
+            module = _ModuleSource(folder, folder.resolve(), module_md, front, document, body, body_line, module_id)
+            self.files.module_files[module_md.resolve()] = module_id
+            self.discover_items(module)
+            modules.append(module)
+        return modules
+
+    def discover_items(self, module: _ModuleSource) -> None:
+        candidates = sorted((p for p in module.folder.iterdir()
+                             if p.suffix == ".md" and p.name != "module.md" and p.is_file()), key=_order_key)
+        loaded = []
+        transcripts: set[Path] = set()
+        for path in candidates:
+            real = path.resolve()
+            if not real.is_relative_to(module.real):
+                self.fail(f"'{path.name}' is a link to a file outside its module folder", path)
+                continue
+            text = read_text(path, self.diagnostics)
+            if text is None:
+                continue
+            loaded.append((path, real, text))
+            head = text.split("\n", 1)[0].rstrip()
+            if head == "---":
+                match = re.search(r"^transcript:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", text, re.MULTILINE)
+                if match:
+                    transcripts.add((path.parent / match.group(1)).resolve())
+        ids: dict[str, Path] = {}
+        for path, real, text in loaded:
+            if real in transcripts:
+                continue  # a video's transcript, not an item
+            item = self.discover_item(path, real, text, module)
+            if item is None:
+                continue
+            if item.id in ids:
+                self.fail(f"item id '{item.id}' is also the id of {ids[item.id]}; "
+                          "rename a file or set 'id:' in its front matter", path, 1)
+                continue
+            ids[item.id] = path
+            module.items.append(item)
+            self.files.item_files[real] = f"{module.id}/{item.id}"
+
+    def discover_item(self, path: Path, real: Path, text: str, module: _ModuleSource) -> _ItemSource | None:
+        try:
+            split = split_front_matter(text)
+        except ValueError as exc:
+            self.fail(str(exc), path, 1)
+            return None
+        if split.yaml_text is None:
+            self.fail("item has no front matter: start the file with '---', a 'title:' line and '---'", path, 1)
+            return None
+        try:
+            document = load_yaml(split.yaml_text, str(path), split.yaml_first_line)
+        except YamlSyntaxError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return None
+        data = document.data if isinstance(document.data, dict) else {}
+        item_type = data.get("type", "page")
+        model = schema.ITEM_MODELS.get(item_type) if isinstance(item_type, str) else None
+        if model is None:
+            self.fail(f"unknown item type {item_type!r}; expected one of: {', '.join(schema.ITEM_MODELS)}",
+                      path, document.line_of(("type",)))
+            return None
+        front, problems = schema.validate(model, document, f"{item_type} front matter")
+        self.diagnostics += problems
+        if front is None:
+            return None
+        item_id = front.id or slug_from_filename(path.stem)
+        if not is_valid_id(item_id):
+            self.fail(f"item id '{item_id}' must be lower-case letters and digits joined by '-' or '_'",
+                      path, document.line_of(("id",)) if front.id else 1)
+            return None
+        return _ItemSource(path, real, front, document, split.body, split.body_first_line, item_id)
+
+    # -- pass 2: build ------------------------------------------------------------------
+    def build_module(self, source: _ModuleSource) -> Module | None:
+        scope = ModuleScope(module_id=source.id, folder=source.real)
+        overview = self.render(source.body, source.path, source.body_line, scope)
+        outcomes = tuple(
+            ModuleOutcome(id=o.id, text=o.text, supports=tuple(o.supports),
+                          location=self.loc(source.path, source.document.line_of(("outcomes", i))))
+            for i, o in enumerate(source.front.outcomes)
+        )
+        items = [self.build_item(item, source, scope) for item in source.items]
+        return Module(
+            id=source.id,
+            title=source.front.title,
+            outcomes=outcomes,
+            offerings=tuple(source.front.offerings) if source.front.offerings is not None else None,
+            overview=overview,
+            items=tuple(i for i in items if i is not None),
+            folder=self.rel(source.folder),
+            location=self.loc(source.path, 1),
+        )
+
+    def file_field(self, item: _ItemSource, key: str, scope: ModuleScope, suffixes: tuple[str, ...] = ()) -> Path | None:
+        value = getattr(item.front, key)
+        line = item.document.line_of((key,))
+        real, problem = self.files.locate(value, item.path.parent, scope)
+        if problem:
+            self.fail(f"{key}: {problem}", item.path, line)
+            return None
+        assert real is not None
+        if real in self.files.item_files or real in self.files.module_files:
+            self.fail(f"{key}: '{value}' is an item of the course, not a file", item.path, line)
+            return None
+        if suffixes and real.suffix.lower() not in suffixes:
+            self.fail(f"{key}: '{value}' should be a {' or '.join(suffixes)} file", item.path, line)
+            return None
+        return real
+
+    def build_item(self, item: _ItemSource, module: _ModuleSource, scope: ModuleScope):
+        front = item.front
+        common: dict[str, Any] = dict(
+            id=item.id, module_id=module.id, title=front.title, outcomes=tuple(front.outcomes),
+            offerings=tuple(front.offerings) if front.offerings is not None else None,
+            published=front.published, location=self.loc(item.path, 1),
+        )
+        if isinstance(front, schema.RawQuiz):
+            return self.build_quiz(item, front, common, scope)
+        common["body"] = self.render(item.body, item.path, item.body_line, scope)
+        if isinstance(front, schema.RawPage):
+            return Page(**common)
+        if isinstance(front, schema.RawAssignment):
+            due, week = None, None
+            if isinstance(front.due, dt.date):
+                due = front.due
+            elif isinstance(front.due, str):
+                match = WEEK.match(front.due.strip())
+                if not match or int(match.group(1)) < 1:
+                    self.fail(f"due: '{front.due}' is neither a date (YYYY-MM-DD) nor 'week N'",
+                              item.path, item.document.line_of(("due",)))
+                else:
+                    week = int(match.group(1))
+            return Assignment(
+                **common, points=front.points, group=front.group, submission=tuple(front.submission),
+                due=due, due_week=week,
+                rubric=tuple(RubricCriterion(criterion=c.criterion, points=c.points, description=c.description)
+                             for c in front.rubric),
+            )
+        if isinstance(front, schema.RawDiscussion):
+            return Discussion(**common, points=front.points, group=front.group)
+        if isinstance(front, schema.RawLink):
+            return Link(**common, url=front.url)
+        if isinstance(front, schema.RawFile):
+            real = self.file_field(item, "path", scope)
+            return File(**common, asset=self.files.asset_for(real, scope).key) if real else None
+        if isinstance(front, schema.RawVideo):
+            return self.build_video(item, front, common, scope)
+        raise AssertionError(type(front))
+
+    def build_video(self, item: _ItemSource, front: schema.RawVideo, common: dict, scope: ModuleScope):
+        line = item.document.line_of(())
+        if bool(front.url) == bool(front.path):
+            self.fail("a video needs exactly one of 'url' or 'path'", item.path, line)
+            return None
+        if not front.captions and not front.transcript:
+            self.fail("a video needs 'captions' (a .vtt file) or a 'transcript' (a .md file) "
+                      "so that everyone can follow it (WCAG 1.2.2)", item.path, line)
+            return None
+        asset = captions = None
+        youtube = None
+        if front.path:
+            real = self.file_field(item, "path", scope, (".mp4", ".webm", ".ogv", ".ogg", ".m4v", ".mov"))
+            asset = self.files.asset_for(real, scope).key if real else None
+        else:
+            youtube = _youtube_id(front.url)
+        if front.captions:
+            real = self.file_field(item, "captions", scope, (".vtt",))
+            captions = self.files.asset_for(real, scope).key if real else None
+        transcript = None
+        if front.transcript:
+            real = self.file_field(item, "transcript", scope, (".md",))
+            if real:
+                text = read_text(real, self.diagnostics)
+                if text is not None:
+                    transcript = self.render(text, real, 1, scope)
+        return Video(**common, url=front.url, asset=asset, youtube_id=youtube, captions=captions,
+                     transcript=transcript)
+
+    def build_quiz(self, item: _ItemSource, front: schema.RawQuiz, common: dict, scope: ModuleScope):
+        intro, intro_line, drafts = split_questions(item.body, item.body_line)
+        common["body"] = self.render(intro, item.path, intro_line, scope)
+        if not drafts:
+            self.fail("quiz has no questions: each question starts with a '### ' heading", item.path,
+                      item.body_line)
+            return None
+        taken: dict[str, int] = {}
+
+        def render(text: str, line: int) -> RichText:
+            return self.render(text, item.path, line, scope)
+
+        questions = [parse_question(d, item.path, self.rel(item.path), front.points_per_question, render,
+                                    taken, self.diagnostics) for d in drafts]
+        if any(q is None for q in questions):
+            return None
+        return Quiz(**common, points_per_question=front.points_per_question, attempts=front.attempts,
+                    mastery=front.mastery, group=front.group, shuffle=front.shuffle,
+                    questions=tuple(questions))
+
+
+def _youtube_id(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    if host == "youtu.be":
+        return parts.path.strip("/").split("/")[0] or None
+    if host in ("youtube.com", "youtube-nocookie.com"):
+        if parts.path == "/watch":
+            return (parse_qs(parts.query).get("v") or [None])[0]
+        for prefix in ("/embed/", "/shorts/", "/v/"):
+            if parts.path.startswith(prefix):
+                return parts.path[len(prefix):].split("/")[0] or None
+    return None

@@ -1,0 +1,78 @@
+"""Checks that every id a course mentions exists: outcomes, competencies, groups, offerings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Diagnostic, error
+from ..model import Course, Quiz
+from .yaml_source import YamlDocument
+
+
+def check_references(course: Course, course_doc: YamlDocument) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    root = Path(course.root)
+
+    def at(location, message: str) -> None:
+        problems.append(error(message, root / location.path, location.line))
+
+    competency_ids = {c.id for c in course.competencies.all()}
+    course_outcomes = {o.id for o in course.outcomes}
+    offering_names = {o.name for o in course.offerings}
+    group_ids = {g.id for g in course.grading.groups}
+
+    seen_outcomes: dict[str, str] = {}
+    for outcome in course.outcomes:
+        if outcome.id in seen_outcomes:
+            at(outcome.location, f"outcome id '{outcome.id}' is used twice")
+        seen_outcomes[outcome.id] = outcome.location.path
+        for cid in outcome.competencies:
+            if cid not in competency_ids:
+                hint = " (no competencies.yml is defined)" if not competency_ids else ""
+                at(outcome.location, f"outcome {outcome.id} names unknown competency '{cid}'{hint}")
+
+    if course.grading.groups:
+        total = sum(g.weight for g in course.grading.groups)
+        if abs(total - 100) > 1e-6:
+            problems.append(error(f"grading group weights add up to {total:g}, not 100",
+                                  course_doc.path, course_doc.line_of(("grading", "groups"))))
+        ids = [g.id for g in course.grading.groups]
+        for gid in {g for g in ids if ids.count(g) > 1}:
+            problems.append(error(f"grading group id '{gid}' is used twice", course_doc.path,
+                                  course_doc.line_of(("grading", "groups"))))
+
+    all_outcomes = set(course_outcomes)
+    for module in course.modules:
+        for outcome in module.outcomes:
+            if outcome.id in seen_outcomes:
+                at(outcome.location, f"outcome id '{outcome.id}' is also defined in {seen_outcomes[outcome.id]}")
+            seen_outcomes[outcome.id] = outcome.location.path
+            all_outcomes.add(outcome.id)
+            for supported in outcome.supports:
+                if supported not in course_outcomes:
+                    at(outcome.location, f"module outcome {outcome.id} supports unknown course outcome '{supported}'")
+
+    def check_offerings(location, names) -> None:
+        for name in names or ():
+            if name not in offering_names:
+                at(location, f"unknown offering '{name}'; the course defines: {', '.join(sorted(offering_names))}")
+
+    for module in course.modules:
+        check_offerings(module.location, module.offerings)
+        for item in module.items:
+            check_offerings(item.location, item.offerings)
+            for oid in item.outcomes:
+                if oid not in all_outcomes:
+                    at(item.location, f"unknown outcome '{oid}'")
+            group = getattr(item, "group", None)
+            if group is not None and group not in group_ids:
+                known = ", ".join(sorted(group_ids)) or "none: add grading.groups to course.yml"
+                at(item.location, f"unknown grading group '{group}' (known: {known})")
+            if isinstance(item, Quiz):
+                for question in item.questions:
+                    for oid in question.outcomes:
+                        if oid not in all_outcomes:
+                            at(question.location, f"unknown outcome '{oid}'")
+            if getattr(item, "due_week", None) and not (course.start or any(o.start for o in course.offerings)):
+                at(item.location, "due: 'week N' needs a 'start:' date in course.yml (or in the offering)")
+    return problems

@@ -1,0 +1,194 @@
+"""Markdown to HTML, with every relative link and image resolved inside the course.
+
+Python-Markdown knows nothing of line numbers, so a problem with a link is located by
+finding the link's text in the block's source lines (the reader passes the block's first
+line).  Relative URLs are resolved against the Markdown file's folder, symlinks and
+``..`` included, and must land inside the module's folder or the course's ``assets/``
+folder, so a module stays self-contained and nothing outside the course is read.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown
+
+from ..errors import Diagnostic, error, warning
+from ..identifiers import safe_path_segment, short_hash
+from ..model import Asset, RichText
+from ..references import Reference
+
+EXTENSIONS = [
+    "tables", "footnotes", "attr_list", "def_list", "admonition", "fenced_code", "toc", "sane_lists",
+]
+_URL_ATTRIBUTE = re.compile(r"""(?P<lead>\b(?P<name>href|src|poster)\s*=\s*)(?P<q>["'])(?P<value>[^"']*)(?P=q)""")
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_VAGUE_LINK_TEXT = {"here", "click here", "link", "this link", "read more", "more", "this", "click"}
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+
+mimetypes.add_type("text/vtt", ".vtt")
+mimetypes.add_type("text/markdown", ".md")
+
+
+@dataclass
+class ModuleScope:
+    """The folders a module's Markdown may refer into."""
+
+    module_id: str
+    folder: Path  # real path of the module folder
+
+
+@dataclass
+class CourseFiles:
+    """Everything the reader knows about files: where the course is, which files are items."""
+
+    root: Path  # real path of the course folder
+    assets_dir: Path | None
+    item_files: dict[Path, str] = field(default_factory=dict)  # real path -> "module/item"
+    module_files: dict[Path, str] = field(default_factory=dict)  # real path of module.md -> module id
+    assets: dict[Path, Asset] = field(default_factory=dict)
+    _bundle_paths: set[str] = field(default_factory=set)
+
+    def asset_for(self, real: Path, scope: ModuleScope) -> Asset:
+        if real in self.assets:
+            return self.assets[real]
+        if self.assets_dir and real.is_relative_to(self.assets_dir):
+            parts = ("assets", *real.relative_to(self.assets_dir).parts)
+        else:
+            parts = ("modules", scope.module_id, *real.relative_to(scope.folder).parts)
+        key = "/".join(parts)
+        bundle_path = "/".join(safe_path_segment(p) for p in parts)
+        if bundle_path in self._bundle_paths:
+            stem, dot, ext = bundle_path.rpartition(".")
+            bundle_path = f"{stem}-{short_hash(key, 6)}.{ext}" if dot else f"{bundle_path}-{short_hash(key, 6)}"
+        self._bundle_paths.add(bundle_path)
+        media_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        asset = Asset(
+            key=key,
+            source=Path(os.path.relpath(real, self.root)).as_posix(),
+            bundle_path=bundle_path,
+            size=real.stat().st_size,
+            media_type=media_type,
+        )
+        self.assets[real] = asset
+        return asset
+
+    def locate(self, relative: str, base_dir: Path, scope: ModuleScope) -> tuple[Path | None, str | None]:
+        """Resolve a relative path written in a file in ``base_dir``; return (real path, problem)."""
+        if relative.startswith("/") or relative.startswith("\\"):
+            return None, f"'{relative}' is an absolute path; write it relative to the Markdown file"
+        candidate = base_dir / relative
+        try:
+            real = candidate.resolve(strict=True)
+        except (FileNotFoundError, RuntimeError, OSError):
+            return None, f"'{relative}' does not exist (looked for {_shown(candidate)})"
+        if real in self.item_files or real in self.module_files:
+            return real, None
+        allowed = [scope.folder] + ([self.assets_dir] if self.assets_dir else [])
+        if not any(real.is_relative_to(folder) for folder in allowed):
+            return None, (f"'{relative}' is outside the module folder and assets/; "
+                          "move the file into the module (or assets/) so the module can be reused")
+        if not real.is_file():
+            return None, f"'{relative}' is a folder, not a file"
+        return real, None
+
+
+def _shown(path: Path) -> str:
+    return os.path.normpath(str(path))
+
+
+class MarkdownRenderer:
+    """Converts Markdown bodies; one instance per read, reset between documents."""
+
+    def __init__(self, files: CourseFiles):
+        self.files = files
+        self._md = markdown.Markdown(
+            extensions=EXTENSIONS,
+            extension_configs={"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": True}},
+            output_format="html",
+        )
+
+    def render(self, text: str, path: Path, first_line: int, scope: ModuleScope,
+               diagnostics: list[Diagnostic]) -> RichText:
+        self._md.reset()
+        converted = self._md.convert(text)
+        found_assets: list[str] = []
+        found_items: list[str] = []
+        lines = text.split("\n")
+
+        def line_of(raw: str) -> int:
+            for candidates in (raw, html.unescape(raw), unquote(html.unescape(raw))):
+                for index, line in enumerate(lines):
+                    if candidates and candidates in line:
+                        return first_line + index
+            return first_line
+
+        def substitute(match: re.Match[str]) -> str:
+            raw = match.group("value")
+            url = html.unescape(raw).strip()
+            if not url or url.startswith("#") or url.startswith("//") or _SCHEME.match(url):
+                return match.group(0)
+            parts = urlsplit(url)
+            relative = unquote(parts.path)
+            if not relative:
+                return match.group(0)
+            real, problem = self.files.locate(relative, path.parent, scope)
+            if problem:
+                diagnostics.append(error(f"broken link: {problem}", path, line_of(raw)))
+                return match.group(0)
+            assert real is not None
+            if real in self.files.item_files:
+                target = self.files.item_files[real]
+                found_items.append(target)
+                reference = Reference("item", target, parts.fragment)
+            elif real in self.files.module_files:
+                reference = Reference("module", self.files.module_files[real], parts.fragment)
+            else:
+                asset = self.files.asset_for(real, scope)
+                found_assets.append(asset.key)
+                reference = Reference("asset", asset.key, parts.fragment)
+            new = html.escape(reference.url(), quote=True)
+            return f'{match.group("lead")}{match.group("q")}{new}{match.group("q")}'
+
+        rewritten = _URL_ATTRIBUTE.sub(substitute, converted)
+        _accessibility_lint(rewritten, text, path, first_line, diagnostics)
+        return RichText(
+            html=rewritten,
+            assets=tuple(dict.fromkeys(found_assets)),
+            items=tuple(dict.fromkeys(found_items)),
+        )
+
+
+def _accessibility_lint(rendered: str, source: str, path: Path, first_line: int,
+                        diagnostics: list[Diagnostic]) -> None:
+    """Warnings for what makes a page hard to use with assistive technology."""
+    lines = source.split("\n")
+
+    def line_containing(needle: str) -> int:
+        for index, line in enumerate(lines):
+            if needle and needle in line:
+                return first_line + index
+        return first_line
+
+    for tag in _IMG_TAG.findall(rendered):
+        alt = re.search(r"""\balt\s*=\s*(["'])(.*?)\1""", tag, re.DOTALL)
+        if alt is None or not alt.group(2).strip():
+            src = re.search(r"""\bsrc\s*=\s*(["'])(.*?)\1""", tag)
+            shown = src.group(2) if src else "image"
+            needle = shown.split("/")[-1] if "ilead:" in shown else shown
+            diagnostics.append(warning(
+                "image has no alternative text; write ![what it shows](path) "
+                "(WCAG 1.1.1)", path, line_containing(unquote(needle))))
+    for inner in _LINK.findall(rendered):
+        text = re.sub(r"<[^>]+>", "", inner).strip().lower().rstrip(".")
+        if text in _VAGUE_LINK_TEXT:
+            diagnostics.append(warning(
+                f"link text '{text}' does not say where the link goes; describe the target "
+                "(WCAG 2.4.4)", path, line_containing(f"[{re.sub(r'<[^>]+>', '', inner).strip()}]")))

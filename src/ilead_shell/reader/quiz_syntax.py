@@ -1,0 +1,278 @@
+"""The quiz syntax: level-3 headings start questions, task lists are choices.
+
+A question block is split into its parts by line before any Markdown conversion, so each
+problem is reported at the line where it is:
+
+    ### Title {points=2 type=multiple_answer outcomes=M2.1}
+    stem paragraphs...
+    - [x] a correct choice
+      > feedback for that choice
+    - [ ] a wrong choice
+    = an accepted answer          (short_answer, numeric)
+    > general feedback (after the choices or answers)
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import Diagnostic, error
+from ..identifiers import ID_PATTERN, slugify
+from ..model import Choice, NumericAnswer, Question, RichText, SourceLocation
+
+HEADING = re.compile(r"^###\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*#*\s*$")
+CHOICE = re.compile(r"^[-*+]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
+ANSWER = re.compile(r"^=\s*(?P<answer>.*?)\s*$")
+FENCE = re.compile(r"^(```|~~~)")
+NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+RANGE = re.compile(rf"^(?P<low>{NUMBER})\s*\.\.\s*(?P<high>{NUMBER})$")
+EXACT = re.compile(rf"^(?P<value>{NUMBER})$")
+QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay")
+ATTRIBUTES = ("id", "points", "type", "outcomes")
+
+Render = Callable[[str, int], RichText]
+
+
+@dataclass
+class _ChoiceDraft:
+    correct: bool
+    text_lines: list[str]
+    feedback_lines: list[str] = field(default_factory=list)
+    line: int = 0
+    feedback_line: int = 0
+
+
+@dataclass
+class _QuestionDraft:
+    title: str
+    attrs: str
+    line: int
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def split_questions(body: str, first_line: int) -> tuple[str, int, list[_QuestionDraft]]:
+    """Split a quiz body into its introduction and question blocks (fenced code respected)."""
+    intro: list[str] = []
+    drafts: list[_QuestionDraft] = []
+    in_fence = False
+    for offset, line in enumerate(body.split("\n")):
+        number = first_line + offset
+        if FENCE.match(line.strip()):
+            in_fence = not in_fence
+        heading = None if in_fence else HEADING.match(line)
+        if heading:
+            drafts.append(_QuestionDraft(heading.group("title"), heading.group("attrs") or "", number))
+        elif drafts:
+            drafts[-1].lines.append((number, line))
+        else:
+            intro.append(line)
+    return "\n".join(intro), first_line, drafts
+
+
+def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_points: float,
+                   render: Render, taken: dict[str, int], diagnostics: list[Diagnostic]) -> Question | None:
+    problems: list[Diagnostic] = []
+
+    def fail(message: str, line: int) -> None:
+        problems.append(error(message, path, line))
+
+    attrs = _parse_attributes(draft.attrs, draft.line, path, problems)
+    if not draft.title:
+        fail("question heading has no title: write '### A short title'", draft.line)
+
+    stem: list[tuple[int, str]] = []
+    choices: list[_ChoiceDraft] = []
+    answers: list[tuple[int, str]] = []
+    feedback: list[tuple[int, str]] = []
+    phase = "stem"
+    in_fence = False
+    for number, line in draft.lines:
+        stripped = line.strip()
+        if phase == "stem":
+            if FENCE.match(stripped):
+                in_fence = not in_fence
+            if in_fence or FENCE.match(stripped) or not (CHOICE.match(line) or ANSWER.match(line)):
+                stem.append((number, line))
+                continue
+        choice = CHOICE.match(line)
+        answer = ANSWER.match(line)
+        if choice and phase in ("stem", "choices"):
+            phase = "choices"
+            choices.append(_ChoiceDraft(choice.group("mark") != " ", [choice.group("text")], line=number))
+        elif answer and phase in ("stem", "answers"):
+            phase = "answers"
+            answers.append((number, answer.group("answer")))
+        elif phase == "choices" and line[:1] in (" ", "\t") and stripped:
+            current = choices[-1]
+            if stripped.startswith(">"):
+                if not current.feedback_lines:
+                    current.feedback_line = number
+                current.feedback_lines.append(re.sub(r"^>\s?", "", stripped))
+            elif current.feedback_lines:
+                fail("choice text continues after its feedback; put the feedback last", number)
+            else:
+                current.text_lines.append(stripped)
+        elif not stripped:
+            if phase == "feedback":
+                feedback.append((number, line))
+        elif stripped.startswith(">") and not line[:1].isspace() and phase in ("choices", "answers", "feedback"):
+            phase = "feedback"
+            feedback.append((number, line))
+        elif phase == "feedback" and feedback and feedback[-1][1].strip():
+            feedback.append((number, line))  # lazy continuation of the feedback paragraph
+        elif choice or answer:
+            where = "after the general feedback" if phase == "feedback" else "here"
+            fail(f"a {'choice' if choice else 'answer'} line is not allowed {where}; "
+                 "choices and '=' answers come right after the stem, feedback last", number)
+        else:
+            fail("unexpected text after the choices or answers; move it into the stem, "
+                 "indent it under a choice, or make it a '>' feedback blockquote", number)
+
+    # An essay has no list: a trailing blockquote is its general feedback.
+    if not choices and not answers:
+        tail = len(stem)
+        while tail and not stem[tail - 1][1].strip():
+            tail -= 1
+        start = tail
+        while start and stem[start - 1][1].startswith(">"):
+            start -= 1
+        if start < tail:
+            feedback = stem[start:tail]
+            stem = stem[:start]
+
+    qtype = attrs.get("type") or _infer_type(choices, answers)
+    if qtype not in QUESTION_TYPES:
+        fail(f"unknown question type '{qtype}'; expected one of: {', '.join(QUESTION_TYPES)}", draft.line)
+        qtype = "essay"
+    correct = [c for c in choices if c.correct]
+    if qtype == "essay" and (choices or answers):
+        fail("an essay question takes no choices or '=' answers", (choices[0].line if choices else answers[0][0]))
+    if qtype in ("multiple_choice", "multiple_answer", "true_false"):
+        if answers:
+            fail(f"'=' answers do not belong in a {qtype} question; use '- [x]' choices", answers[0][0])
+        if not choices:
+            fail(f"a {qtype} question needs choices written as '- [x]' / '- [ ]'", draft.line)
+        elif not correct:
+            fail("question has no correct answer: mark at least one choice with '- [x]'", draft.line)
+        elif qtype in ("multiple_choice", "true_false") and len(correct) > 1:
+            fail(f"a {qtype} question has exactly one correct choice; found {len(correct)} "
+                 "(use type=multiple_answer)", correct[1].line)
+        if qtype == "multiple_choice" and 0 < len(choices) < 2:
+            fail("a multiple_choice question needs at least two choices", draft.line)
+        if qtype == "true_false" and choices:
+            texts = sorted(" ".join(c.text_lines).strip().lower() for c in choices)
+            if texts != ["false", "true"]:
+                fail("a true_false question has exactly two choices, 'True' and 'False'", choices[0].line)
+    if qtype in ("short_answer", "numeric"):
+        if choices:
+            fail(f"a {qtype} question takes '= answer' lines, not choices", choices[0].line)
+        if not answers:
+            fail(f"question has no correct answer: add at least one '= answer' line", draft.line)
+        if any(not text for _, text in answers):
+            fail("an '=' line has no answer after it", next(n for n, t in answers if not t))
+    numeric: list[NumericAnswer] = []
+    if qtype == "numeric":
+        for number, text in answers:
+            parsed = _numeric(text)
+            if parsed is None:
+                fail(f"numeric answer '{text}' is not a number or a range like 40..44", number)
+            else:
+                numeric.append(parsed)
+
+    qid = attrs.get("id") or slugify(draft.title) or "question"
+    if not ID_PATTERN.match(qid):
+        fail(f"question id '{qid}' must be lower-case letters and digits joined by '-' or '_'", draft.line)
+    if qid in taken:
+        fail(f"two questions have the id '{qid}' (the other is at line {taken[qid]}); "
+             "give one a different title or an {id=...} attribute", draft.line)
+    taken.setdefault(qid, draft.line)
+
+    points = default_points
+    if "points" in attrs:
+        try:
+            points = float(attrs["points"])
+            if points <= 0:
+                raise ValueError
+        except ValueError:
+            fail(f"points={attrs['points']!r} is not a positive number", draft.line)
+
+    if problems:
+        diagnostics.extend(problems)
+        return None
+
+    def block(lines: list[tuple[int, str]]) -> RichText | None:
+        text = "\n".join(line for _, line in lines).strip("\n")
+        if not text.strip():
+            return None
+        return render(text, lines[0][0])
+
+    feedback_text = [(n, re.sub(r"^>\s?", "", line)) for n, line in feedback]
+    built_choices = tuple(
+        Choice(
+            id=f"c{index}",
+            html=render(" ".join(c.text_lines), c.line).html.removeprefix("<p>").removesuffix("</p>"),
+            text=" ".join(c.text_lines).strip(),
+            correct=c.correct,
+            feedback=render("\n".join(c.feedback_lines), c.feedback_line) if c.feedback_lines else None,
+        )
+        for index, c in enumerate(choices, start=1)
+    )
+    outcomes = tuple(o for o in re.split(r"[,\s]+", attrs.get("outcomes", "")) if o)
+    return Question(
+        id=qid,
+        title=draft.title,
+        type=qtype,
+        points=points,
+        outcomes=outcomes,
+        stem=block(stem) or RichText(),
+        choices=built_choices,
+        answers=tuple(text for _, text in answers) if qtype == "short_answer" else (),
+        numeric=tuple(numeric),
+        feedback=block(feedback_text),
+        location=SourceLocation(path=relpath, line=draft.line),
+    )
+
+
+def _infer_type(choices: list[_ChoiceDraft], answers: list[tuple[int, str]]) -> str:
+    if choices:
+        texts = sorted(" ".join(c.text_lines).strip().lower() for c in choices)
+        if texts == ["false", "true"]:
+            return "true_false"
+        return "multiple_answer" if sum(c.correct for c in choices) > 1 else "multiple_choice"
+    if answers:
+        return "short_answer"
+    return "essay"
+
+
+def _numeric(text: str) -> NumericAnswer | None:
+    cleaned = text.replace(",", "").strip()
+    if m := RANGE.match(cleaned):
+        low, high = float(m.group("low")), float(m.group("high"))
+        return NumericAnswer(minimum=min(low, high), maximum=max(low, high))
+    if m := EXACT.match(cleaned):
+        value = float(m.group("value"))
+        return NumericAnswer(minimum=value, maximum=value)
+    return None
+
+
+def _parse_attributes(text: str, line: int, path: Path, problems: list[Diagnostic]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    try:
+        tokens = shlex.split(text)
+    except ValueError as exc:
+        problems.append(error(f"cannot read the attributes {{{text}}}: {exc}", path, line))
+        return found
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        if not sep:
+            problems.append(error(f"attribute '{token}' needs a value, as in {{{token}=...}}", path, line))
+        elif key not in ATTRIBUTES:
+            problems.append(error(f"unknown question attribute '{key}'; expected one of: "
+                                  f"{', '.join(ATTRIBUTES)}", path, line))
+        else:
+            found[key] = value
+    return found

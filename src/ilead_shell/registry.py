@@ -1,0 +1,93 @@
+"""Finding exporters by target name through the ``ilead_shell.exporters`` entry points.
+
+Built-in targets register exactly like third-party ones.  Loading is lazy and per name,
+so an exporter that fails to import breaks only its own target.  Two different
+exporters claiming one name is refused rather than resolved by install order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+
+from .errors import ExporterError, UnknownTargetError
+from .exporter_api import Exporter
+
+GROUP = "ilead_shell.exporters"
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    value: str  # "module:Class"
+    aliases: tuple[str, ...] = ()
+
+
+class Registry:
+    def __init__(self, points: list[EntryPoint] | None = None):
+        found = list(points) if points is not None else list(entry_points(group=GROUP))
+        self._points: dict[str, EntryPoint] = {}
+        self.conflicts: dict[str, list[str]] = {}
+        for point in found:
+            known = self._points.get(point.name)
+            if known is not None and known.value != point.value:
+                self.conflicts.setdefault(point.name, [known.value]).append(point.value)
+            self._points.setdefault(point.name, point)
+
+    def names(self) -> list[str]:
+        """Every accepted name, aliases included."""
+        return sorted(self._points)
+
+    def targets(self) -> list[Target]:
+        """One entry per exporter; the other names pointing at the same class are aliases."""
+        by_value: dict[str, list[str]] = {}
+        for name, point in self._points.items():
+            by_value.setdefault(point.value, []).append(name)
+        targets = []
+        for value, names in by_value.items():
+            primary = self._primary(value, names)
+            targets.append(Target(primary, value, tuple(sorted(n for n in names if n != primary))))
+        return sorted(targets, key=lambda t: t.name)
+
+    def _primary(self, value: str, names: list[str]) -> str:
+        # The class's own ``name`` decides, when the module imports; else the first name.
+        try:
+            cls = self._points[names[0]].load()
+            if cls.name in names:
+                return cls.name
+        except Exception:  # noqa: BLE001 - a broken exporter must not break the listing
+            pass
+        return sorted(names)[0]
+
+    def load(self, name: str) -> type[Exporter]:
+        if name in self.conflicts:
+            raise ExporterError(
+                f"target '{name}' is provided by several exporters ({', '.join(self.conflicts[name])}); "
+                "uninstall one of them")
+        point = self._points.get(name)
+        if point is None:
+            known = ", ".join(t.name for t in self.targets())
+            raise UnknownTargetError(f"unknown target '{name}'. Available targets: {known}")
+        try:
+            cls = point.load()
+        except Exception as exc:  # noqa: BLE001 - report which exporter is broken
+            raise ExporterError(f"target '{name}' could not be loaded ({point.value}): "
+                                f"{type(exc).__name__}: {exc}") from exc
+        if not (isinstance(cls, type) and issubclass(cls, Exporter)):
+            raise ExporterError(f"target '{name}' ({point.value}) is not an Exporter class")
+        return cls
+
+    def resolve(self, spec: str) -> list[str]:
+        """``"canvas,scorm"`` or ``"all"`` to a list of distinct primary target names."""
+        wanted = [part.strip() for part in spec.split(",") if part.strip()]
+        if not wanted:
+            raise UnknownTargetError("no target given; use --target NAME[,NAME...] or --target all")
+        if "all" in wanted:
+            return [t.name for t in self.targets()]
+        resolved: list[str] = []
+        for name in wanted:
+            cls = self.load(name)
+            primary = cls.name if cls.name in self._points else name
+            if primary not in resolved:
+                resolved.append(primary)
+        return resolved

@@ -1,0 +1,22 @@
+"""The one Jinja environment factory: autoescape on, undefined names are errors."""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+
+def environment(package: str, folder: str = "templates") -> Environment:
+    """An environment loading templates from ``package``'s ``folder``.
+
+    Autoescape covers .html and .xml so text from authors can never break markup;
+    StrictUndefined turns a typo in a template into an error instead of empty output.
+    """
+    env = Environment(
+        loader=PackageLoader(package, folder),
+        autoescape=select_autoescape(["html", "htm", "xml", "j2"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
