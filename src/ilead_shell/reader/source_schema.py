@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -188,6 +189,8 @@ ITEM_MODELS: dict[str, type[RawItemCommon]] = {
 }
 
 M = TypeVar("M", bound=BaseModel)
+_RAW_MODEL_NAMES = {cls.__name__ for cls in list(globals().values())
+                    if isinstance(cls, type) and issubclass(cls, Raw)}
 
 
 def validate(model: type[M], document: YamlDocument, what: str) -> tuple[M | None, list[Diagnostic]]:
@@ -227,9 +230,12 @@ def _diagnostic(problem: dict[str, Any], model: type[BaseModel], document: YamlD
     return error(f"{what}: '{dotted}': {message}", document.path, document.line_of(loc))
 
 
+_UNION_TAG = re.compile(r"^(str|int|float|bool|date|none|(list|dict|literal|function-\w+)\[.*\])$")
+
+
 def _is_union_tag(step: Any) -> bool:
     # pydantic adds the union member's name (e.g. 'RawOffering', 'str') to the location
-    return isinstance(step, str) and (step[:1].isupper() or step in {"str", "date", "none", "dict[str,any]"} or "[" in step)
+    return isinstance(step, str) and (step in _RAW_MODEL_NAMES or bool(_UNION_TAG.match(step)))
 
 
 def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -239,7 +245,7 @@ def _known_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             continue
         field = getattr(current, "model_fields", {}).get(step)
         if field is None:
-            return []
+            continue  # a key of a mapping field such as offerings.<name>
         current = _inner_model(field.annotation)
     if not isinstance(current, type) or not issubclass(current, BaseModel):
         return []
