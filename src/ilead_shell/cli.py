@@ -82,10 +82,14 @@ def targets() -> None:
 @main.command()
 @SOURCE
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
-def check(source: Path, strict: bool) -> None:
+@click.option("--coverage", is_flag=True, help="Also print which outcomes are assessed and which competencies served.")
+def check(source: Path, strict: bool, coverage: bool) -> None:
     """Read and check the course without exporting anything."""
     course, findings = read_and_check(source, strict)
     _print_findings(findings)
+    if coverage:
+        from .checks.outcomes import coverage_table
+        click.echo(coverage_table(course))
     counts = course.counts()
     warnings = sum(1 for f in findings if not f.is_error)
     click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "

@@ -11,10 +11,11 @@ from typing import Callable
 from ..errors import Diagnostic
 from ..model import Course
 from .content import check_content
+from .outcomes import check_outcomes
 
 Check = Callable[[Course], list[Diagnostic]]
 
-CHECKS: tuple[Check, ...] = (check_content,)
+CHECKS: tuple[Check, ...] = (check_content, check_outcomes)
 
 
 def run_checks(course: Course) -> list[Diagnostic]:
