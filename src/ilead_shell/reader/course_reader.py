@@ -117,6 +117,8 @@ class CourseReader:
         course_yml = self.root / "course.yml"
         if not course_yml.is_file():
             raise CourseError([error("no course.yml in the course source folder", source)])
+        if not course_yml.resolve().is_relative_to(self.root):
+            raise CourseError([error("course.yml is a link to a file outside the course source", course_yml)])
         document = self.load_yaml_file(course_yml)
         if document is None:
             raise CourseError(self.diagnostics)
@@ -246,8 +248,17 @@ class CourseReader:
             if not container.is_dir():
                 self.fail("no modules/ folder and no 'modules:' list in course.yml", self.course_yml, 1)
                 return []
-            folders = [p for p in container.iterdir() if p.is_dir() and not p.name.startswith(".")]
-            return [(p, 0) for p in sorted(folders, key=_order_key)]
+            folders = []
+            for path in sorted(container.iterdir(), key=_order_key):
+                if path.name.startswith(".") or not path.is_dir():
+                    continue
+                if not path.resolve().is_relative_to(self.root):
+                    # Only folders named in course.yml 'modules:' may live outside the course.
+                    self.fail(f"module folder '{path.name}' is a link to a folder outside the course "
+                              "source; list it by path in course.yml 'modules:' to reuse it", path)
+                    continue
+                folders.append(path)
+            return [(p, 0) for p in folders]
         found = []
         for index, entry in enumerate(listed):
             line = self.course_doc.line_of(("modules", index))
@@ -289,7 +300,7 @@ class CourseReader:
                           module_md, document.line_of(("id",)) if front.id else 1)
                 continue
             if module_id in by_id:
-                self.fail(f"module id '{module_id}' is also the id of {by_id[module_id]}; "
+                self.fail(f"module id '{module_id}' is also the id of {self.rel(by_id[module_id])}; "
                           "rename a folder or set 'id:' in module.md", module_md, 1)
                 continue
             by_id[module_id] = module_md
@@ -300,8 +311,10 @@ class CourseReader:
         return modules
 
     def discover_items(self, module: _ModuleSource) -> None:
+        # Hidden files are editors' and macOS's ('._01-x.md'), never the author's items.
         candidates = sorted((p for p in module.folder.iterdir()
-                             if p.suffix == ".md" and p.name != "module.md" and p.is_file()), key=_order_key)
+                             if p.suffix == ".md" and p.name != "module.md" and not p.name.startswith(".")
+                             and p.is_file()), key=_order_key)
         loaded = []
         transcripts: set[Path] = set()
         for path in candidates:
@@ -326,7 +339,7 @@ class CourseReader:
             if item is None:
                 continue
             if item.id in ids:
-                self.fail(f"item id '{item.id}' is also the id of {ids[item.id]}; "
+                self.fail(f"item id '{item.id}' is also the id of {self.rel(ids[item.id])}; "
                           "rename a file or set 'id:' in its front matter", path, 1)
                 continue
             ids[item.id] = path

@@ -35,7 +35,7 @@ def check_references(course: Course, course_doc: YamlDocument) -> list[Diagnosti
         total = sum(g.weight for g in course.grading.groups)
         if abs(total - 100) > 1e-6:
             problems.append(error(f"grading group weights add up to {total:g}, not 100",
-                                  course_doc.path, course_doc.line_of(("grading", "groups"))))
+                                  course_doc.path, course_doc.key_line(("grading", "groups"))))
         ids = [g.id for g in course.grading.groups]
         for gid in {g for g in ids if ids.count(g) > 1}:
             problems.append(error(f"grading group id '{gid}' is used twice", course_doc.path,

@@ -14,6 +14,7 @@ problem is reported at the line where it is:
 
 from __future__ import annotations
 
+import math
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -195,7 +196,7 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
     if "points" in attrs:
         try:
             points = float(attrs["points"])
-            if points <= 0:
+            if not math.isfinite(points) or points <= 0:
                 raise ValueError
         except ValueError:
             fail(f"points={attrs['points']!r} is not a positive number", draft.line)
@@ -252,9 +253,13 @@ def _numeric(text: str) -> NumericAnswer | None:
     cleaned = text.replace(",", "").strip()
     if m := RANGE.match(cleaned):
         low, high = float(m.group("low")), float(m.group("high"))
+        if not (math.isfinite(low) and math.isfinite(high)):
+            return None
         return NumericAnswer(minimum=min(low, high), maximum=max(low, high))
     if m := EXACT.match(cleaned):
         value = float(m.group("value"))
+        if not math.isfinite(value):
+            return None
         return NumericAnswer(minimum=value, maximum=value)
     return None
 

@@ -22,7 +22,8 @@ OUTCOME_ID = OUTCOME_ID_PATTERN.pattern
 
 
 class Raw(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # .inf and .nan are valid YAML floats but never meaningful points, weights or percents.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 def _text(value: Any) -> Any:

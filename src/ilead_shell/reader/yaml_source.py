@@ -67,6 +67,7 @@ class YamlSyntaxError(Exception):
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
     """Parse YAML safely; raise :class:`YamlSyntaxError` with the offending line."""
+    node = None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -81,7 +82,56 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
         raise YamlSyntaxError(error(f"YAML: {problem}", path, line)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(error(f"YAML: {exc}", path, first_line)) from None
+    except ValueError as exc:
+        # PyYAML builds dates itself and lets datetime's ValueError escape for 2027-02-30.
+        line = first_line + _line_of_bad_scalar(node)
+        raise YamlSyntaxError(error(f"YAML: not a valid date ({exc}); write YYYY-MM-DD", path, line)) from None
+    except RecursionError:
+        raise YamlSyntaxError(error("YAML: nested too deeply to read", path, first_line)) from None
+    problem = _duplicate_key(node)
+    if problem is not None:
+        key, line = problem
+        raise YamlSyntaxError(error(f"YAML: key '{key}' is written twice in one mapping; "
+                                    "only one would be kept", path, first_line + line))
     return YamlDocument(data, node, path, first_line)
+
+
+def _walk(node: yaml.Node | None):
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(v for pair in reversed(current.value) for v in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+
+
+def _line_of_bad_scalar(node: yaml.Node | None) -> int:
+    """The 0-based line of the first timestamp-looking scalar that is not a real date."""
+    import datetime as dt
+    for current in _walk(node):
+        if isinstance(current, yaml.ScalarNode) and current.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                yaml.SafeLoader.construct_yaml_timestamp(yaml.SafeLoader(""), current)
+            except ValueError:
+                return current.start_mark.line
+            except Exception:  # noqa: BLE001 - only locating here; the caller reports
+                continue
+    return 0
+
+
+def _duplicate_key(node: yaml.Node | None) -> tuple[str, int] | None:
+    """PyYAML keeps the last of two equal keys silently; authors lose the first value."""
+    for current in _walk(node):
+        if isinstance(current, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _ in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in seen:
+                        return key.value, key.start_mark.line
+                    seen.add(key.value)
+    return None
 
 
 @dataclass
