@@ -1,0 +1,35 @@
+"""The ``html`` target: the course as a static, accessible website in a zip.
+
+Authors open ``index.html`` straight from disk before importing anywhere, so every link
+is relative and the quizzes score in the browser (no server, works from ``file://``).
+"""
+
+from __future__ import annotations
+
+from ilead_shell.exporter_api import Bundle, Exporter
+from ilead_shell.model import Course
+from ilead_shell.web import PageRenderer, WebLayout, static_files
+
+LAYOUT = WebLayout()
+
+
+class HtmlExporter(Exporter):
+    name = "html"
+    description = "Static HTML preview site (open index.html in a browser)"
+    format = "zip"
+    suffix = "zip"
+
+    def build_bundle(self, course: Course) -> Bundle:
+        bundle = Bundle(format=self.format)
+        pages = PageRenderer(course, LAYOUT)
+        bundle.add_text(LAYOUT.home_page, pages.home())
+        for module in course.modules:
+            bundle.add_text(LAYOUT.module_page(module.id), pages.module(module))
+            for item in module.items:
+                bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
+        for name, data in static_files().items():
+            bundle.add_bytes(LAYOUT.static(name), data)
+        for asset in course.assets:
+            bundle.add_file(LAYOUT.media(asset), course.asset_source(asset))
+        bundle.counts = {**course.counts(), "pages": 1 + len(course.modules) + len(course.items())}
+        return bundle
