@@ -1,0 +1,259 @@
+"""Plain Common Cartridge: the course mapped onto CC resources, one item type at a time.
+
+:class:`CartridgeBuilder` walks the course once.  Locations of every item and file are
+planned first, so links between items can be written whichever comes first.  LMS
+flavours (:mod:`.canvas_builder`) subclass it and override the hooks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from lxml import etree
+
+from ilead_shell import references
+from ilead_shell.exporter_api import Bundle
+from ilead_shell.model import (Assignment, Course, Discussion, File, Item, Link, Module, Page, Quiz,
+                               Video)
+
+from . import descriptors, ids, pages
+from .cartridge import Cartridge, OrgItem, Resource
+from .lom import manifest_metadata
+from .profiles import CcProfile
+from .qti import QtiWriter
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an item or file lives in the bundle, for links to it."""
+
+    resource: str
+    path: str | None = None  # a file in the bundle
+    url: str | None = None  # an outside address (web links)
+
+
+FILEBASE = "$IMS-CC-FILEBASE$"
+WEB_RESOURCES = "web_resources"
+
+
+class CartridgeBuilder:
+    page_folder = "pages"
+    standalone_pages = True
+
+    def __init__(self, course: Course, profile: CcProfile, bundle: Bundle):
+        self.course = course
+        self.profile = profile
+        self.bundle = bundle
+        self.cartridge = Cartridge(profile, ids.xml_name("MAN", f"{course.code}_{course.offering}"),
+                                   manifest_metadata(course, profile))
+        self.assets = {a.key: a for a in course.assets}
+        self.locations: dict[str, Location] = {}
+        self._used_assets: set[str] = set()
+
+    # -- the walk ---------------------------------------------------------------------------
+    def build(self) -> Bundle:
+        self.plan()
+        for asset in self.course.assets:
+            self.add_asset(asset)
+        self.add_syllabus()
+        for module in self.course.modules:
+            folder = OrgItem(ids.module_item(module), module.title)
+            self.cartridge.folders.append(folder)
+            folder.children.append(self.add_overview(module))
+            for item in module.items:
+                folder.children.append(self.add_item(item))
+        self.finish()
+        self.bundle.add_xml("imsmanifest.xml", self.cartridge.to_xml())
+        self.bundle.counts = self.course.counts()
+        return self.bundle
+
+    def finish(self) -> None:
+        """Hook for flavours that add course-level files once every item is known."""
+
+    # -- locations and links ---------------------------------------------------------------------
+    def asset_path(self, key: str) -> str:
+        return f"{WEB_RESOURCES}/{self.assets[key].bundle_path}"
+
+    def page_path(self, name: str) -> str:
+        return f"{self.page_folder}/{name}.html"
+
+    def overview_path(self, module: Module) -> str:
+        return self.page_path(module.id)
+
+    def item_path(self, item: Item) -> str | None:
+        folder = ids.resource_id(item)
+        if isinstance(item, (Page, Video)):
+            return self.page_path(ids.item_slug(item))
+        if isinstance(item, Assignment):
+            return f"{folder}/{item.id}.html" if self.profile.has_assignments else self.page_path(ids.item_slug(item))
+        if isinstance(item, Discussion):
+            return f"{folder}/topic.xml"
+        if isinstance(item, Quiz):
+            return f"{folder}/assessment_qti.xml"
+        if isinstance(item, File):
+            return self.asset_path(item.asset)
+        return None
+
+    def plan(self) -> None:
+        for module in self.course.modules:
+            self.locations[f"module:{module.id}"] = Location(ids.overview_resource(module), self.overview_path(module))
+            for item in module.items:
+                resource = ids.asset_resource_id(self.assets[item.asset]) if isinstance(item, File) \
+                    else ids.resource_id(item)
+                self.locations[item.full_id] = Location(resource, self.item_path(item),
+                                                        item.url if isinstance(item, Link) else None)
+
+    def rewrite(self, html: str, from_path: str, descriptor: bool = False) -> str:
+        """``ilead:`` links made to work from ``from_path``; the files used are remembered."""
+        return references.rewrite(html, lambda ref: self.resolve(ref, from_path, descriptor))
+
+    def resolve(self, ref: references.Reference, from_path: str, descriptor: bool) -> str:
+        fragment = f"#{quote(ref.fragment, safe='')}" if ref.fragment else ""
+        if ref.kind == "asset":
+            self._used_assets.add(ref.target)
+            target = self.asset_path(ref.target)
+        else:
+            location = self.locations[f"module:{ref.target}" if ref.kind == "module" else ref.target]
+            if location.url:
+                return location.url
+            target = location.path
+        url = references.relative_url(from_path, target) + fragment
+        # In descriptors (QTI, topics) links are relative to the descriptor's folder via the token.
+        return f"{FILEBASE}{url}" if descriptor else url
+
+    def take_used_assets(self, resource: Resource) -> None:
+        for key in sorted(self._used_assets):
+            resource.depend_on(ids.asset_resource_id(self.assets[key]))
+        self._used_assets.clear()
+
+    # -- course-level resources ---------------------------------------------------------------
+    def add_asset(self, asset) -> None:
+        path = self.asset_path(asset.key)
+        self.bundle.add_file(path, self.course.asset_source(asset))
+        self.cartridge.add_resource(Resource(ids.asset_resource_id(asset), "webcontent", [path], href=path,
+                                             instructor_only=self.asset_hidden(asset.key)))
+
+    def asset_hidden(self, key: str) -> bool:
+        """A file offered only through unpublished file items stays hidden."""
+        users = [i for i in self.course.items() if isinstance(i, File) and i.asset == key]
+        return bool(users) and not any(i.published for i in users)
+
+    def add_syllabus(self) -> None:
+        path = "course/syllabus.html"
+        body = pages.syllabus_body(self.course, self.rewrite(self.course.description.html, path))
+        self.write_page(path, f"{self.course.display_title}: syllabus", body)
+        resource = Resource("RS_syllabus", "webcontent", [path], href=path, intendeduse="syllabus")
+        self.take_used_assets(resource)
+        self.cartridge.add_resource(resource)
+
+    def write_page(self, path: str, title: str, body: str, meta: list[tuple[str, str]] = ()) -> None:
+        self.bundle.add_text(path, pages.document(title, body, self.course.language, self.standalone_pages, meta))
+
+    # -- modules and items -----------------------------------------------------------------------
+    def add_overview(self, module: Module) -> OrgItem:
+        path = self.overview_path(module)
+        title = f"Overview: {module.title}"
+        body = pages.overview_body(module, self.rewrite(module.overview.html, path))
+        self.write_page(path, title, body, self.page_meta(ids.overview_resource(module), True))
+        resource = Resource(ids.overview_resource(module), "webcontent", [path], href=path)
+        self.take_used_assets(resource)
+        self.cartridge.add_resource(resource)
+        return OrgItem(ids.overview_item(module), title, resource.identifier)
+
+    def page_meta(self, identifier: str, published: bool) -> list[tuple[str, str]]:
+        return []
+
+    def add_item(self, item: Item) -> OrgItem:
+        handler = getattr(self, f"add_{item.type}")
+        resource_id = handler(item)
+        return OrgItem(ids.item_id(item), item.title, resource_id)
+
+    def new_resource(self, item: Item, type_: str, files: list[str], href: str | None = None,
+                     **extra) -> Resource:
+        resource = Resource(ids.resource_id(item), type_, files, href=href,
+                            instructor_only=not item.published, **extra)
+        self.take_used_assets(resource)
+        return self.cartridge.add_resource(resource)
+
+    def add_page(self, item: Page) -> str:
+        path = self.item_path(item)
+        body = self.rewrite(item.body.html, path)
+        self.write_page(path, item.title, body, self.page_meta(ids.resource_id(item), item.published))
+        return self.new_resource(item, "webcontent", [path], href=path).identifier
+
+    def add_video(self, item: Video) -> str:
+        path = self.item_path(item)
+        video_src = self.resolve(references.Reference("asset", item.asset), path, False) if item.asset else None
+        captions_src = self.resolve(references.Reference("asset", item.captions), path, False) \
+            if item.captions else None
+        transcript = self.rewrite(item.transcript.html, path) if item.transcript else None
+        body = pages.video_body(item.title, self.course.language, item.url, item.youtube_id, video_src, captions_src,
+                                self.rewrite(item.body.html, path), transcript)
+        self.write_page(path, item.title, body, self.page_meta(ids.resource_id(item), item.published))
+        return self.new_resource(item, "webcontent", [path], href=path).identifier
+
+    def add_file(self, item: File) -> str:
+        if not item.body.is_empty:
+            self.bundle.warn(f"file item {item.full_id}: its description is not carried (a cartridge links "
+                             "the file itself)")
+        return ids.asset_resource_id(self.assets[item.asset])
+
+    def add_link(self, item: Link) -> str:
+        if not item.body.is_empty:
+            self.bundle.warn(f"link item {item.full_id}: its description is not carried (CC web links have "
+                             "a title and an address only)")
+        path = f"{ids.resource_id(item)}/weblink.xml"
+        self.bundle.add_xml(path, descriptors.web_link(self.profile, item.title, item.url))
+        return self.new_resource(item, self.profile.weblink_type, [path]).identifier
+
+    def add_discussion(self, item: Discussion) -> str:
+        path = self.item_path(item)
+        self.bundle.add_xml(path, descriptors.topic(self.profile, item.title, self.rewrite(item.body.html, path, True)))
+        resource = self.new_resource(item, self.profile.discussion_type, [path])
+        if item.graded:
+            self.bundle.warn(f"discussion {item.full_id}: its {pages.number(item.points)} points and grading "
+                             "group are not carried (plain CC discussions are ungraded)")
+        return resource.identifier
+
+    def add_quiz(self, item: Quiz) -> str:
+        path = self.item_path(item)
+        writer = self.qti_writer(path)
+        document = writer.document(item, ids.resource_id(item))
+        if document is None:
+            self.bundle.warn(f"quiz {item.full_id} has no question; written as a page")
+            return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
+                                                                  "location", "outcomes"})))
+        self.bundle.add_xml(path, document)
+        if item.mastery is not None or item.group:
+            self.bundle.warn(f"quiz {item.full_id}: mastery score and grading group are not carried "
+                             "(the CC profile has no field for them)")
+        return self.new_resource(item, self.profile.assessment_type, [path]).identifier
+
+    def qti_writer(self, path: str) -> QtiWriter:
+        return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), self.bundle.warn)
+
+    def add_assignment(self, item: Assignment) -> str:
+        group = self.course.grading.group(item.group)
+        path = self.item_path(item)
+        body = pages.assignment_body(item, self.rewrite(item.body.html, path), group.name if group else None)
+        if not self.profile.has_assignments:
+            self.bundle.warn(f"assignment {item.full_id}: CC 1.1 has no assignment type; written as an "
+                             "instructions page with points, due date, submission types and rubric in its text")
+            self.write_page(path, item.title, body)
+            return self.new_resource(item, "webcontent", [path], href=path).identifier
+        # CC 1.3: the assignment resource, plus a webcontent fallback for LMSs without the type.
+        self.write_page(path, item.title, body)
+        descriptor_path = f"{ids.resource_id(item)}/assignment.xml"
+        descriptor_body = pages.assignment_body(item, self.rewrite(item.body.html, descriptor_path, True),
+                                                group.name if group else None)
+        self.bundle.add_xml(descriptor_path, descriptors.assignment(ids.resource_id(item), item, descriptor_body))
+        if item.due or item.rubric or item.group:
+            self.bundle.warn(f"assignment {item.full_id}: due date, grading group and rubric are in its text "
+                             "only (the CC assignment type has no fields for them)")
+        resource = self.new_resource(item, "assignment_xmlv1p0", [descriptor_path], href=descriptor_path)
+        fallback = Resource(ids.fallback_resource_id(item), "webcontent", [path], href=path,
+                            instructor_only=not item.published, variant_of=resource.identifier)
+        fallback.dependencies = list(resource.dependencies)
+        self.cartridge.add_resource(fallback)
+        return resource.identifier

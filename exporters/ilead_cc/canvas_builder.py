@@ -1,0 +1,2 @@
+"""Placeholder, replaced below."""
+from .targets import CommonCartridgeExporter as CanvasExporter  # noqa

@@ -1,0 +1,260 @@
+"""Quizzes as QTI 1.2 in the Common Cartridge profile (``assessment_qti.xml``).
+
+Six CC item profiles exist; the source has six question types that map onto them,
+except numeric questions: the CC profile has no numeric comparison (no ``vargte`` /
+``varlte``), so an exact value becomes a fill-in-the-blank matched as text and a range
+becomes an essay whose model answer (the ``solution``) states the accepted range, for
+the grader.  Both are reported with ``warn``.  :mod:`.canvas_qti` subclasses this for
+Canvas's own dialect, which keeps ranges.
+"""
+
+from __future__ import annotations
+
+from html import escape as html_escape
+from typing import Callable
+
+from lxml import etree
+
+from ilead_shell.model import Choice, NumericAnswer, Question, Quiz, RichText
+
+from .ids import question_ident
+from .profiles import QTI_NS, XSI, CcProfile
+
+Q = f"{{{QTI_NS}}}"
+RESPONSE = "response1"
+
+
+def number(value: float) -> str:
+    """``400.0`` -> ``400``; other values keep their shortest exact spelling."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    node = etree.SubElement(parent, f"{Q}{tag}", {k: v for k, v in attrs.items()})
+    if text is not None:
+        node.text = text
+    return node
+
+
+class QtiWriter:
+    """Builds one ``questestinterop`` for a quiz.  ``rich`` rewrites HTML for this file."""
+
+    def __init__(self, profile: CcProfile, rich: Callable[[str], str], warn: Callable[[str], None]):
+        self.profile = profile
+        self.rich = rich
+        self.warn = warn
+
+    def schema_location(self) -> str:
+        tag = self.profile.tag
+        return f"{QTI_NS} http://www.imsglobal.org/profile/cc/ccv{tag}/ccv{tag}_qtiasiv1p2p1_v1p0.xsd"
+
+    # -- document -----------------------------------------------------------------------
+    def document(self, quiz: Quiz, ident: str) -> etree._Element | None:
+        """The QTI document, or None when no question can be represented (no empty section)."""
+        root = etree.Element(f"{Q}questestinterop", nsmap={None: QTI_NS, "xsi": XSI})
+        root.set(f"{{{XSI}}}schemaLocation", self.schema_location())
+        assessment = _sub(root, "assessment", ident=ident, title=quiz.title)
+        self.assessment_metadata(assessment, quiz)
+        if not quiz.body.is_empty:
+            self.presentation_material(assessment, quiz.body)
+        section = _sub(assessment, "section", ident="root_section")
+        for question in quiz.questions:
+            item = self.item(question, quiz)
+            if item is not None:
+                section.append(item)
+        return root if len(section) else None
+
+    def field(self, parent: etree._Element, label: str, entry: str) -> None:
+        pair = _sub(parent, "qtimetadatafield")
+        _sub(pair, "fieldlabel", label)
+        _sub(pair, "fieldentry", entry)
+
+    def assessment_metadata(self, assessment: etree._Element, quiz: Quiz) -> None:
+        metadata = _sub(assessment, "qtimetadata")
+        self.field(metadata, "cc_profile", "cc.exam.v0p1")
+        self.field(metadata, "qmd_assessmenttype", "Examination")
+        self.field(metadata, "qmd_scoretype", "Percentage")
+        self.field(metadata, "qmd_feedbackpermitted", "Yes")
+        self.field(metadata, "qmd_solutionspermitted", "Yes")
+        self.field(metadata, "cc_maxattempts", self.max_attempts(quiz))
+
+    def max_attempts(self, quiz: Quiz) -> str:
+        if quiz.attempts is None:
+            return "unlimited"
+        if quiz.attempts > 5:
+            self.warn(f"quiz {quiz.full_id}: {quiz.attempts} attempts; the CC profile allows 1-5 or "
+                      "unlimited, so the cartridge says unlimited")
+            return "unlimited"
+        return str(quiz.attempts)
+
+    def presentation_material(self, assessment: etree._Element, body: RichText) -> None:
+        material = _sub(_sub(assessment, "presentation_material"), "flow_mat")
+        self.mattext(_sub(material, "material"), body.html, html=True)
+
+    def mattext(self, material: etree._Element, text: str, html: bool) -> None:
+        _sub(material, "mattext", self.rich(text) if html else text, texttype="text/html" if html else "text/plain")
+
+    # -- items ----------------------------------------------------------------------------
+    def item(self, question: Question, quiz: Quiz) -> etree._Element | None:
+        item = etree.Element(f"{Q}item", ident=question_ident(question.id), title=question.title)
+        kind = self.kind(question, quiz)
+        metadata = _sub(_sub(item, "itemmetadata"), "qtimetadata")
+        self.item_metadata(metadata, question, kind, quiz)
+        presentation = _sub(item, "presentation")
+        self.mattext(_sub(presentation, "material"), question.stem.html, html=True)
+        if kind in ("multiple_choice", "true_false", "multiple_response"):
+            self.choice_interaction(item, presentation, question, single=kind != "multiple_response")
+        elif kind == "essay":
+            self.text_interaction(presentation)
+            self.essay_processing(item, question)
+        else:
+            self.text_interaction(presentation)
+            self.text_processing(item, question, kind)
+        return item
+
+    def kind(self, question: Question, quiz: Quiz) -> str:
+        """The CC profile a question is written as (``multiple_choice``, ``fib``...)."""
+        if question.type == "multiple_choice":
+            if len(question.choices) < self.profile.min_choices:
+                self.warn(f"quiz {quiz.full_id}, question {question.id}: CC {self.profile.version} needs "
+                          f"{self.profile.min_choices} choices for multiple choice; written as true/false "
+                          "(two choices, one correct)")
+                return "true_false"
+            return "multiple_choice"
+        if question.type == "multiple_answer":
+            return "multiple_response"
+        if question.type == "short_answer":
+            return "fib"
+        if question.type == "numeric":
+            if len(question.numeric) == 1 and question.numeric[0].exact:
+                self.warn(f"quiz {quiz.full_id}, question {question.id}: numeric answer written as a "
+                          "fill-in-the-blank matched as text (the CC profile has no numeric comparison)")
+                return "fib"
+            self.warn(f"quiz {quiz.full_id}, question {question.id}: numeric range written as an essay "
+                      "graded by hand, with the accepted range in the model answer (the CC profile "
+                      "cannot score ranges)")
+            return "essay"
+        return question.type  # true_false, essay
+
+    CC_PROFILES = {
+        "multiple_choice": "cc.multiple_choice.v0p1",
+        "multiple_response": "cc.multiple_response.v0p1",
+        "true_false": "cc.true_false.v0p1",
+        "fib": "cc.fib.v0p1",
+        "essay": "cc.essay.v0p1",
+    }
+
+    def item_metadata(self, metadata: etree._Element, question: Question, kind: str, quiz: Quiz) -> None:
+        self.field(metadata, "cc_profile", self.CC_PROFILES[kind])
+        self.field(metadata, "cc_weighting", self.weighting(question, quiz))
+        self.field(metadata, "qmd_scoringpermitted", "Yes")
+        self.field(metadata, "qmd_computerscored", "No" if kind == "essay" else "Yes")
+
+    def weighting(self, question: Question, quiz: Quiz) -> str:
+        """Points as ``cc_weighting``: an integer 1-99 (Schematron rule 2c)."""
+        points = question.points
+        weight = min(99, max(1, round(points)))
+        if weight != points:
+            self.warn(f"quiz {quiz.full_id}, question {question.id}: {number(points)} points written as "
+                      f"weighting {weight} (the CC profile takes whole numbers 1-99)")
+        return str(weight)
+
+    # -- interactions -----------------------------------------------------------------------
+    def choice_interaction(self, item: etree._Element, presentation: etree._Element, question: Question,
+                           single: bool) -> None:
+        lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single" if single else "Multiple")
+        render = _sub(lid, "render_choice")
+        for choice in question.choices:
+            label = _sub(render, "response_label", ident=choice.id)
+            self.choice_text(_sub(label, "material"), choice)
+        processing = self.processing(item)
+        self.general_feedback_condition(processing, question)
+        for choice in question.choices:
+            if choice.feedback is not None and not choice.feedback.is_empty:
+                condition = _sub(processing, "respcondition", **{"continue": "Yes"})
+                _sub(_sub(condition, "conditionvar"), "varequal", choice.id, respident=RESPONSE)
+                _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{choice.id}_fb")
+        condition = _sub(processing, "respcondition", **{"continue": "No"})
+        conditionvar = _sub(condition, "conditionvar")
+        correct = [c for c in question.choices if c.correct]
+        if single:
+            _sub(conditionvar, "varequal", correct[0].id, respident=RESPONSE)
+        else:
+            both = _sub(conditionvar, "and")
+            for choice in question.choices:
+                parent = both if choice.correct else _sub(both, "not")
+                _sub(parent, "varequal", choice.id, respident=RESPONSE)
+        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        self.feedback_blocks(item, question)
+
+    def choice_text(self, material: etree._Element, choice: Choice) -> None:
+        plain = html_escape(choice.text, quote=False) == choice.html
+        self.mattext(material, choice.text if plain else choice.html, html=not plain)
+
+    def text_interaction(self, presentation: etree._Element) -> None:
+        response = _sub(presentation, "response_str", ident=RESPONSE, rcardinality="Single")
+        _sub(_sub(response, "render_fib"), "response_label", ident="answer1", rshuffle="No")
+
+    def accepted_texts(self, question: Question) -> list[str]:
+        if question.type == "numeric":
+            value = question.numeric[0].minimum
+            spellings = [number(value)]
+            if float(value).is_integer():
+                spellings.append(f"{int(value)}.0")
+            return spellings
+        return list(question.answers)
+
+    def text_processing(self, item: etree._Element, question: Question, kind: str) -> None:
+        processing = self.processing(item)
+        self.general_feedback_condition(processing, question)
+        # One condition per accepted answer: <or> is not part of the CC 1.1 profile.
+        for answer in self.accepted_texts(question):
+            condition = _sub(processing, "respcondition", **{"continue": "No"})
+            _sub(_sub(condition, "conditionvar"), "varequal", answer, respident=RESPONSE, case="No")
+            _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        self.feedback_blocks(item, question)
+
+    def essay_processing(self, item: etree._Element, question: Question) -> None:
+        solution = self.solution_html(question)
+        if solution:
+            feedback = _sub(item, "itemfeedback", ident="solution")
+            material = _sub(_sub(_sub(feedback, "solution"), "solutionmaterial"), "flow_mat")
+            self.mattext(_sub(material, "material"), solution, html=True)
+
+    def solution_html(self, question: Question) -> str:
+        parts = []
+        if question.type == "numeric":
+            ranges = "; ".join(self.describe_range(r) for r in question.numeric)
+            parts.append(f"<p>Accepted answer: {ranges}.</p>")
+        if question.feedback is not None and not question.feedback.is_empty:
+            parts.append(question.feedback.html)
+        return "\n".join(parts)
+
+    @staticmethod
+    def describe_range(answer: NumericAnswer) -> str:
+        if answer.exact:
+            return number(answer.minimum)
+        return f"any number from {number(answer.minimum)} to {number(answer.maximum)}"
+
+    # -- processing helpers ------------------------------------------------------------------
+    def processing(self, item: etree._Element) -> etree._Element:
+        processing = _sub(item, "resprocessing")
+        _sub(_sub(processing, "outcomes"), "decvar", varname="SCORE", vartype="Decimal", minvalue="0",
+             maxvalue="100")
+        return processing
+
+    def general_feedback_condition(self, processing: etree._Element, question: Question) -> None:
+        if question.feedback is not None and not question.feedback.is_empty:
+            condition = _sub(processing, "respcondition", **{"continue": "Yes"})
+            _sub(_sub(condition, "conditionvar"), "other")
+            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+
+    def feedback_blocks(self, item: etree._Element, question: Question) -> None:
+        blocks = []
+        if question.feedback is not None and not question.feedback.is_empty:
+            blocks.append(("general_fb", question.feedback.html))
+        blocks += [(f"{c.id}_fb", c.feedback.html) for c in question.choices
+                   if c.feedback is not None and not c.feedback.is_empty]
+        for ident, html in blocks:
+            material = _sub(_sub(item, "itemfeedback", ident=ident), "flow_mat")
+            self.mattext(_sub(material, "material"), html, html=True)

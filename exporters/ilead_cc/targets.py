@@ -1,0 +1,58 @@
+"""The cartridge targets: plain CC and one subclass per LMS flavour."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from ilead_shell.exporter_api import Bundle, Exporter, ExporterOptions
+from ilead_shell.model import Course
+
+from .builder import CartridgeBuilder
+from .profiles import CC11, CC13, CcProfile
+
+
+class CcOptions(ExporterOptions):
+    cc_version: Literal["1.1", "1.3"] = "1.3"
+
+
+class CommonCartridgeExporter(Exporter):
+    name = "cc"
+    description = "IMS Common Cartridge (1.3 by default; cc_version: \"1.1\" for older LMSs)"
+    format = "zip"
+    suffix = "imscc"
+    Options = CcOptions
+    builder: ClassVar[type[CartridgeBuilder]] = CartridgeBuilder
+
+    def profile(self) -> CcProfile:
+        return CC11 if self.options.cc_version == "1.1" else CC13
+
+    def build_bundle(self, course: Course) -> Bundle:
+        return self.builder(course, self.profile(), Bundle(format="zip")).build()
+
+
+class FixedVersionExporter(CommonCartridgeExporter):
+    """A flavour whose CC version is decided by the LMS, not by course.yml."""
+
+    Options = ExporterOptions
+    fixed: ClassVar[CcProfile]
+
+    def profile(self) -> CcProfile:
+        return self.fixed
+
+
+class MoodleExporter(FixedVersionExporter):
+    name = "moodle"
+    description = "Common Cartridge 1.1 for Moodle (Moodle imports only CC 1.0/1.1)"
+    fixed = CC11
+
+
+class BrightspaceExporter(FixedVersionExporter):
+    name = "brightspace"
+    description = "Common Cartridge 1.3 for D2L Brightspace"
+    fixed = CC13
+
+
+class BlackboardExporter(FixedVersionExporter):
+    name = "blackboard"
+    description = "Common Cartridge 1.3 for Blackboard Learn"
+    fixed = CC13
