@@ -195,6 +195,7 @@ class PageRenderer:
         return {
             "id": quiz.id,
             "key": quiz_key(quiz),
+            "attempts": quiz.attempts or 0,
             "questions": [self._question_view(q, n, path) for n, q in enumerate(quiz.questions, 1)],
         }
 

@@ -1,0 +1,65 @@
+"""The ``scorm12`` target (alias ``scorm``): one SCO per item, tracked in the LMS.
+
+Pages, links, files, videos, discussions and assignments are completed once viewed;
+quizzes score themselves and report passed/failed against the mastery score.  The
+run-time script (``static/scorm12.js``) is written for this project and works offline.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from ilead_shell.exporter_api import Bundle, Exporter
+from ilead_shell.model import Course
+from ilead_shell.web import PageRenderer, static_files
+from ilead_shell.web.pages import RenderOptions
+
+from .manifest import build_manifest
+from .structure import LAYOUT, plan
+
+RUNTIME_SCRIPT = "scorm12.js"
+
+RENDER_OPTIONS = RenderOptions(
+    site_nav=False,        # the LMS shows the outline and moves between SCOs
+    cross_links=False,     # a link into another SCO would bypass the LMS
+    new_tab_links=True,    # leaving the SCO's frame would end its session
+    tracking=True,
+    submit_label="Submit answers",
+    scripts=(RUNTIME_SCRIPT,),
+)
+
+
+def _runtime_files() -> dict[str, bytes]:
+    folder = resources.files(__package__).joinpath("static")
+    return {RUNTIME_SCRIPT: folder.joinpath(RUNTIME_SCRIPT).read_bytes()}
+
+
+class Scorm12Exporter(Exporter):
+    name = "scorm12"
+    description = "SCORM 1.2 package: one SCO per item, completion, scores and resume"
+    format = "zip"
+    suffix = "zip"
+    option_keys = ("scorm",)
+
+    def build_bundle(self, course: Course) -> Bundle:
+        bundle = Bundle(format=self.format)
+        modules = plan(course)
+        pages = PageRenderer(course, LAYOUT, RENDER_OPTIONS)
+        launched = {sco.href for node in modules for sco in node.scos}
+        for module in course.modules:
+            if LAYOUT.module_page(module.id) in launched:
+                bundle.add_text(LAYOUT.module_page(module.id), pages.module(module))
+            for item in module.items:
+                bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
+
+        shared = {**static_files(), **_runtime_files()}
+        for name, data in shared.items():
+            bundle.add_bytes(LAYOUT.static(name), data)
+        media = {asset.key: LAYOUT.media(asset) for asset in course.assets}
+        for asset in course.assets:
+            bundle.add_file(media[asset.key], course.asset_source(asset))
+
+        manifest = build_manifest(course, modules, sorted(LAYOUT.static(n) for n in shared), media)
+        bundle.add_xml("imsmanifest.xml", manifest)
+        bundle.counts = {**course.counts(), "scos": sum(len(m.scos) for m in modules)}
+        return bundle
