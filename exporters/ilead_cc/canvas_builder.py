@@ -1,2 +1,189 @@
-"""Placeholder, replaced below."""
-from .targets import CommonCartridgeExporter as CanvasExporter  # noqa
+"""Canvas-flavoured cartridge: CC 1.1 plus the files Canvas itself exports.
+
+The plain CC parts stay complete (organization, QTI in the CC profile, imsdt topics,
+web links), so other LMSs still read the cartridge; Canvas reads its own files for what
+CC cannot say: module settings, points, due dates, groups and weights, rubrics,
+outcomes with alignments, published state, and full-fidelity quizzes.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from ilead_shell import references
+from ilead_shell.exporter_api import ExporterOptions
+from ilead_shell.model import Assignment, Discussion, File, Link, Page, Quiz, Video
+
+from . import canvas_meta, ids, pages
+from .descriptors import topic
+from .builder import FILEBASE, CartridgeBuilder
+from .canvas_qti import CanvasQtiWriter
+from .cartridge import Resource
+from .profiles import CC11
+from .qti import QtiWriter
+from .targets import CommonCartridgeExporter
+
+CONTENT_TYPES = {Page: "WikiPage", Video: "WikiPage", Assignment: "Assignment", Quiz: "Quizzes::Quiz",
+                 Discussion: "DiscussionTopic", File: "Attachment", Link: "ExternalUrl"}
+OBJECT_PATHS = {Assignment: "assignments", Quiz: "quizzes", Discussion: "discussion_topics"}
+
+
+class CanvasBuilder(CartridgeBuilder):
+    page_folder = "wiki_content"
+    standalone_pages = False  # Canvas wraps a wiki page's body in its own page and heading
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.module_rows: list[dict] = []
+        self.positions: dict[str, int] = {}
+        self.alignments: dict[str, list[tuple[str, str]]] = {}
+
+    # -- links: Canvas tokens instead of relative paths --------------------------------------
+    def item_path(self, item):
+        if isinstance(item, Assignment):
+            return f"{ids.resource_id(item)}/{item.id}.html"
+        return super().item_path(item)
+
+    def resolve(self, ref: references.Reference, from_path: str, descriptor: bool) -> str:
+        fragment = f"#{quote(ref.fragment, safe='')}" if ref.fragment else ""
+        if ref.kind == "asset":
+            self._used_assets.add(ref.target)
+            return f"{FILEBASE}/{quote(self.assets[ref.target].bundle_path, safe='/')}{fragment}"
+        if ref.kind == "module":
+            return f"$WIKI_REFERENCE$/pages/{quote(ref.target)}{fragment}"
+        item = self.course.item(ref.target)
+        if isinstance(item, Link):
+            return item.url
+        if isinstance(item, File):
+            self._used_assets.add(item.asset)
+            return f"{FILEBASE}/{quote(self.assets[item.asset].bundle_path, safe='/')}{fragment}"
+        if isinstance(item, (Page, Video)):
+            return f"$WIKI_REFERENCE$/pages/{quote(ids.item_slug(item))}{fragment}"
+        return f"$CANVAS_OBJECT_REFERENCE$/{OBJECT_PATHS[type(item)]}/{ids.resource_id(item)}{fragment}"
+
+    def page_meta(self, identifier: str, published: bool) -> list[tuple[str, str]]:
+        return [("identifier", identifier), ("editing_roles", "teachers"),
+                ("workflow_state", "active" if published else "unpublished")]
+
+    # -- walk hooks -------------------------------------------------------------------------
+    def add_overview(self, module):
+        org_item = super().add_overview(module)
+        self.module_rows.append({"identifier": ids.module_item(module), "title": module.title, "items": [],
+                                 "requirements": []})
+        self._row(org_item.identifier, "WikiPage", org_item.title, org_item.identifierref, True)
+        return org_item
+
+    def add_item(self, item):
+        self.positions[item.full_id] = len(self.positions) + 1
+        org_item = super().add_item(item)
+        self._row(org_item.identifier, CONTENT_TYPES[type(item)], item.title, org_item.identifierref,
+                  item.published, item.url if isinstance(item, Link) else None)
+        if isinstance(item, Quiz) and item.mastery is not None:
+            self.module_rows[-1]["requirements"].append(
+                (org_item.identifier, round(item.points * item.mastery / 100, 2)))
+        return org_item
+
+    def _row(self, identifier, content_type, title, identifierref, published, url=None) -> None:
+        self.module_rows[-1]["items"].append({"identifier": identifier, "content_type": content_type, "title": title,
+                                              "identifierref": identifierref, "published": published, "url": url})
+
+    def align(self, item, content_type: str, content_id: str) -> None:
+        outcomes = list(item.outcomes)
+        if isinstance(item, Quiz):
+            outcomes += [o for q in item.questions for o in q.outcomes]
+        for outcome in dict.fromkeys(outcomes):
+            self.alignments.setdefault(outcome, []).append((content_type, content_id))
+
+    # -- items ------------------------------------------------------------------------------
+    def add_file(self, item: File) -> str:
+        if not item.body.is_empty:
+            self.bundle.warn(f"file item {item.full_id}: its description is not carried (Canvas module "
+                             "items link the file itself)")
+        return ids.asset_resource_id(self.assets[item.asset])
+
+    def add_discussion(self, item: Discussion) -> str:
+        path = self.item_path(item)
+        self.bundle.add_xml(path, topic(CC11, item.title, self.rewrite(item.body.html, path, True)))
+        resource = self.new_resource(item, CC11.discussion_type, [path])
+        meta_path = f"{ids.resource_id(item)}/topic_meta.xml"
+        self.bundle.add_xml(meta_path, canvas_meta.topic_meta(self.course, item, self.positions[item.full_id]))
+        self.cartridge.add_resource(Resource(ids.meta_resource_id(item), CC11.lar_type, [meta_path], href=meta_path))
+        resource.depend_on(ids.meta_resource_id(item))
+        if item.graded:
+            self.align(item, "Assignment", canvas_meta.graded_assignment_id(item))
+        return resource.identifier
+
+    def add_quiz(self, item: Quiz) -> str:
+        identifier = ids.resource_id(item)
+        path = self.item_path(item)
+        # assessment_qti.xml is for other LMSs only (Canvas reads non_cc_assessments), so its
+        # simplifications are not reported for this target.
+        plain = QtiWriter(CC11, lambda html: self.rewrite(html, path, True), lambda message: None)
+        document = plain.document(item, identifier)
+        if document is None:
+            self.bundle.warn(f"quiz {item.full_id} has no question; written as a page")
+            return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
+                                                                  "location", "outcomes"})))
+        self.bundle.add_xml(path, document)
+        canvas_path = f"non_cc_assessments/{identifier}.xml.qti"
+        canvas = CanvasQtiWriter(CC11, lambda html: self.rewrite(html, canvas_path, True), self.bundle.warn)
+        self.bundle.add_xml(canvas_path, canvas.document(item, identifier))
+        meta_path = f"{identifier}/assessment_meta.xml"
+        description = self.rewrite(item.body.html, meta_path, True)
+        self.bundle.add_xml(meta_path, canvas_meta.assessment_meta(self.course, item, description,
+                                                                   self.positions[item.full_id]))
+        resource = self.new_resource(item, CC11.assessment_type, [path])
+        self.cartridge.add_resource(Resource(ids.meta_resource_id(item), CC11.lar_type, [meta_path, canvas_path],
+                                             href=meta_path))
+        resource.depend_on(ids.meta_resource_id(item))
+        self.align(item, "Assignment", canvas_meta.graded_assignment_id(item))
+        return identifier
+
+    def add_assignment(self, item: Assignment) -> str:
+        path = self.item_path(item)
+        self.write_page(path, f"Assignment: {item.title}", self.rewrite(item.body.html, path))
+        settings_path = f"{ids.resource_id(item)}/assignment_settings.xml"
+        self.bundle.add_xml(settings_path, canvas_meta.assignment_settings(self.course, item,
+                                                                           self.positions[item.full_id]))
+        resource = self.new_resource(item, CC11.lar_type, [path, settings_path], href=path)
+        self.align(item, "Assignment", ids.resource_id(item))
+        return resource.identifier
+
+    # -- course level ---------------------------------------------------------------------------
+    def add_syllabus(self) -> None:
+        path = "course_settings/syllabus.html"
+        body = pages.syllabus_body(self.course, self.rewrite(self.course.description.html, path))
+        self.write_page(path, "Syllabus", body)
+        resource = Resource("RS_syllabus", CC11.lar_type, [path], href=path, intendeduse="syllabus")
+        self.take_used_assets(resource)
+        resource.dependencies = []  # LAR dependencies are not needed: Canvas resolves the tokens
+        self.cartridge.add_resource(resource)
+
+    def finish(self) -> None:
+        folder = "course_settings"
+        files = {
+            "course_settings.xml": canvas_meta.course_settings(self.course),
+            "module_meta.xml": canvas_meta.module_meta(self.module_rows),
+            "assignment_groups.xml": canvas_meta.assignment_groups(self.course),
+            "rubrics.xml": canvas_meta.rubrics(self.course),
+            "learning_outcomes.xml": canvas_meta.learning_outcomes(self.course, self.alignments),
+            "files_meta.xml": canvas_meta.files_meta(
+                self.course, {a.key for a in self.course.assets if self.asset_hidden(a.key)}),
+        }
+        for name, document in files.items():
+            self.bundle.add_xml(f"{folder}/{name}", document)
+        # Canvas recognises its own cartridges by this file's resource; the content does not matter.
+        self.bundle.add_text(f"{folder}/canvas_export.txt", "Exported by ilead-shell for Canvas.\n")
+        paths = [f"{folder}/{name}" for name in files] + [f"{folder}/canvas_export.txt"]
+        self.cartridge.add_resource(Resource("RS_course_settings", CC11.lar_type, paths,
+                                             href=f"{folder}/canvas_export.txt"))
+
+
+class CanvasExporter(CommonCartridgeExporter):
+    name = "canvas"
+    description = "Canvas-flavoured Common Cartridge 1.1 (modules, points, due dates, rubrics, outcomes)"
+    Options = ExporterOptions
+    builder = CanvasBuilder
+
+    def profile(self):
+        return CC11

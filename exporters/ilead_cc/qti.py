@@ -96,7 +96,7 @@ class QtiWriter:
 
     # -- items ----------------------------------------------------------------------------
     def item(self, question: Question, quiz: Quiz) -> etree._Element | None:
-        item = etree.Element(f"{Q}item", ident=question_ident(question.id), title=question.title)
+        item = etree.Element(f"{Q}item", ident=self.ident(question), title=question.title)
         kind = self.kind(question, quiz)
         metadata = _sub(_sub(item, "itemmetadata"), "qtimetadata")
         self.item_metadata(metadata, question, kind, quiz)
@@ -111,6 +111,10 @@ class QtiWriter:
             self.text_interaction(presentation)
             self.text_processing(item, question, kind)
         return item
+
+    @staticmethod
+    def ident(question: Question) -> str:
+        return question_ident(question.id)
 
     def kind(self, question: Question, quiz: Quiz) -> str:
         """The CC profile a question is written as (``multiple_choice``, ``fib``...)."""

@@ -1,0 +1,278 @@
+"""Canvas extension files (namespace ``cccv1p0``): the settings a plain cartridge loses.
+
+Element names and order follow real Canvas exports (shared/samples); Canvas reads a
+fixed list of children, so only those that carry something from the source are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lxml import etree
+
+from ilead_shell.model import Assignment, Course, Discussion, Quiz
+
+from . import ids
+from .profiles import CANVAS_NS, CANVAS_SCHEMA, XSI
+
+C = f"{{{CANVAS_NS}}}"
+SUBMISSION_TYPES = {"text": "online_text_entry", "file": "online_upload", "url": "online_url"}
+
+
+def root(tag: str, identifier: str | None = None) -> etree._Element:
+    node = etree.Element(f"{C}{tag}", nsmap={None: CANVAS_NS, "xsi": XSI})
+    if identifier:
+        node.set("identifier", identifier)
+    node.set(f"{{{XSI}}}schemaLocation", CANVAS_SCHEMA)
+    return node
+
+
+def sub(parent: etree._Element, tag: str, text: object = None, **attrs: str) -> etree._Element:
+    node = etree.SubElement(parent, f"{C}{tag}", attrs)
+    if text is not None:
+        node.text = text if isinstance(text, str) else _text(text)
+    return node
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def due_at(day: dt.date | None) -> str | None:
+    """Canvas dates are UTC without a zone; a due day ends at 23:59:59."""
+    return f"{day.isoformat()}T23:59:59" if day else None
+
+
+def course_settings(course: Course) -> etree._Element:
+    node = root("course", "RS_course_settings")
+    sub(node, "title", course.display_title)
+    sub(node, "course_code", course.code)
+    start = course.offering_info().start or course.start
+    sub(node, "start_at", f"{start.isoformat()}T00:00:00" if start else None)
+    sub(node, "is_public", False)
+    sub(node, "default_view", "modules")
+    sub(node, "license", canvas_licence(course.license))
+    sub(node, "grading_standard_enabled", False)
+    sub(node, "apply_assignment_group_weights", bool(course.grading.groups))
+    sub(node, "locale", course.language)
+    return node
+
+
+CANVAS_LICENCES = {"CC-BY-4.0": "cc_by", "CC-BY-SA-4.0": "cc_by_sa", "CC-BY-NC-4.0": "cc_by_nc",
+                   "CC-BY-NC-SA-4.0": "cc_by_nc_sa", "CC-BY-ND-4.0": "cc_by_nd", "CC-BY-NC-ND-4.0": "cc_by_nc_nd",
+                   "CC0-1.0": "public_domain"}
+
+
+def canvas_licence(licence: str | None) -> str:
+    return CANVAS_LICENCES.get(licence or "", "private")
+
+
+def assignment_groups(course: Course) -> etree._Element:
+    node = root("assignmentGroups")
+    for position, group in enumerate(course.grading.groups, start=1):
+        entry = sub(node, "assignmentGroup", identifier=ids.group_id(group.id))
+        sub(entry, "title", group.name)
+        sub(entry, "position", position)
+        sub(entry, "group_weight", float(group.weight))
+    return node
+
+
+def assignment_fields(parent: etree._Element, course: Course, item: Assignment | Discussion | Quiz,
+                      points: float | None, submission_types: str, position: int) -> None:
+    """The children shared by assignment_settings.xml and the graded parts of topics and quizzes."""
+    sub(parent, "title", item.title)
+    sub(parent, "due_at", due_at(getattr(item, "due", None)))
+    group = course.grading.group(item.group)
+    if group:
+        sub(parent, "assignment_group_identifierref", ids.group_id(group.id))
+    sub(parent, "workflow_state", "published" if item.published else "unpublished")
+    sub(parent, "points_possible", float(points) if points is not None else None)
+    sub(parent, "grading_type", "points" if points is not None else "not_graded")
+    sub(parent, "submission_types", submission_types)
+    sub(parent, "position", position)
+
+
+def assignment_settings(course: Course, item: Assignment, position: int) -> etree._Element:
+    node = root("assignment", ids.resource_id(item))
+    types = ",".join(SUBMISSION_TYPES[s] for s in item.submission)
+    assignment_fields(node, course, item, item.points, types, position)
+    if item.rubric:
+        sub(node, "rubric_identifierref", ids.rubric_id(item))
+        sub(node, "rubric_use_for_grading", True)
+        sub(node, "rubric_hide_score_total", False)
+    return node
+
+
+def graded_assignment_id(item) -> str:
+    return ids.xml_name("A", ids.item_slug(item))
+
+
+def topic_meta(course: Course, item: Discussion, position: int) -> etree._Element:
+    node = root("topicMeta", ids.meta_resource_id(item))
+    sub(node, "topic_id", ids.resource_id(item))
+    sub(node, "title", item.title)
+    sub(node, "type", "topic")
+    sub(node, "discussion_type", "threaded")
+    sub(node, "workflow_state", "active" if item.published else "unpublished")
+    sub(node, "position", position)
+    if item.graded:
+        assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
+        assignment_fields(assignment, course, item, item.points, "discussion_topic", position)
+    return node
+
+
+def assessment_meta(course: Course, item: Quiz, description: str, position: int) -> etree._Element:
+    node = root("quiz", ids.resource_id(item))
+    sub(node, "title", item.title)
+    sub(node, "description", description)
+    sub(node, "shuffle_answers", item.shuffle)
+    sub(node, "scoring_policy", "keep_highest")
+    sub(node, "quiz_type", "assignment")
+    sub(node, "points_possible", float(item.points))
+    sub(node, "show_correct_answers", True)
+    sub(node, "allowed_attempts", -1 if item.attempts is None else item.attempts)
+    sub(node, "one_question_at_a_time", False)
+    sub(node, "cant_go_back", False)
+    sub(node, "available", item.published)
+    group = course.grading.group(item.group)
+    assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
+    assignment_fields(assignment, course, item, item.points, "online_quiz", position)
+    sub(assignment, "quiz_identifierref", ids.resource_id(item))
+    if group:
+        sub(node, "assignment_group_identifierref", ids.group_id(group.id))
+    return node
+
+
+def rubrics(course: Course) -> etree._Element:
+    node = root("rubrics")
+    for item in course.items():
+        if not isinstance(item, Assignment) or not item.rubric:
+            continue
+        rubric = sub(node, "rubric", identifier=ids.rubric_id(item))
+        sub(rubric, "read_only", False)
+        sub(rubric, "title", f"Rubric: {item.title}")
+        sub(rubric, "reusable", False)
+        sub(rubric, "public", False)
+        sub(rubric, "points_possible", float(sum(c.points for c in item.rubric)))
+        sub(rubric, "hide_score_total", False)
+        sub(rubric, "free_form_criterion_comments", False)
+        criteria = sub(rubric, "criteria")
+        for number, row in enumerate(item.rubric, start=1):
+            criterion_id = f"_c{number}"
+            criterion = sub(criteria, "criterion")
+            sub(criterion, "criterion_id", criterion_id)
+            sub(criterion, "points", float(row.points))
+            sub(criterion, "description", row.criterion)
+            sub(criterion, "long_description", row.description)
+            ratings = sub(criterion, "ratings")
+            for suffix, label, points in (("full", "Full marks", row.points), ("none", "No marks", 0.0)):
+                rating = sub(ratings, "rating")
+                sub(rating, "description", label)
+                sub(rating, "points", float(points))
+                sub(rating, "criterion_id", criterion_id)
+                sub(rating, "id", f"{criterion_id}_{suffix}")
+    return node
+
+
+def learning_outcomes(course: Course, alignments: dict[str, list[tuple[str, str]]]) -> etree._Element:
+    """Course outcomes in one group, each module's outcomes in another; ``alignments`` maps an
+    outcome id to (content_type, content_id) pairs of the graded things that assess it."""
+    node = root("learningOutcomes")
+    groups = [("OG_course", "Course outcomes", "", course.outcomes)]
+    groups += [(ids.xml_name("OG", m.id), f"Module: {m.title}", "", m.outcomes) for m in course.modules if m.outcomes]
+    mastery = course.grading.pass_percent
+    for identifier, title, description, outcomes in groups:
+        group = sub(node, "learningOutcomeGroup", identifier=identifier)
+        sub(group, "title", title)
+        sub(group, "description", description)
+        holder = sub(group, "learningOutcomes")
+        for outcome in outcomes:
+            entry = sub(holder, "learningOutcome", identifier=ids.outcome_id(outcome.id))
+            sub(entry, "title", f"{outcome.id}: {outcome.text}" if len(outcome.text) < 200 else outcome.id)
+            sub(entry, "description", f"<p>{_escape(outcome.text)}</p>{_links(outcome)}")
+            sub(entry, "calculation_method", "highest")
+            sub(entry, "points_possible", 3.0)
+            sub(entry, "mastery_points", 2.0)
+            ratings = sub(entry, "ratings")
+            for label, points in (("Exceeds mastery", 3.0), ("Meets mastery", 2.0), ("Below mastery", 0.0)):
+                rating = sub(ratings, "rating")
+                sub(rating, "description", label)
+                sub(rating, "points", points)
+            found = alignments.get(outcome.id, [])
+            if found:
+                holder_alignments = sub(entry, "alignments")
+                for position, (content_type, content_id) in enumerate(found, start=1):
+                    alignment = sub(holder_alignments, "alignment")
+                    sub(alignment, "content_type", content_type)
+                    sub(alignment, "content_id", content_id)
+                    sub(alignment, "mastery_type", "points")
+                    sub(alignment, "mastery_score", (mastery or 70.0) / 100)
+                    sub(alignment, "position", position)
+    return node
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _links(outcome) -> str:
+    """Which course outcome or competency an outcome serves, kept as text."""
+    linked = getattr(outcome, "supports", ()) or getattr(outcome, "competencies", ())
+    kind = "Supports" if getattr(outcome, "supports", ()) else "Competencies"
+    return f"<p>{kind}: {_escape(', '.join(linked))}</p>" if linked else ""
+
+
+def files_meta(course: Course, hidden: set[str]) -> etree._Element:
+    node = root("fileMeta")
+    files = sub(node, "files")
+    for asset in course.assets:
+        entry = sub(files, "file", identifier=ids.asset_resource_id(asset))
+        sub(entry, "display_name", asset.bundle_path.rsplit("/", 1)[-1])
+        if asset.key in hidden:
+            sub(entry, "locked", True)
+        if course.license:
+            sub(entry, "usage_rights", use_justification="creative_commons" if course.license.startswith("CC")
+                else "own_copyright").append(_license_node(course.license))
+    return node
+
+
+def _license_node(licence: str) -> etree._Element:
+    node = etree.Element(f"{C}license")
+    node.text = canvas_licence(licence)
+    return node
+
+
+def module_meta(modules: list[dict]) -> etree._Element:
+    """``modules``: [{identifier, title, items: [{identifier, content_type, title, identifierref,
+    published, url?}], requirements: [(identifierref, min_score)]}]."""
+    node = root("modules")
+    for position, module in enumerate(modules, start=1):
+        entry = sub(node, "module", identifier=module["identifier"])
+        sub(entry, "title", module["title"])
+        sub(entry, "workflow_state", "active")
+        sub(entry, "position", position)
+        sub(entry, "require_sequential_progress", False)
+        sub(entry, "locked", False)
+        items = sub(entry, "items")
+        for item_position, item in enumerate(module["items"], start=1):
+            row = sub(items, "item", identifier=item["identifier"])
+            sub(row, "content_type", item["content_type"])
+            sub(row, "workflow_state", "active" if item["published"] else "unpublished")
+            sub(row, "title", item["title"])
+            sub(row, "identifierref", item["identifierref"])
+            if item.get("url"):
+                sub(row, "url", item["url"])
+            sub(row, "position", item_position)
+            sub(row, "new_tab", bool(item.get("url")))
+            sub(row, "indent", 0)
+        if module["requirements"]:
+            requirements = sub(entry, "completionRequirements")
+            for identifierref, min_score in module["requirements"]:
+                requirement = sub(requirements, "completionRequirement", type="min_score")
+                sub(requirement, "min_score", min_score)
+                sub(requirement, "identifierref", identifierref)
+    return node

@@ -1,0 +1,78 @@
+"""Canvas's own QTI dialect (``non_cc_assessments/<id>.xml.qti``).
+
+The Canvas-flavoured importer reads only this file and ``assessment_meta.xml``, so it
+must carry every setting: Canvas ``question_type`` names, fractional points, and
+numeric answers as real numeric conditions (``vargte``/``varlte``), ranges included.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ilead_shell.model import Question, Quiz
+
+from .qti import RESPONSE, QtiWriter, _sub, number
+from .profiles import QTI_NS
+
+
+class CanvasQtiWriter(QtiWriter):
+    QUESTION_TYPES = {
+        "multiple_choice": "multiple_choice_question",
+        "multiple_answer": "multiple_answers_question",
+        "true_false": "true_false_question",
+        "short_answer": "short_answer_question",
+        "numeric": "numerical_question",
+        "essay": "essay_question",
+    }
+
+    def schema_location(self) -> str:
+        return f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
+
+    def assessment_metadata(self, assessment: etree._Element, quiz: Quiz) -> None:
+        metadata = _sub(assessment, "qtimetadata")
+        self.field(metadata, "cc_maxattempts", "unlimited" if quiz.attempts is None else str(quiz.attempts))
+
+    def presentation_material(self, assessment, body) -> None:
+        """Canvas takes the quiz description from assessment_meta.xml instead."""
+
+    def kind(self, question: Question, quiz: Quiz) -> str:
+        return {"multiple_answer": "multiple_response", "short_answer": "fib"}.get(question.type, question.type)
+
+    def item_metadata(self, metadata: etree._Element, question: Question, kind: str, quiz: Quiz) -> None:
+        self.field(metadata, "question_type", self.QUESTION_TYPES[question.type])
+        self.field(metadata, "points_possible", repr(float(question.points)))
+
+    def item(self, question: Question, quiz: Quiz) -> etree._Element | None:
+        if question.type != "numeric":
+            return super().item(question, quiz)
+        item = etree.Element(f"{{{QTI_NS}}}item", ident=self.ident(question), title=question.title)
+        metadata = _sub(_sub(item, "itemmetadata"), "qtimetadata")
+        self.item_metadata(metadata, question, "numeric", quiz)
+        presentation = _sub(item, "presentation")
+        self.mattext(_sub(presentation, "material"), question.stem.html, html=True)
+        response = _sub(presentation, "response_str", ident=RESPONSE, rcardinality="Single")
+        _sub(_sub(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
+        processing = self.processing(item)
+        self.general_feedback_condition(processing, question)
+        for answer in question.numeric:
+            condition = _sub(processing, "respcondition", **{"continue": "No"})
+            conditionvar = _sub(condition, "conditionvar")
+            low, high = number(answer.minimum), number(answer.maximum)
+            if answer.exact:
+                either = _sub(conditionvar, "or")
+                _sub(either, "varequal", low, respident=RESPONSE)
+                both = _sub(either, "and")
+                _sub(both, "vargte", low, respident=RESPONSE)
+                _sub(both, "varlte", high, respident=RESPONSE)
+            else:
+                _sub(conditionvar, "vargte", low, respident=RESPONSE)
+                _sub(conditionvar, "varlte", high, respident=RESPONSE)
+            _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        self.feedback_blocks(item, question)
+        return item
+
+    def essay_processing(self, item: etree._Element, question: Question) -> None:
+        # Canvas shows general feedback on essays through an <other/> condition.
+        processing = self.processing(item)
+        self.general_feedback_condition(processing, question)
+        self.feedback_blocks(item, question)
