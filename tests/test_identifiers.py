@@ -1,0 +1,160 @@
+"""Identifiers: derived from the author's slugs, stable under renumbering, reordering, editing."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from ilead_shell import identifiers as ids
+from ilead_shell.cli import main
+
+HANDMADE = Path(__file__).parent / "roots" / "handmade"
+
+
+# -- the functions -------------------------------------------------------------------------
+@pytest.mark.parametrize("stem, slug", [
+    ("01-welcome", "welcome"),
+    ("1_welcome", "welcome"),
+    ("001 Welcome Home", "welcome-home"),
+    ("welcome", "welcome"),
+    ("02-Équité & Inclusion", "equite-inclusion"),
+    ("10-2024-review", "2024-review"),
+    ("07-", ""),
+])
+def test_slug_from_filename_drops_the_order_prefix(stem, slug):
+    assert ids.slug_from_filename(stem) == slug
+
+
+@pytest.mark.parametrize("value, valid", [
+    ("welcome", True), ("how-it-works", True), ("a_b-c9", True), ("0", True),
+    ("Welcome", False), ("a--b", False), ("a__b", False), ("-a", False), ("a-", False), ("", False),
+    ("a b", False), ("a.b", False), ("é", False),
+])
+def test_valid_ids(value, valid):
+    assert ids.is_valid_id(value) is valid
+
+
+def test_join_is_unambiguous_because_ids_never_contain_a_double_underscore():
+    assert ids.join("a-b", "c") != ids.join("a", "b-c")
+    assert ids.join("a_b", "c") != ids.join("a", "b_c")
+    assert ids.join("a", "b", "c") == "a__b__c"
+
+
+@pytest.mark.parametrize("parts", [("welcome", "how-it-works"), ("0", "1"), ("a_b", "c-d")])
+def test_ncname_is_a_valid_xml_id(parts):
+    name = ids.ncname("I", *parts)
+    etree.fromstring(f'<x xml:id="{name}"/>')  # raises if not an NCName
+    assert name.startswith("I_")
+
+
+def test_short_hash_is_stable_and_content_derived():
+    assert ids.short_hash("modules/a/x.png") == ids.short_hash("modules/a/x.png")
+    assert ids.short_hash("modules/a/x.png") != ids.short_hash("modules/a/y.png")
+    assert len(ids.short_hash("x", 6)) == 6
+    # A fixed value: the hash must never depend on the process (PYTHONHASHSEED) or the clock.
+    assert ids.short_hash("ilead") == "53a4578235"
+
+
+@pytest.mark.parametrize("segment, safe", [
+    ("data flow.png", "data-flow.png"), ("Résumé.pdf", "Resume.pdf"), ("..", "file"),
+    ("日本.png", "png"), ("a/b", "a-b"), ("normal-name_1.txt", "normal-name_1.txt"),
+])
+def test_safe_path_segment(segment, safe):
+    assert ids.safe_path_segment(segment) == safe
+    assert re.fullmatch(r"[A-Za-z0-9._-]+", ids.safe_path_segment(segment))
+
+
+# -- stability of a whole course through dump-model -----------------------------------------
+def _ids(root: Path) -> dict:
+    result = CliRunner().invoke(main, ["dump-model", str(root)])
+    assert result.exit_code == 0, result.output
+    model = json.loads(result.output)
+    return {
+        "modules": sorted(m["id"] for m in model["modules"]),
+        "items": sorted(f'{m["id"]}/{i["id"]}' for m in model["modules"] for i in m["items"]),
+        "questions": sorted(f'{m["id"]}/{i["id"]}/{q["id"]}' for m in model["modules"] for i in m["items"]
+                            for q in i.get("questions", [])),
+        "assets": sorted((a["key"], a["bundle_path"]) for a in model["assets"]),
+        "outcomes": sorted(o["id"] for o in model["outcomes"]),
+    }
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    target = tmp_path / "course"
+    shutil.copytree(HANDMADE, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="module")
+def original() -> dict:
+    return _ids(HANDMADE)
+
+
+def _rename(root: Path, old: str, new: str) -> None:
+    """Rename a file or folder the way an author would: links and course.yml follow."""
+    (root / old).rename(root / new)
+    old_name, new_name = Path(old).name, Path(new).name
+    for path in [root / "course.yml", *root.rglob("*.md")]:
+        text = path.read_text()
+        path.write_text(text.replace(f"modules: [{old_name}", f"modules: [{new_name}")
+                        .replace(f"{old_name}/", f"{new_name}/").replace(f"({old_name}", f"({new_name}"))
+
+
+def test_renumbering_a_module_keeps_every_id(course, original):
+    _rename(course, "modules/01-orientation", "modules/05-orientation")
+    assert _ids(course) == original
+
+
+def test_renumbering_items_keeps_every_id(course, original):
+    for old, new in [("01-tidy-data.md", "40-tidy-data.md"), ("03-self-check.md", "7-self-check.md"),
+                     ("02-walkthrough.md", "2-walkthrough.md")]:
+        _rename(course, f"modules/02-cleaning/{old}", f"modules/02-cleaning/{new}")
+    after = _ids(course)
+    assert after == original
+
+
+def test_reordering_modules_and_items_keeps_every_id(course, original):
+    course_yml = course / "course.yml"
+    course_yml.write_text(course_yml.read_text().replace(
+        "modules: [01-orientation, 02-cleaning, library/ethics]",
+        "modules: [library/ethics, 02-cleaning, 01-orientation]"))
+    _rename(course, "modules/01-orientation/01-start-here.md", "modules/01-orientation/09-start-here.md")
+    _rename(course, "modules/01-orientation/04-handbook.md", "modules/01-orientation/00-handbook.md")
+    result = CliRunner().invoke(main, ["dump-model", str(course)])
+    order = [m["id"] for m in json.loads(result.output)["modules"]]
+    assert order == ["data-ethics", "cleaning", "orientation"]
+    assert _ids(course) == original
+
+
+def test_editing_titles_and_text_keeps_every_id(course, original):
+    for path in course.rglob("*.md"):
+        text = path.read_text()
+        text = re.sub(r'^title: ("?)(.*)$', r"title: \1Edited \2", text, count=1, flags=re.MULTILINE)
+        path.write_text(text + "\nAn added closing paragraph.\n")
+    quiz = course / "modules/02-cleaning/03-self-check.md"
+    # Question ids follow their titles unless pinned with {id=...}; the pinned one must not move.
+    assert "{id=merged-cells}" in quiz.read_text()
+    after = _ids(course)
+    assert after["modules"] == original["modules"]
+    assert after["items"] == original["items"]
+    assert after["assets"] == original["assets"]
+
+
+def test_a_pinned_question_id_survives_a_title_edit(course, original):
+    quiz = course / "modules/02-cleaning/03-self-check.md"
+    quiz.write_text(quiz.read_text().replace("### Merged cells are tidy {id=merged-cells}",
+                                             "### Are merged cells tidy? {id=merged-cells}"))
+    assert _ids(course)["questions"] == original["questions"]
+
+
+def test_the_model_dump_is_identical_for_identical_sources(course):
+    first = CliRunner().invoke(main, ["dump-model", str(HANDMADE)]).output
+    second = CliRunner().invoke(main, ["dump-model", str(course)]).output
+    assert first == second
