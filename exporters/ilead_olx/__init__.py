@@ -20,6 +20,7 @@ from .builder import OlxWriter, RunSettings
 
 KEY = r"^[A-Za-z0-9_-]+$"
 FALLBACK_START = dt.date(2000, 1, 1)
+FALLBACK_END = dt.date(2099, 12, 31)  # with no dates at all, keep the run open rather than closed
 DEFAULT_LENGTH = dt.timedelta(days=365)
 
 
@@ -64,7 +65,9 @@ def run_settings(course: Course, options: OlxOptions, bundle: Bundle) -> RunSett
         bundle.warn(f"the course has no start date; the Open edX run opens on {FALLBACK_START} "
                     "(set start in course.yml, or exporters.olx.start)")
         start = FALLBACK_START
-    end = options.end or default_end(course, start)
+        end = options.end or FALLBACK_END
+    else:
+        end = options.end or default_end(course, start)
     if end <= start:
         raise CourseError([error(f"exporters.olx.end ({end}) must be after the course start ({start})",
                                  f"{course.root}/course.yml")])
