@@ -333,3 +333,8 @@ def html_problems(path: str, data: bytes) -> list[str]:
         if not frame.get("title"):
             problems.append(f"{path}: iframe without title")
     return problems
+
+
+def bundle_files(bundle) -> dict[str, bytes]:
+    """A built bundle as {path: bytes}, the way an LMS sees the unzipped cartridge."""
+    return {path: entry.read() for path, entry in bundle.files.items()}
