@@ -178,6 +178,7 @@ def test_options_from_course_yml_name_the_run(tmp_path):
     # the certificate offering starts later than the course and has its own title
     assert run.get("start") == "2027-04-05T00:00:00Z"
     assert run.get("display_name") == "Open Data Literacy certificate"
+    assert run.get("language") == "en"  # course.yml says en-GB; Studio knows primary codes
     assert (folder / "policies" / "2027_Spring" / "policy.json").is_file()
 
 

@@ -75,7 +75,7 @@ class OlxWriter:
             "start": self.settings.stamp(self.settings.start),
             "end": self.settings.stamp(self.settings.end),
             "course_image": COURSE_IMAGE,
-            "language": self.course.language,
+            "language": self.language,  # Studio lists primary codes ("en"), not "en-GB"
         })
         for module in self.course.modules:
             self._pointer(root, "chapter", names.chapter(module))
