@@ -88,9 +88,10 @@ def manifest_rules(manifest: etree._Element, files: dict[str, bytes], version: s
     ns = {"m": etree.QName(manifest).namespace}
     problems: list[str] = []
     ids = [manifest.get("identifier")]
+    ids += [n.get("identifier") for n in manifest.iterfind("m:organizations/m:organization", ns)]
     ids += [n.get("identifier") for n in manifest.iterfind(".//m:item", ns)]
+    ids += [r.get("identifier") for r in manifest.iterfind("m:resources/m:resource", ns)]
     resources = {r.get("identifier"): r for r in manifest.iterfind("m:resources/m:resource", ns)}
-    ids += list(resources)
     for identifier in ids:
         if not identifier or not NCNAME.match(identifier):
             problems.append(f"identifier {identifier!r} is not an NCName")
