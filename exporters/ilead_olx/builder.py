@@ -225,7 +225,7 @@ class OlxWriter:
             return None
         source = self.course.asset_source(item.captions)
         name = f"{names.video(item)}-{self.language}.srt"
-        srt = videos.vtt_to_srt(source.read_text(encoding="utf-8-sig"))
+        srt = videos.vtt_to_srt(source.read_text(encoding="utf-8-sig", errors="replace"))
         self.bundle.add_text(f"{TOP}/static/{name}", srt)
         return name
 

@@ -38,12 +38,13 @@ class Window:
 
 def for_assignment(assignment: Assignment, url_name: str, window: Window, step: AssessmentStep,
                    links: LinkResolver, warn: Callable[[str], None]) -> etree._Element:
-    criteria = assignment.rubric or (
-        RubricCriterion(criterion="Overall quality", points=assignment.points or 1,
-                        description="How well the submission meets the instructions."),)
-    if not assignment.rubric:
+    criteria = assignment.rubric
+    if not criteria:
+        points = assignment.points or 1
+        criteria = (RubricCriterion(criterion="Overall quality", points=points,
+                                    description="How well the submission meets the instructions."),)
         warn(f"assignment '{assignment.title}' has no rubric; its open response assessment uses one "
-             f"criterion worth {_points(assignment.points or 1, assignment.title, warn)} points")
+             f"criterion, 'Overall quality', worth {points:g} points")
     element = _open_assessment(url_name, assignment.title, window, assignment.submission, step)
     _prompt(element, links.rewrite(assignment.body.html) or f"<p>{assignment.title}</p>")
     _rubric(element, criteria, assignment.title, warn)
