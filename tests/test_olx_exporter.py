@@ -211,3 +211,19 @@ def test_unpublished_items_are_staff_only(tmp_path):
     folder = extract(archive, tmp_path / "x")
     handbook = etree.parse(str(folder / "sequential" / "seq_orientation__handbook.xml")).getroot()
     assert handbook.get("visible_to_staff_only") == "true"
+
+
+# -- the real iLead course --------------------------------------------------------------
+COURSE_SOURCE = Path(__file__).resolve().parents[1] / "course_source"
+
+
+def test_ilead_course_is_clean_in_every_offering(tmp_path):
+    if not (COURSE_SOURCE / "course.yml").is_file():
+        pytest.skip("no course_source in this checkout")
+    course = read_course(COURSE_SOURCE)
+    for offering in [o.name for o in course.offerings] or ["default"]:
+        _, _, archive = build(COURSE_SOURCE, offering, tmp_path)
+        folder = extract(archive, tmp_path / offering)
+        _, errorstore, _ = olxcleaner.validate(str(folder), steps=8)
+        assert [f"{e.name}: {e.description}" for e in errorstore.errors] == [], offering
+        assert check_course_folder(folder) == [], offering
