@@ -36,8 +36,8 @@ def missing() -> str | None:
         import playwright  # noqa: F401
     except ImportError:
         return "Python playwright is not installed; run tools/setup.sh --test"
-    if not (SCORM_AGAIN / "scorm12.js").exists():
-        return "scorm-again is not installed; run npm ci in tests/browser"
+    if not (SCORM_AGAIN / "scorm12.js").exists() or not (HERE / "node_modules" / "axe-core").is_dir():
+        return "scorm-again or axe-core is missing; run npm ci in tests/browser (tools/setup.sh --test does)"
     return None
 
 
@@ -124,3 +124,17 @@ def serve(package: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(target) -> list[str]:
+    """WCAG 2.1 A/AA violations axe-core finds in a Playwright page or frame."""
+    target.add_script_tag(path=str(AXE))
+    found = target.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' @ ' +"
+        " v.nodes.map(n => n.target.join(' ')).join(', ')))", WCAG_AA)
+    return list(found)

@@ -162,10 +162,11 @@ class PageRenderer:
         if group is not None:
             rows.append(("Grading group", group.name))
         if item.type == "assignment":
+            week = f"week {item.due_week}" if item.due_week else ""
             if item.due:
-                rows.append(("Due", item.due.isoformat()))
-            elif item.due_week:
-                rows.append(("Due", f"week {item.due_week}"))
+                rows.append(("Due", f"{item.due.isoformat()} ({week})" if week else item.due.isoformat()))
+            elif week:
+                rows.append(("Due", week))
             rows.append(("Submit as", ", ".join(_SUBMISSION_LABELS[s] for s in item.submission)))
         if item.type == "quiz":
             rows.append(("Questions", str(len(item.questions))))
