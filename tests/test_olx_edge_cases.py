@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import tarfile
 import textwrap
-from pathlib import Path
 
 import pytest
 from lxml import etree

@@ -99,6 +99,12 @@ def test_second_course_xml_is_found(folder):
     assert "expected exactly one course.xml" in findings(folder)
 
 
+def test_static_files_that_studio_would_merge_are_found(folder):
+    (folder / "static/modules_welcome").mkdir()
+    (folder / "static/modules_welcome/syllabus.pdf").write_bytes(b"%PDF")
+    assert "become the same Studio asset 'modules_welcome_syllabus.pdf'" in findings(folder)
+
+
 def test_missing_grading_policy_is_found(folder):
     next(folder.glob("policies/*/grading_policy.json")).unlink()
     assert "grading_policy.json is missing" in findings(folder)

@@ -153,7 +153,7 @@ class OlxWriter:
         body = "".join(p for p in parts if p) or _serialize(E.P(module.title))
         self._html(vertical, names.overview_html(module), f"About: {module.title}", body)
         self._save_vertical(unit, vertical)
-        self._sequential(names.overview_sequential(module), f"About this module", [unit])
+        self._sequential(names.overview_sequential(module), "About this module", [unit])
 
     # -- items -------------------------------------------------------------------------
     def _item(self, item: Item) -> None:

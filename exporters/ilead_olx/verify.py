@@ -4,9 +4,10 @@ olxcleaner validates the block tree and the policies, but not: that a graded
 subsection's ``format`` names a grader, that every ``/static/`` file we link exists,
 the archive's shape (one ``course.xml``, safe members), url_name syntax and uniqueness
 per type, pointer tags carrying only ``url_name``, CAPA semantics (a correct choice,
-an answer, a label) and ORA rubrics.  Each function returns a list of problems
-(empty: fine), so tests can show every finding at once.  Used by the test suite and
-usable on any archive: ``python -m ilead_olx.verify course.tar.gz``.
+an answer, a label), ORA rubrics, and static files whose Studio asset names would
+clash.  Each function returns a list of problems (empty: fine), so tests can show
+every finding at once.  Used by the test suite and usable on any archive:
+``python -m ilead_olx.verify course.tar.gz``.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def check_course_folder(root: Path) -> list[str]:
     _check_assessments(folder)
     _check_links(folder)
     _check_tabs(folder)
+    _check_static_names(folder)
     if len(folder.discussion_ids) != len(set(folder.discussion_ids)):
         folder.problem("discussion_id values are not unique")
     return folder.problems
@@ -316,6 +318,18 @@ def _check_url(folder: CourseFolder, where: str, url: str | None) -> None:
             folder.problem(f"{where}: {url} points at no block")
     elif url.startswith("ilead:"):
         folder.problem(f"{where}: unrewritten reference {url}")
+
+
+def _check_static_names(folder: CourseFolder) -> None:
+    """Studio keys a static file by its path with ``/`` turned into ``_``: keys must not clash."""
+    static = folder.root / "static"
+    keys: dict[str, str] = {}
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        relative = path.relative_to(static).as_posix()
+        key = relative.replace("/", "_")
+        if key in keys:
+            folder.problem(f"static/{relative} and static/{keys[key]} become the same Studio asset '{key}'")
+        keys[key] = relative
 
 
 def _check_tabs(folder: CourseFolder) -> None:
