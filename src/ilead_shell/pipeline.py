@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from .archive import write_archive
 from .checks import run_checks
-from .errors import CourseError, Diagnostic, ExporterError, Level, error
+from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error
 from .exporter_api import Bundle, Exporter
 from .model import Course
 from .offerings import select_offering
@@ -133,13 +133,21 @@ def build(
         if strict and bundle.warnings:
             raise CourseError([Diagnostic(Level.ERROR, f"{name}: {w.message} [--strict]", w.location)
                                for w in bundle.warnings])
+        missing = sorted(str(f.source) for f in bundle.files.values() if f.source and not f.source.is_file())
+        if missing:  # found now, so that no bundle at all is written
+            raise ExporterError(f"target '{name}' added files that do not exist: {', '.join(missing)}")
         built.append((name, off, bundle, exporter))
 
     out_dir = Path(out_dir)
     results = []
     for name, off, bundle, exporter in built:
         path = out_dir / output_name(course, name, off, exporter.suffix)
-        size = write_archive(bundle, path)
+        try:
+            size = write_archive(bundle, path)
+        except OSError as exc:
+            detail = exc.strerror or str(exc)
+            where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
+            raise IleadError(f"cannot write {display_path(path)}: {detail}{where}") from None
         counts = bundle.counts or select_offering(course, off).counts()
         results.append(BuildResult(name, off, path, size, counts, bundle.warnings))
     return results, findings
