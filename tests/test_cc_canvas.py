@@ -102,7 +102,7 @@ def test_every_discussion_and_quiz_depends_on_its_canvas_settings_file(ours):
 def test_canvas_files_use_only_element_names_canvas_itself_writes(sample, ours, shared_dir):
     """Every element in our Canvas files is one that real Canvas exports write, except a short,
     documented list of importer-read settings the samples happen not to use."""
-    extras = {"rubric_use_for_grading", "rubric_hide_score_total", "apply_assignment_group_weights", "locale",
+    extras = {"rubric_use_for_grading", "rubric_hide_score_total", "group_weighting_scheme", "locale",
               "display_name", "usage_rights", "license", "completionRequirements", "completionRequirement",
               "min_score", "learningOutcomes", "learningOutcomeGroup", "learningOutcome", "calculation_method",
               "mastery_points", "alignments", "alignment", "content_type", "content_id", "mastery_type",
@@ -153,3 +153,10 @@ def test_a_quiz_with_mastery_gets_a_min_score_completion_requirement(ours, full_
     assert requirement.get("type") == "min_score"
     # 70 % of the quiz's 11 points
     assert float(requirement.findtext(f"{C}min_score")) == pytest.approx(7.7)
+
+
+def test_weighted_grading_groups_switch_on_percent_weighting(ours):
+    settings = xml(ours, "course_settings/course_settings.xml")
+    assert settings.findtext(f"{C}group_weighting_scheme") == "percent"
+    assert settings.findtext(f"{C}license") == "cc_by"
+    assert settings.findtext(f"{C}start_at") == "2027-01-11T00:00:00"

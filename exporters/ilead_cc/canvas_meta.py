@@ -57,7 +57,8 @@ def course_settings(course: Course) -> etree._Element:
     sub(node, "default_view", "modules")
     sub(node, "license", canvas_licence(course.license))
     sub(node, "grading_standard_enabled", False)
-    sub(node, "apply_assignment_group_weights", bool(course.grading.groups))
+    if any(g.weight for g in course.grading.groups):
+        sub(node, "group_weighting_scheme", "percent")  # the groups' weights count in the total
     sub(node, "locale", course.language)
     return node
 
