@@ -194,6 +194,32 @@ def test_defaults_come_from_code_start_and_offering(tmp_path):
     assert (folder / "static" / run.get("course_image")).is_file()
 
 
+def test_first_description_image_is_the_course_card(tmp_path):
+    _, _, archive = build(ROOTS / "handmade", "mooc", tmp_path)
+    folder = extract(archive, tmp_path / "x")
+    run = etree.parse(str(folder / "course.xml")).getroot().get("url_name")
+    card = etree.parse(str(folder / "course" / f"{run}.xml")).getroot().get("course_image")
+    assert card == "assets/banner.png"
+    assert not (folder / "static" / "course_image.png").exists()
+
+
+def test_url_names_survive_renumbering(tmp_path):
+    def url_names(root: Path, out: Path) -> set[str]:
+        folder = extract(build(root, "certificate", out)[2], out / "x")
+        return {p.relative_to(folder).as_posix() for p in folder.rglob("*.xml")}
+
+    (tmp_path / "a").mkdir()
+    before = url_names(ROOTS / "full", tmp_path / "a")
+    moved = tmp_path / "renumbered"
+    shutil.copytree(ROOTS / "full", moved)
+    foundations = moved / "modules" / "02-foundations"
+    (foundations / "03-check.md").rename(foundations / "09-check.md")
+    (foundations / "01-key-terms.md").rename(foundations / "07-key-terms.md")
+    foundations.rename(moved / "modules" / "05-foundations")
+    (tmp_path / "b").mkdir()
+    assert url_names(moved, tmp_path / "b") == before
+
+
 def test_about_page_carries_description_outcomes_and_competencies(tmp_path):
     _, _, archive = build(ROOTS / "handmade", "mooc", tmp_path)
     folder = extract(archive, tmp_path / "x")

@@ -74,7 +74,7 @@ class OlxWriter:
             "display_name": self.course.offering_info().title or self.course.display_title,
             "start": self.settings.stamp(self.settings.start),
             "end": self.settings.stamp(self.settings.end),
-            "course_image": COURSE_IMAGE,
+            "course_image": self._course_image(),
             "language": self.language,  # Studio lists primary codes ("en"), not "en-GB"
         })
         for module in self.course.modules:
@@ -91,14 +91,25 @@ class OlxWriter:
         self._text("info/handouts.html", "<ol></ol>\n")
         self._static()
 
+    def _course_image(self) -> str:
+        """The first image of the description is the course card; else a plain card we ship."""
+        for key in self.course.description.assets:
+            asset = self.course.asset(key)
+            if asset.media_type.startswith("image/"):
+                return static_path(asset.bundle_path)
+        return COURSE_IMAGE
+
     def _static(self) -> None:
-        self.bundle.add_file(f"{TOP}/static/{COURSE_IMAGE}", PACKAGE_STATIC / COURSE_IMAGE)
+        if self._course_image() == COURSE_IMAGE:
+            self.bundle.add_file(f"{TOP}/static/{COURSE_IMAGE}", PACKAGE_STATIC / COURSE_IMAGE)
         for asset in self.course.assets:
             self.bundle.add_file(f"{TOP}/static/{static_path(asset.bundle_path)}",
                                  self.course.asset_source(asset))
 
     def _asset_policy(self) -> dict:
-        entries = {COURSE_IMAGE: {"contentType": "image/png", "displayname": COURSE_IMAGE, "locked": False}}
+        entries = {}
+        if self._course_image() == COURSE_IMAGE:
+            entries[COURSE_IMAGE] = {"contentType": "image/png", "displayname": COURSE_IMAGE, "locked": False}
         for asset in self.course.assets:
             path = static_path(asset.bundle_path)
             entries[path] = {"contentType": asset.media_type, "displayname": path.rsplit("/", 1)[-1],
