@@ -12,6 +12,7 @@ import shutil
 import tarfile
 from pathlib import Path
 
+import lxml.html
 import pytest
 from lxml import etree
 
@@ -253,3 +254,17 @@ def test_ilead_course_is_clean_in_every_offering(tmp_path):
         _, errorstore, _ = olxcleaner.validate(str(folder), steps=8)
         assert [f"{e.name}: {e.description}" for e in errorstore.errors] == [], offering
         assert check_course_folder(folder) == [], offering
+
+
+def test_html_components_keep_headings_in_order_and_name_their_links(built):
+    # In the LMS a unit's title is the h2 of the page, so a component starts at h2 or h3.
+    _, _, _, folder = built
+    for page in sorted((folder / "html").glob("*.html")) + [folder / "about" / "overview.html"]:
+        document = lxml.html.fromstring(f"<div>{page.read_text()}</div>")
+        levels = [int(h.tag[1]) for h in document.iter("h1", "h2", "h3", "h4", "h5", "h6")]
+        for previous, level in zip([2] + levels, levels):
+            assert 2 <= level <= previous + 1, f"{page.name}: heading h{level} after h{previous}"
+        for link in document.iter("a"):
+            assert link.text_content().strip(), f"{page.name}: a link without text"
+        for image in document.iter("img"):
+            assert image.get("alt") is not None, f"{page.name}: an image without alt"
