@@ -120,3 +120,26 @@ def test_every_source_file_is_in_every_cartridge(full_course_for):
         files = bundle_files(make().build_bundle(course))
         for asset in course.assets:
             assert files[f"web_resources/{asset.bundle_path}"] == course.asset_source(asset).read_bytes(), target
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_course_without_modules_still_makes_a_valid_cartridge(target, full_course, shared_dir):
+    empty = full_course.model_copy(update={"modules": ()})
+    files = bundle_files(TARGETS[target]().build_bundle(empty))
+    assert validate(files, shared_dir / "schemas") == []
+    assert read_as_moodle(files) == []
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_a_video_file_plays_from_the_cartridge_with_its_captions_track(target, full_course, shared_dir):
+    modules = []
+    for module in full_course.modules:
+        items = tuple(i.model_copy(update={"asset": "modules/welcome/syllabus.pdf", "url": None, "youtube_id": None})
+                      if i.type == "video" else i for i in module.items)
+        modules.append(module.model_copy(update={"items": items}))
+    course = full_course.model_copy(update={"modules": tuple(modules)})
+    files = bundle_files(TARGETS[target]().build_bundle(course))
+    assert validate(files, shared_dir / "schemas") == []
+    page = next(v.decode() for p, v in files.items() if p.endswith("foundations__talk.html"))
+    assert "<video controls" in page and '<track kind="captions"' in page
+    assert "syllabus.pdf" in page and "talk.vtt" in page

@@ -141,3 +141,12 @@ def test_choice_text_with_markup_is_sent_as_html():
     texts = [(m.get("texttype"), m.text) for m in items(document)["M"].iter(f"{Q}mattext")][1:]
     assert texts == [("text/html", "<code>x &lt; y</code>"), ("text/plain", "plain"), ("text/plain", "R&D")]
     etree.tostring(document)  # serialisable
+
+
+def test_shuffled_quizzes_shuffle_choices_but_not_true_false(shared_dir):
+    the_quiz = quiz(question("pick", "multiple_choice", choices=choices(False, True, False)),
+                    question("truth", "true_false", choices=choices(True, False))).model_copy(update={"shuffle": True})
+    document, _ = write(QtiWriter, CC11, the_quiz)
+    shuffles = {t: i.find(f".//{Q}render_choice").get("shuffle") for t, i in items(document).items()}
+    assert shuffles == {"Pick": "Yes", "Truth": "No"}
+    assert xsd_errors(shared_dir / "schemas", "qti-1.1", document, "qti") == []

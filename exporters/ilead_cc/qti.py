@@ -103,7 +103,8 @@ class QtiWriter:
         presentation = _sub(item, "presentation")
         self.mattext(_sub(presentation, "material"), question.stem.html, html=True)
         if kind in ("multiple_choice", "true_false", "multiple_response"):
-            self.choice_interaction(item, presentation, question, single=kind != "multiple_response")
+            self.choice_interaction(item, presentation, question, single=kind != "multiple_response",
+                                    shuffle=quiz.shuffle and kind != "true_false")
         elif kind == "essay":
             self.text_interaction(presentation)
             self.essay_processing(item, question)
@@ -165,9 +166,9 @@ class QtiWriter:
 
     # -- interactions -----------------------------------------------------------------------
     def choice_interaction(self, item: etree._Element, presentation: etree._Element, question: Question,
-                           single: bool) -> None:
+                           single: bool, shuffle: bool = False) -> None:
         lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single" if single else "Multiple")
-        render = _sub(lid, "render_choice")
+        render = _sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
         for choice in question.choices:
             label = _sub(render, "response_label", ident=choice.id)
             self.choice_text(_sub(label, "material"), choice)
