@@ -225,9 +225,11 @@ class CartridgeBuilder:
             return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
                                                                   "location", "outcomes"})))
         self.bundle.add_xml(path, document)
-        if item.mastery is not None or item.group:
-            self.bundle.warn(f"quiz {item.full_id}: mastery score and grading group are not carried "
-                             "(the CC profile has no field for them)")
+        lost = [name for name, value in (("mastery score", item.mastery), ("grading group", item.group))
+                if value is not None]
+        if lost:
+            self.bundle.warn(f"quiz {item.full_id}: {' and '.join(lost)} not carried (the CC profile has no "
+                             "field for them)")
         return self.new_resource(item, self.profile.assessment_type, [path]).identifier
 
     def qti_writer(self, path: str) -> QtiWriter:
@@ -248,9 +250,11 @@ class CartridgeBuilder:
         descriptor_body = pages.assignment_body(item, self.rewrite(item.body.html, descriptor_path, True),
                                                 group.name if group else None)
         self.bundle.add_xml(descriptor_path, descriptors.assignment(ids.resource_id(item), item, descriptor_body))
-        if item.due or item.rubric or item.group:
-            self.bundle.warn(f"assignment {item.full_id}: due date, grading group and rubric are in its text "
-                             "only (the CC assignment type has no fields for them)")
+        text_only = [name for name, value in (("due date", item.due), ("grading group", item.group),
+                                              ("rubric", item.rubric)) if value]
+        if text_only:
+            self.bundle.warn(f"assignment {item.full_id}: {', '.join(text_only)} in its text only (the CC "
+                             "assignment type has no fields for them)")
         resource = self.new_resource(item, "assignment_xmlv1p0", [descriptor_path], href=descriptor_path)
         fallback = Resource(ids.fallback_resource_id(item), "webcontent", [path], href=path,
                             instructor_only=not item.published, variant_of=resource.identifier)
