@@ -142,7 +142,8 @@ class OlxWriter:
             self._pointer(sequential, "vertical", unit)
         self._xml(f"sequential/{url_name}.xml", sequential)
 
-    def _vertical(self, url_name: str, title: str) -> etree._Element:
+    @staticmethod
+    def _vertical(title: str) -> etree._Element:
         return etree.Element("vertical", {"display_name": title})
 
     def _save_vertical(self, url_name: str, vertical: etree._Element) -> None:
@@ -155,7 +156,7 @@ class OlxWriter:
 
     def _overview(self, module: Module) -> None:
         unit = names.overview_vertical(module)
-        vertical = self._vertical(unit, module.title)
+        vertical = self._vertical(module.title)
         parts = [fragment_html(self.links.rewrite(module.overview.html))]
         if module.outcomes:
             outcomes = E.DIV(E.CLASS("module-outcomes"), E.H3("Learning outcomes"),
@@ -172,7 +173,7 @@ class OlxWriter:
             units = self._quiz(item)
         else:
             unit = names.vertical(item)
-            vertical = self._vertical(unit, item.title)
+            vertical = self._vertical(item.title)
             handler = {Page: self._page, Discussion: self._discussion, Link: self._link,
                        File: self._file, Video: self._video, Assignment: self._assignment}[type(item)]
             handler(item, vertical)
@@ -250,7 +251,7 @@ class OlxWriter:
         intro = self._body(quiz)
         if not quiz.questions:
             unit = names.vertical(quiz)
-            vertical = self._vertical(unit, quiz.title)
+            vertical = self._vertical(quiz.title)
             self._html(vertical, names.html(quiz), quiz.title, intro or _serialize(E.P(quiz.title)))
             self._save_vertical(unit, vertical)
             return [unit]
@@ -258,7 +259,7 @@ class OlxWriter:
         # One unit per question: ORA misbehaves with two assessments in one unit.
         for index, question in enumerate(quiz.questions):
             unit = names.vertical(quiz, question.id)
-            vertical = self._vertical(unit, question.title)
+            vertical = self._vertical(question.title)
             if index == 0 and intro:
                 self._html(vertical, names.html(quiz), quiz.title, intro)
             if question.type == "essay":
