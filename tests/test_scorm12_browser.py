@@ -142,15 +142,20 @@ def _submit_and_finish(frame, player):
 
 
 def test_every_sco_initializes_and_finishes_without_violations(lms):
+    inaccessible = {}
     for identifier, (_, href, _) in lms.scos.items():
         if identifier in (QUIZ, ESSAY_ONLY):
             continue
         frame = lms.launch(identifier)
         frame.get_by_role("heading", level=1).wait_for()
+        found = support.axe_violations(lms.page.locator("#sco").element_handle().content_frame())
+        if found:
+            inaccessible[href] = found
         result = lms.leave()
         lms.assert_clean(result)
         assert result["lesson_status"] == "completed", href
         assert result["values"]["cmi.core.exit"] == ""
+    assert inaccessible == {}
 
 
 def test_correct_answers_pass_with_score_100(lms):
@@ -172,6 +177,7 @@ def test_correct_answers_pass_with_score_100(lms):
     feedback = _question(frame, 1).locator("[data-feedback]")
     assert "Yes: equity adjusts for different starting points." in feedback.inner_text()
     assert "Equity is about fair outcomes" in feedback.inner_text()
+    assert support.axe_violations(lms.page.locator("#sco").element_handle().content_frame()) == []
     # What reached the LMS server agrees with the runtime.
     statuses = [c.get("cmi", {}).get("core", {}).get("lesson_status") for c in lms.commits]
     assert "passed" in statuses
