@@ -177,3 +177,10 @@ def test_the_exporter_imports_only_public_core_modules():
             for name in names:
                 if name and name.startswith("ilead_shell"):
                     assert name in PUBLIC_CORE, (source.name, name)
+
+
+def test_a_link_to_a_discussion_is_reported_once_in_plain_cc_and_not_in_canvas(full_course):
+    plain = [w.message for w in cc().build_bundle(full_course).warnings if w.message.startswith("links to")]
+    assert plain == ["links to welcome/introductions point at its file R_welcome__introductions/topic.xml: plain "
+                     "CC cannot link to a discussion, quiz or assignment, so LMSs may show the file instead"]
+    assert not [w for w in CanvasExporter().build_bundle(full_course).warnings if w.message.startswith("links to")]

@@ -50,6 +50,7 @@ class CartridgeBuilder:
         self.assets = {a.key: a for a in course.assets}
         self.locations: dict[str, Location] = {}
         self._used_assets: set[str] = set()
+        self._reported_links: set[str] = set()
 
     # -- the walk ---------------------------------------------------------------------------
     def build(self) -> Bundle:
@@ -118,9 +119,18 @@ class CartridgeBuilder:
             if location.url:
                 return location.url
             target = location.path
+            if not target.endswith(".html") and not target.startswith(WEB_RESOURCES):
+                self.report_descriptor_link(ref.target, target)
         url = references.relative_url(from_path, target) + fragment
         # In descriptors (QTI, topics) links are relative to the descriptor's folder via the token.
         return f"{FILEBASE}{url}" if descriptor else url
+
+    def report_descriptor_link(self, full_id: str, target: str) -> None:
+        """Plain CC has no way to link to an activity, only to its descriptor file."""
+        if full_id not in self._reported_links:
+            self._reported_links.add(full_id)
+            self.bundle.warn(f"links to {full_id} point at its file {target}: plain CC cannot link to a "
+                             "discussion, quiz or assignment, so LMSs may show the file instead")
 
     def take_used_assets(self, resource: Resource) -> None:
         for key in sorted(self._used_assets):
