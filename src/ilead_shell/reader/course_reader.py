@@ -166,7 +166,7 @@ class CourseReader:
             offering=raw.default_offering or offerings[0].name,
             exporters={k: dict(v or {}) for k, v in raw.exporters.items()},
             modules=tuple(m for m in built_modules if m is not None),
-            assets=tuple(sorted(self.files.assets.values(), key=lambda a: a.key)),
+            assets=self.files.final_assets(),
             location=self.loc(course_yml, 1),
             root=str(self.root),
         )

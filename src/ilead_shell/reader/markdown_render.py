@@ -54,7 +54,6 @@ class CourseFiles:
     item_files: dict[Path, str] = field(default_factory=dict)  # real path -> "module/item"
     module_files: dict[Path, str] = field(default_factory=dict)  # real path of module.md -> module id
     assets: dict[Path, Asset] = field(default_factory=dict)
-    _bundle_paths: set[str] = field(default_factory=set)
 
     def asset_for(self, real: Path, scope: ModuleScope) -> Asset:
         if real in self.assets:
@@ -64,11 +63,8 @@ class CourseFiles:
         else:
             parts = ("modules", scope.module_id, *real.relative_to(scope.folder).parts)
         key = "/".join(parts)
+        # Provisional: final_assets() settles clashes once every file of the course is known.
         bundle_path = "/".join(safe_path_segment(p) for p in parts)
-        if bundle_path in self._bundle_paths:
-            stem, dot, ext = bundle_path.rpartition(".")
-            bundle_path = f"{stem}-{short_hash(key, 6)}.{ext}" if dot else f"{bundle_path}-{short_hash(key, 6)}"
-        self._bundle_paths.add(bundle_path)
         media_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
         asset = Asset(
             key=key,
@@ -79,6 +75,31 @@ class CourseFiles:
         )
         self.assets[real] = asset
         return asset
+
+    def final_assets(self) -> tuple[Asset, ...]:
+        """Every asset, sorted by key, with bundle paths that cannot clash.
+
+        Two files whose safe names clash (``a b.png`` and ``a-b.png``, or ``A.png`` and
+        ``a.png`` on a case-insensitive disk) get a hash of their key added, except a file
+        whose name was already safe.  Deciding here, with all files known, keeps the choice
+        independent of the order in which pages mention the files.
+        """
+        assets = sorted(self.assets.values(), key=lambda a: a.key)
+        groups: dict[str, list[Asset]] = {}
+        for asset in assets:
+            groups.setdefault(asset.bundle_path.lower(), []).append(asset)
+        final = []
+        for asset in assets:
+            clashing = groups[asset.bundle_path.lower()]
+            keeps = asset.key == asset.bundle_path and len(clashing) > 1 and \
+                sum(a.key == a.bundle_path for a in clashing) == 1
+            if len(clashing) > 1 and not keeps:
+                stem, dot, ext = asset.bundle_path.rpartition(".")
+                hashed = f"{stem}-{short_hash(asset.key, 6)}.{ext}" if dot and "/" not in ext \
+                    else f"{asset.bundle_path}-{short_hash(asset.key, 6)}"
+                asset = asset.model_copy(update={"bundle_path": hashed})
+            final.append(asset)
+        return tuple(final)
 
     def locate(self, relative: str, base_dir: Path, scope: ModuleScope) -> tuple[Path | None, str | None]:
         """Resolve a relative path written in a file in ``base_dir``; return (real path, problem)."""
