@@ -97,6 +97,33 @@ def check(source: Path, strict: bool, coverage: bool) -> None:
                f"{warnings} warning{'s' if warnings != 1 else ''}")
 
 
+@main.command()
+@SOURCE
+@click.option("--offering", help="Offering to outline (default: the course's default_offering).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default="html", show_default=True,
+              help="An accessible, printable HTML page or Markdown.")
+@click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write (default: standard output).")
+def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> None:
+    """Write the curriculum outline: description, competencies, outcomes, module plan, alignment."""
+    from .offerings import select_offering
+    from .outline import render_outline
+    from .pipeline import offerings_to_build
+
+    course, findings = read_and_check(source)
+    _print_findings(findings)
+    chosen = offerings_to_build(course, offering)
+    if len(chosen) != 1:
+        raise click.BadParameter("the outline describes one offering; name one", param_hint="--offering")
+    text = render_outline(select_offering(course, chosen[0]), fmt)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"{out}  {chosen[0]} outline ({fmt})", err=True)
+
+
 @main.command("dump-model")
 @SOURCE
 @click.option("--offering", help="Dump one offering's view of the course instead of the whole course.")

@@ -1,0 +1,36 @@
+"""The curriculum outline: the document a programme team shares, built from the course source.
+
+``render_outline(course, "html" | "md")`` takes a course already narrowed to one offering
+(see :func:`ilead_shell.offerings.select_offering`) and returns the whole document as text.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from ..model import Course
+from ..templating import environment
+from .effort import hours
+from .markdown import render_markdown
+from .plan import Outline, alignment_summary, build_outline, footnote
+
+FORMATS = ("html", "md")
+
+
+def render_html(outline: Outline) -> str:
+    env = environment(__name__)
+    css = files(__name__).joinpath("templates", "outline.css").read_text(encoding="utf-8")
+    return env.get_template("outline.html.j2").render(
+        outline=outline, course=outline.course, offering=outline.offering, css=css,
+        hours=hours, alignment_summary=alignment_summary, footnote=footnote,
+    )
+
+
+def render_outline(course: Course, fmt: str = "html") -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown outline format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    outline = build_outline(course)
+    return render_html(outline) if fmt == "html" else render_markdown(outline)
+
+
+__all__ = ["FORMATS", "Outline", "build_outline", "render_outline", "render_html", "render_markdown"]

@@ -1,0 +1,85 @@
+"""The outline as Markdown (GitHub-flavoured tables), for wikis, shared drives and diffs."""
+
+from __future__ import annotations
+
+from .effort import hours
+from .plan import Outline, alignment_summary, footnote
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: pipes escaped, no line breaks."""
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|") or "–"
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(outline: Outline) -> str:
+    course = outline.course
+    offering = outline.offering
+    out = [f"# Curriculum outline: {course.display_title}", ""]
+    facts = [("Course code", course.code), ("Offering", offering.name),
+             ("Version", course.version or ""), ("Licence", course.license or ""),
+             ("Authors", ", ".join(course.authors)),
+             ("Estimated learner effort", f"{hours(outline.minutes)} in {len(outline.modules)} modules")]
+    out += [f"- **{k}:** {v}" for k, v in facts if v] + [""]
+    if offering.description:
+        out += [offering.description, ""]
+
+    out += ["## Description", ""]
+    for block in outline.description:
+        out += [block, ""]
+
+    framework = course.competencies
+    out += [f"## {framework.title}", ""]
+    if framework.status:
+        out += [f"**Status:** {framework.status}", ""]
+    if framework.description:
+        out += [" ".join(framework.description.split()), ""]
+    for domain in framework.domains:
+        out += [f"### {domain.id}: {domain.name}", ""]
+        if domain.description:
+            out += [domain.description, ""]
+        out += table(["ID", "Competency", "Description"],
+                     [[c.id, c.name, c.description] for c in domain.competencies])
+
+    out += ["## Learning outcomes", "", "### Course outcomes", ""]
+    out += table(["ID", "Outcome", "Competencies"],
+                 [[o.id, o.text, ", ".join(o.competencies)] for o in course.outcomes])
+    out += ["### Module outcomes", ""]
+    out += table(["ID", "Module", "Outcome", "Supports"],
+                 [[o.id, f"{m.number}. {m.title}", o.text, ", ".join(o.supports)]
+                  for m in outline.modules for o in m.outcomes])
+
+    out += ["## Module-by-module plan", ""]
+    for module in outline.modules:
+        out += [f"### Module {module.number}: {module.title}", ""]
+        out += [f"*Estimated effort: {hours(module.minutes)}.*", ""]
+        if module.summary:
+            out += [module.summary, ""]
+        out += ["Outcomes:", ""] + [f"- **{o.id}** {o.text}" for o in module.outcomes] + [""]
+        out += table(["Activity", "Type", "Outcomes", "Assessment", "Effort"],
+                     [[a.title, a.kind, ", ".join(a.outcomes), a.assessment, hours(a.minutes)]
+                      for a in module.activities])
+
+    out += ["## Assessment and grading", ""]
+    if outline.grading:
+        out += table(["Group", "Weight", "Points in this offering", "Activities"],
+                     [[g.name, f"{g.weight:g}%", f"{g.points:g}", "; ".join(g.items)] for g in outline.grading])
+    if course.grading.pass_percent is not None:
+        out += [f"Pass mark: {course.grading.pass_percent:g}%.", ""]
+
+    out += ["## Alignment matrix", "", alignment_summary(outline), ""]
+    out += ["### Outcomes, competencies and assessments", ""]
+    out += table(["Outcome", "Level", "Serves", "Assessed through", "Assessments", "Status"],
+                 [[r.id, r.level, ", ".join(r.serves), ", ".join(r.via), "; ".join(r.assessments),
+                   "Assessed" if r.assessed else "NOT ASSESSED"] for r in outline.alignment])
+    out += ["### Competency coverage", ""]
+    out += table(["Competency", "Domain", "Served by outcomes", "Assessments", "Status"],
+                 [[f"{c.id} {c.name}", c.domain, ", ".join(c.outcomes), str(c.assessments),
+                   "Served" if c.served else "NOT SERVED"] for c in outline.competencies])
+    out += ["---", "", footnote(outline), ""]
+    return "\n".join(out)

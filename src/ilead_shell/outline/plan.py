@@ -1,0 +1,243 @@
+"""The curriculum outline as data: what both the HTML and the Markdown renderings show.
+
+Built from a course already narrowed to one offering, so the plan, the assessments and
+the alignment are the ones learners of that offering meet.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+from ..checks.outcomes import ASSESSING_TYPES, competency_service, coverage
+from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, RichText
+from .effort import item_minutes, reading_minutes
+
+TYPE_LABELS = {
+    "page": "Reading", "video": "Video", "link": "Web resource", "file": "Document",
+    "discussion": "Discussion", "quiz": "Knowledge check", "assignment": "Assignment",
+}
+
+
+@dataclass(frozen=True)
+class Activity:
+    title: str
+    kind: str
+    outcomes: tuple[str, ...]
+    assessment: str  # empty when the activity assesses nothing
+    minutes: int
+
+
+@dataclass(frozen=True)
+class ModulePlan:
+    number: int
+    id: str
+    title: str
+    summary: str
+    outcomes: tuple[ModuleOutcome, ...]
+    activities: tuple[Activity, ...]
+    minutes: int
+
+
+@dataclass(frozen=True)
+class AlignmentRow:
+    id: str
+    text: str
+    level: str  # "Course" or "Module N"
+    serves: tuple[str, ...]
+    via: tuple[str, ...]
+    assessments: tuple[str, ...]
+
+    @property
+    def assessed(self) -> bool:
+        return bool(self.assessments)
+
+
+@dataclass(frozen=True)
+class CompetencyRow:
+    id: str
+    name: str
+    domain: str
+    outcomes: tuple[str, ...]
+    assessments: int
+
+    @property
+    def served(self) -> bool:
+        return bool(self.outcomes)
+
+
+@dataclass(frozen=True)
+class GradingRow:
+    name: str
+    weight: float
+    items: tuple[str, ...]
+    points: float
+
+
+@dataclass(frozen=True)
+class Outline:
+    course: Course
+    offering: Offering
+    description: tuple[str, ...]  # paragraphs (or list items prefixed "- ") as plain text
+    description_html: str
+    modules: tuple[ModulePlan, ...]
+    alignment: tuple[AlignmentRow, ...]
+    competencies: tuple[CompetencyRow, ...]
+    grading: tuple[GradingRow, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(m.minutes for m in self.modules)
+
+    @property
+    def unassessed(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.alignment if not r.assessed)
+
+    @property
+    def unserved(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.competencies if not r.served)
+
+
+def build_outline(course: Course) -> Outline:
+    numbers = {m.id: n for n, m in enumerate(course.modules, start=1)}
+    modules = tuple(_module_plan(course, n, m) for m, n in zip(course.modules, numbers.values()))
+    rows = coverage(course)
+    by_id = {r.id: r for r in rows}
+    alignment = []
+    for row in rows:
+        items = list(row.assessing_items)
+        for supporting in row.via:
+            items += by_id[supporting].assessing_items
+        titles = tuple(dict.fromkeys(i.title for i in items))
+        level = "Course" if row.module_id is None else f"Module {numbers[row.module_id]}"
+        alignment.append(AlignmentRow(row.id, row.outcome.text, level, row.serves, tuple(row.via), titles))
+    assessments_by_outcome = {r.id: set(r.assessments) for r in alignment}
+    service = competency_service(course)
+    competencies = tuple(
+        CompetencyRow(c.id, c.name, d.name, tuple(service[c.id]),
+                      len(set().union(*(assessments_by_outcome[o] for o in service[c.id]))))
+        for d in course.competencies.domains for c in d.competencies
+    )
+    return Outline(
+        course=course,
+        offering=course.offering_info(),
+        description=tuple(_blocks(course.description)),
+        description_html=_without_bundle_links(course.description),
+        modules=modules,
+        alignment=tuple(alignment),
+        competencies=competencies,
+        grading=_grading(course),
+    )
+
+
+def _module_plan(course: Course, number: int, module) -> ModulePlan:
+    activities = tuple(
+        Activity(item.title, TYPE_LABELS[item.type], _outcomes_of(item), _assessment(course, item),
+                 item_minutes(course, item))
+        for item in module.items if item.published
+    )
+    overview = max(1, round(reading_minutes(module.overview))) if not module.overview.is_empty else 0
+    summary = next(iter(_blocks(module.overview)), "")
+    return ModulePlan(number, module.id, module.title, summary, module.outcomes, activities,
+                      overview + sum(a.minutes for a in activities))
+
+
+def _outcomes_of(item: Item) -> tuple[str, ...]:
+    found = list(item.outcomes)
+    if isinstance(item, Quiz):
+        found += [o for q in item.questions for o in q.outcomes]
+    return tuple(dict.fromkeys(found))
+
+
+def _assessment(course: Course, item: Item) -> str:
+    if not isinstance(item, ASSESSING_TYPES):
+        return ""
+    group = course.grading.group(item.group)
+    parts = []
+    if isinstance(item, Quiz):
+        parts.append(f"{len(item.questions)} questions, {item.points:g} points")
+        if item.mastery is not None:
+            parts.append(f"mastery {item.mastery:g}%")
+    elif isinstance(item, Assignment):
+        parts.append(f"{item.points:g} points" if item.points is not None else "ungraded")
+        if item.rubric:
+            parts.append(f"rubric of {len(item.rubric)} criteria")
+        if item.due_week:
+            parts.append(f"due week {item.due_week}")
+        elif item.due:
+            parts.append(f"due {item.due.isoformat()}")
+    elif isinstance(item, Discussion):
+        parts.append(f"{item.points:g} points" if item.graded else "ungraded")
+    if group:
+        parts.append(group.name)
+    return "; ".join(parts)
+
+
+def _grading(course: Course) -> tuple[GradingRow, ...]:
+    rows = []
+    for group in course.grading.groups:
+        members = [i for i in course.items() if i.published and getattr(i, "group", None) == group.id]
+        points = sum(getattr(i, "points", None) or 0 for i in members)
+        rows.append(GradingRow(group.name, group.weight, tuple(i.title for i in members), points))
+    return tuple(rows)
+
+
+def _blocks(text: RichText) -> list[str]:
+    """Paragraphs and list items of rich text as plain text, for summaries and Markdown."""
+    if text.is_empty:
+        return []
+    root = lxml_html.fragment_fromstring(text.html, create_parent="div")
+    blocks = []
+    for element in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
+        words = " ".join(element.text_content().split())
+        if not words or (element.tag == "p" and element.getparent().tag == "li"):
+            continue
+        blocks.append(f"- {words}" if element.tag == "li" else words)
+    return blocks
+
+
+def _without_bundle_links(text: RichText) -> str:
+    """The rich text with ``ilead:`` links made plain text and images replaced by their alt text.
+
+    The outline is a standalone document; links into a bundle would lead nowhere.
+    """
+    if text.is_empty:
+        return ""
+    root = lxml_html.fragment_fromstring(text.html, create_parent="div")
+    for element in list(root.iter("a", "img")):
+        target = element.get("href") if element.tag == "a" else element.get("src")
+        if not (target or "").startswith("ilead:"):
+            continue
+        if element.tag == "a":
+            element.drop_tag()
+        else:
+            replacement = lxml_html.Element("span")
+            replacement.text = f"[{element.get('alt', 'image')}]"
+            replacement.tail = element.tail
+            element.getparent().replace(element, replacement)
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        heading.tag = "p"  # keep the document's heading order intact: h1 is the course title
+    lead = html.escape(root.text or "", quote=False)
+    return lead + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+
+
+def alignment_summary(outline: Outline) -> str:
+    outcomes, competencies = len(outline.alignment), len(outline.competencies)
+    parts = []
+    parts.append(f"All {outcomes} outcomes are assessed" if not outline.unassessed else
+                 f"{len(outline.unassessed)} of {outcomes} outcomes are not assessed: {', '.join(outline.unassessed)}")
+    if competencies:
+        parts.append(f"all {competencies} competencies are served" if not outline.unserved else
+                     f"{len(outline.unserved)} of {competencies} competencies are served by no outcome: "
+                     f"{', '.join(outline.unserved)}")
+    return "; ".join(parts) + f" in the {outline.offering.name} offering."
+
+
+def footnote(outline: Outline) -> str:
+    return ("Effort is estimated from the course itself: reading at 200 words a minute, 30 minutes for each "
+            "reading still to be selected by the programme team, video length from captions, 30 minutes per "
+            "discussion, 1.5 minutes per quiz question (10 per essay), 6 minutes per assignment point (at least "
+            "an hour). An outcome is assessed when a quiz, question, assignment or discussion lists it, or (for "
+            "course outcomes) when a module outcome supporting it is assessed.")
