@@ -207,3 +207,15 @@ def test_stylesheet_colours_meet_wcag_aa_contrast(site):
     for foreground, background in text_pairs:
         assert _contrast(colours[foreground], colours[background]) >= 4.5, (foreground, background)
     assert _contrast(colours["focus"], colours["background"]) >= 3
+
+
+def test_unpublished_items_are_previewed_with_a_warning(exporter):
+    from conftest import ROOTS
+
+    course = read_course(ROOTS / "handmade")
+    hidden = next(i for i in course.items() if not i.published)
+    bundle = exporter.build_bundle(course)
+    page = _page(bundle, f"modules/{hidden.module_id}/{hidden.id}.html")
+    assert "Unpublished:" in page.find(".//p[@class='note unpublished']").text_content()
+    nav = page.xpath("//nav[@aria-label='Course outline']//a[@aria-current='page']")[0]
+    assert nav.text_content().endswith("(unpublished)")

@@ -171,3 +171,14 @@ def test_build_is_deterministic(exporter_class, full_course_for):
     assert first.paths() == second.paths()
     for path in first.paths():
         assert first.files[path].read() == second.files[path].read()
+
+
+def test_unpublished_items_stay_out_of_the_package(exporter_class):
+    course = read_course(ROOTS / "handmade")
+    hidden = [i for i in course.items() if not i.published]
+    assert hidden, "the handmade root has an unpublished item"
+    bundle = _build(exporter_class, course)
+    manifest = _manifest(bundle)
+    for item in hidden:
+        assert manifest.find(f".//cp:item[@identifier='I_{item.module_id}__{item.id}']", NS) is None
+        assert f"sco/{item.module_id}/{item.id}.html" not in bundle.files

@@ -11,8 +11,7 @@ from importlib import resources
 
 from ilead_shell.exporter_api import Bundle, Exporter
 from ilead_shell.model import Course
-from ilead_shell.web import PageRenderer, static_files
-from ilead_shell.web.pages import RenderOptions
+from ilead_shell.web import PageRenderer, RenderOptions, static_files
 
 from .manifest import build_manifest
 from .structure import LAYOUT, plan
@@ -50,7 +49,8 @@ class Scorm12Exporter(Exporter):
             if LAYOUT.module_page(module.id) in launched:
                 bundle.add_text(LAYOUT.module_page(module.id), pages.module(module))
             for item in module.items:
-                bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
+                if LAYOUT.item_page(module.id, item.id) in launched:
+                    bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
 
         shared = {**static_files(), **_runtime_files()}
         for name, data in shared.items():

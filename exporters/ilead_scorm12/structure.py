@@ -48,7 +48,8 @@ def _module_node(module: Module) -> ModuleNode:
         # "O" and "I" prefixes keep an overview apart from an item whose id is "overview".
         scos.append(Sco(ncname("IO", module.id), ncname("RO", module.id), "Overview",
                         LAYOUT.module_page(module.id), module.overview.assets))
-    scos += [_item_sco(item) for item in module.items]
+    # Learners see every SCO in a package: an unpublished item stays out of it.
+    scos += [_item_sco(item) for item in module.items if item.published]
     return ModuleNode(ncname("M", module.id), module.title, tuple(scos))
 
 

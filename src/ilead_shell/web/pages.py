@@ -108,12 +108,13 @@ class PageRenderer:
             **context)
 
     def _nav(self, path: str) -> list[dict]:
-        def entry(title: str, target: str) -> dict:
-            return {"title": title, "url": relative_url(path, target), "current": target == path}
+        def entry(title: str, target: str, published: bool = True) -> dict:
+            return {"title": title, "url": relative_url(path, target), "current": target == path,
+                    "published": published}
 
         return [
             {**entry(m.title, self.layout.module_page(m.id)),
-             "items": [entry(i.title, self.layout.item_page(m.id, i.id)) for i in m.items]}
+             "items": [entry(i.title, self.layout.item_page(m.id, i.id), i.published) for i in m.items]}
             for m in self.course.modules
         ]
 
