@@ -95,13 +95,30 @@ def test_links_in_plain_pages_are_relative_and_reach_files_in_the_cartridge(full
     assert checked >= 3
 
 
-def test_links_inside_descriptors_use_the_filebase_token(full_course_for, copy_root):
-    files = bundle_files(cc().build_bundle(full_course_for("mooc")))
-    for path, data in files.items():
-        if path.endswith(".xml"):
-            assert "ilead:" not in data.decode()
-            for url in re.findall(r'(?:href|src)=&quot;([^&]+)&quot;', data.decode()):
-                assert url.startswith(("$IMS-CC-FILEBASE$", "http")), (path, url)
+def with_discussion_image(course):
+    image = '<p><img alt="Course map" src="ilead:asset/modules/welcome/images/map.png"></p>'
+    modules = []
+    for module in course.modules:
+        items = tuple(i.model_copy(update={"body": i.body.model_copy(update={
+            "html": i.body.html + image, "assets": ("modules/welcome/images/map.png",)})})
+            if i.type == "discussion" else i for i in module.items)
+        modules.append(module.model_copy(update={"items": items}))
+    return course.model_copy(update={"modules": tuple(modules)})
+
+
+@pytest.mark.parametrize("exporter, expected", [
+    (cc("1.1"), "$IMS-CC-FILEBASE$../web_resources/modules/welcome/images/map.png"),
+    (CanvasExporter(), "$IMS-CC-FILEBASE$/modules/welcome/images/map.png")])
+def test_images_inside_descriptors_use_the_filebase_token_and_a_dependency(exporter, expected, full_course,
+                                                                           shared_dir):
+    files = bundle_files(exporter.build_bundle(with_discussion_image(full_course)))
+    text = etree.fromstring(files["R_welcome__introductions/topic.xml"]).findtext("{*}text")
+    assert f'src="{expected}"' in text
+    resources = {r.get("identifier"): r for r in manifest(files).iter("{*}resource")}
+    deps = [d.get("identifierref") for d in resources["R_welcome__introductions"].iter("{*}dependency")]
+    hrefs = [resources[d].get("href") for d in deps]
+    assert "web_resources/modules/welcome/images/map.png" in hrefs
+    assert validate(files, shared_dir / "schemas") == []
 
 
 def test_an_unpublished_item_is_instructor_only_in_plain_cc_and_unpublished_in_canvas(full_course):

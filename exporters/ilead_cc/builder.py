@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from lxml import etree
 
 from ilead_shell import references
 from ilead_shell.exporter_api import Bundle
