@@ -251,3 +251,11 @@ def test_a_popup_sco_finds_the_api_through_its_opener(lms):
     lms.assert_clean(result)
     assert result["lesson_status"] == "completed"
     popup.close()
+
+
+def test_a_fresh_attempt_ignores_stale_suspend_data(lms):
+    stale = json.dumps({"v": 1, "a": {"name-the-accrediting-body": "ALA"}, "s": 0, "t": 0})
+    frame = lms.launch(QUIZ, {"entry": "ab-initio", "suspend_data": stale})
+    assert _question(frame, 4).get_by_label("Your answer").input_value() == ""
+    result = lms.leave()
+    lms.assert_clean(result)

@@ -219,7 +219,10 @@
   function startQuiz(quiz) {
     var form = quiz.form;
     var attemptsAllowed = parseInt(form.getAttribute("data-attempts"), 10) || 0;
-    var state = decodeState(get("cmi.suspend_data")) || { v: 1, a: {}, s: 0, t: 0 };
+    // "ab-initio" is a fresh attempt: whatever suspend_data holds belongs to an older one.
+    var entry = get("cmi.core.entry");
+    var saved = entry === "ab-initio" ? null : decodeState(get("cmi.suspend_data"));
+    var state = saved || { v: 1, a: {}, s: 0, t: 0 };
     masteryFromLms(quiz);
 
     var status = get("cmi.core.lesson_status");

@@ -195,7 +195,7 @@
     var summary = this.form.querySelector("[data-summary]");
     var text;
     if (!outcome.scored) {
-      text = "Your answers are recorded. Feedback is shown under each question.";
+      text = "These questions are not scored automatically. Feedback is shown under each question.";
     } else {
       text = "Score: " + outcome.earned + " of " + outcome.possible + " points (" + outcome.percent + "%).";
       if (outcome.passed === true) {
