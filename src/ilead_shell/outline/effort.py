@@ -97,6 +97,6 @@ def hours(minutes: int) -> str:
     """``95`` -> ``"1.5 h"``: rounded to the nearest half hour, at least half an hour."""
     if minutes < 60:
         return f"{minutes} min"
-    half_hours = max(1, round(minutes / 30))
+    half_hours = max(1, math.floor(minutes / 30 + 0.5))  # half up, not banker's rounding
     value = half_hours / 2
     return f"{value:g} h"

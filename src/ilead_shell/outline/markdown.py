@@ -24,7 +24,7 @@ def render_markdown(outline: Outline) -> str:
     facts = [("Course code", course.code), ("Offering", offering.name),
              ("Version", course.version or ""), ("Licence", course.license or ""),
              ("Authors", ", ".join(course.authors)),
-             ("Estimated learner effort", f"{hours(outline.minutes)} in {len(outline.modules)} modules")]
+             ("Estimated learner effort", f"{hours(outline.minutes)} in {len(outline.modules)} module{'s' if len(outline.modules) != 1 else ''}")]
     out += [f"- **{k}:** {v}" for k, v in facts if v] + [""]
     if offering.description:
         out += [offering.description, ""]

@@ -186,9 +186,11 @@ def _grading(course: Course) -> tuple[GradingRow, ...]:
 
 def _blocks(text: RichText) -> list[str]:
     """Paragraphs and list items of rich text as plain text, for summaries and Markdown."""
-    if text.is_empty:
+    root = _standalone_tree(text)
+    if root is None:
         return []
-    root = lxml_html.fragment_fromstring(text.html, create_parent="div")
+    for image in list(root.iter("img")):
+        _replace_with_text(image, f"[{image.get('alt', 'image')}]")
     blocks = []
     for element in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
         words = " ".join(element.text_content().split())
@@ -199,12 +201,21 @@ def _blocks(text: RichText) -> list[str]:
 
 
 def _without_bundle_links(text: RichText) -> str:
-    """The rich text with ``ilead:`` links made plain text and images replaced by their alt text.
+    """The rich text as HTML for a standalone document (see :func:`_standalone_tree`)."""
+    root = _standalone_tree(text)
+    if root is None:
+        return ""
+    lead = html.escape(root.text or "", quote=False)
+    return lead + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
 
-    The outline is a standalone document; links into a bundle would lead nowhere.
+
+def _standalone_tree(text: RichText):
+    """The rich text with ``ilead:`` links made plain text and ``ilead:`` images replaced by
+    their alt text: the outline is one file, so links into a bundle would lead nowhere.
+    Headings become paragraphs to keep the outline's heading order (h1 is the course title).
     """
     if text.is_empty:
-        return ""
+        return None
     root = lxml_html.fragment_fromstring(text.html, create_parent="div")
     for element in list(root.iter("a", "img")):
         target = element.get("href") if element.tag == "a" else element.get("src")
@@ -213,14 +224,17 @@ def _without_bundle_links(text: RichText) -> str:
         if element.tag == "a":
             element.drop_tag()
         else:
-            replacement = lxml_html.Element("span")
-            replacement.text = f"[{element.get('alt', 'image')}]"
-            replacement.tail = element.tail
-            element.getparent().replace(element, replacement)
+            _replace_with_text(element, f"[{element.get('alt', 'image')}]")
     for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
-        heading.tag = "p"  # keep the document's heading order intact: h1 is the course title
-    lead = html.escape(root.text or "", quote=False)
-    return lead + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+        heading.tag = "p"
+    return root
+
+
+def _replace_with_text(element, text: str) -> None:
+    replacement = lxml_html.Element("span")
+    replacement.text = text
+    replacement.tail = element.tail
+    element.getparent().replace(element, replacement)
 
 
 def alignment_summary(outline: Outline) -> str:
