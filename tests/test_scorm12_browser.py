@@ -259,3 +259,14 @@ def test_a_fresh_attempt_ignores_stale_suspend_data(lms):
     assert _question(frame, 4).get_by_label("Your answer").input_value() == ""
     result = lms.leave()
     lms.assert_clean(result)
+
+
+def test_no_submission_beyond_the_allowed_attempts(lms):
+    used = json.dumps({"v": 1, "a": {"name-the-accrediting-body": "IFLA"}, "s": 1, "t": 3})
+    frame = lms.launch(QUIZ, {"entry": "resume", "suspend_data": used, "lesson_status": "failed"})
+    assert frame.get_by_role("button", name="Submit answers").is_disabled()
+    assert "No attempts left" in frame.locator("[data-summary]").inner_text()
+    assert _question(frame, 4).get_by_label("Your answer").input_value() == "IFLA"
+    result = lms.leave()
+    lms.assert_clean(result)
+    assert result["values"]["cmi.core.exit"] == ""  # nothing left to resume
