@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -31,7 +31,6 @@ class RenderOptions:
     tracking: bool = False         # a progress region with a "Save and finish" button
     submit_label: str = "Check answers"
     scripts: tuple[str, ...] = ()  # extra static files, loaded after the quiz script
-    body_data: dict[str, str] = field(default_factory=dict)
 
 
 class PageRenderer:
@@ -218,11 +217,11 @@ def _number(value: float) -> str:
 
 
 def _size_label(size: int) -> str:
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"  # pragma: no cover - the loop returns
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _points_label(points: float) -> str:
