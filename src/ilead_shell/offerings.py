@@ -8,8 +8,17 @@ start (or the course's), and keeps only the files still referenced.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
-from .model import Assignment, Course, File, Item, Module, Quiz, Video
+from pydantic import BaseModel
+
+from .errors import Diagnostic, warning
+from .model import (
+    Assignment, Choice, Course, File, Item, Module, Quiz, RichText, SourceLocation, Video,
+)
 
 
 def belongs(offerings: tuple[str, ...] | None, name: str) -> bool:
@@ -17,6 +26,23 @@ def belongs(offerings: tuple[str, ...] | None, name: str) -> bool:
 
 
 def select_offering(course: Course, name: str | None = None) -> Course:
+    return _select(course, name)[0]
+
+
+def links_leaving_offering(course: Course, name: str | None = None) -> list[Diagnostic]:
+    """Warnings for links to items or modules that the offering leaves out.
+
+    Such a link is kept as plain text in the offering's bundles (a MOOC page may mention
+    the certificate's project), so the author should know it is not a link there.
+    """
+    name = name or course.default_offering
+    root = Path(course.root) if course.root else Path()
+    return [warning(f"in offering '{name}', the link to {kind} '{target}' is plain text: "
+                    f"that {kind} is not part of the offering", root / location.path, location.line)
+            for location, kind, target in _select(course, name)[1]]
+
+
+def _select(course: Course, name: str | None) -> tuple[Course, list[tuple[SourceLocation, str, str]]]:
     name = name or course.default_offering
     if name not in {o.name for o in course.offerings}:
         raise KeyError(name)
@@ -27,10 +53,67 @@ def select_offering(course: Course, name: str | None = None) -> Course:
             continue
         items = tuple(_resolve_due(i, start) for i in module.items if belongs(i.offerings, name))
         modules.append(module.model_copy(update={"items": items}))
+    kept_items = {i.full_id for m in modules for i in m.items}
+    kept_modules = {m.id for m in modules}
+    removed: list[tuple[SourceLocation, str, str]] = []
+
+    def prune(node: Any, location: SourceLocation) -> Any:
+        return _prune_links(node, kept_items, kept_modules, location, removed)
+
+    modules = [prune(m.model_copy(update={"items": tuple(prune(i, i.location) for i in m.items)}), m.location)
+               for m in modules]
+    description = prune(course.description, course.location)
     used = used_asset_keys(modules)
-    used.update(course.description.assets)
+    used.update(description.assets)
     assets = tuple(a for a in course.assets if a.key in used)
-    return course.model_copy(update={"modules": tuple(modules), "assets": assets, "offering": name})
+    selected = course.model_copy(update={"modules": tuple(modules), "assets": assets, "offering": name,
+                                         "description": description})
+    return selected, removed
+
+
+_LINK = re.compile(r"""<a\b[^>]*?\bhref=(["'])ilead:(item|module)/([^"'#]*)(?:#[^"']*)?\1[^>]*>(.*?)</a>""",
+                   re.DOTALL)
+
+
+def _prune_links(node: Any, items: set[str], modules: set[str], location: SourceLocation,
+                 removed: list[tuple[SourceLocation, str, str]]) -> Any:
+    """``node`` with links to items or modules outside the offering turned into their text."""
+
+    def unlink(html_text: str) -> str:
+        def substitute(match: re.Match[str]) -> str:
+            kind, target = match.group(2), unquote(match.group(3))
+            if target in (items if kind == "item" else modules):
+                return match.group(0)
+            removed.append((location, kind, target))
+            return match.group(4)
+        return _LINK.sub(substitute, html_text) if "ilead:" in html_text else html_text
+
+    if isinstance(node, RichText):
+        html_text = unlink(node.html)
+        if html_text == node.html:
+            return node
+        return node.model_copy(update={"html": html_text, "items": tuple(i for i in node.items if i in items)})
+    if isinstance(node, tuple):
+        pruned = tuple(_prune_links(n, items, modules, location, removed) for n in node)
+        return node if all(a is b for a, b in zip(pruned, node)) else pruned
+    if isinstance(node, Module):
+        return node.model_copy(update={"overview": _prune_links(node.overview, items, modules, location, removed)})
+    if isinstance(node, BaseModel):
+        update = {}
+        for field in type(node).model_fields:
+            if field == "items" and isinstance(node, RichText):
+                continue
+            value = getattr(node, field)
+            if isinstance(value, (RichText, tuple, BaseModel)) and not isinstance(value, SourceLocation):
+                new = _prune_links(value, items, modules, location, removed)
+                if new is not value:
+                    update[field] = new
+        if isinstance(node, Choice):
+            html_text = unlink(node.html)
+            if html_text != node.html:
+                update["html"] = html_text
+        return node.model_copy(update=update) if update else node
+    return node
 
 
 def _resolve_due(item: Item, start: dt.date | None) -> Item:

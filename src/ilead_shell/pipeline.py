@@ -19,7 +19,7 @@ from .checks import run_checks
 from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error
 from .exporter_api import Bundle, Exporter
 from .model import Course
-from .offerings import select_offering
+from .offerings import links_leaving_offering, select_offering
 from .reader import load_course
 from .registry import Registry
 
@@ -111,6 +111,11 @@ def build(
     registry = registry or Registry()
     names = registry.resolve(targets)
     offerings = offerings_to_build(course, offering)
+    for name in offerings:
+        leaving = links_leaving_offering(course, name)
+        if strict and leaving:
+            raise CourseError([Diagnostic(Level.ERROR, f"{d.message} [--strict]", d.location) for d in leaving])
+        findings = findings + leaving
 
     exporters = {}
     for name in names:
