@@ -310,3 +310,11 @@ def test_every_item_type_in_the_handmade_root():
     assert video.asset.endswith("walkthrough.mp4") and video.captions.endswith(".vtt")
     assert "merged cells" in video.transcript.html
     assert course.item("data-ethics/consent").due == dt.date(2027, 5, 1)
+
+
+def test_only_a_videos_front_matter_makes_a_file_its_transcript(tmp_path):
+    root = make(tmp_path, {
+        "modules/01-m/01-notes.md": "---\ntitle: Notes\n---\nA line in the body:\n\ntranscript: 02-talk.md\n",
+        "modules/01-m/02-talk.md": "---\ntitle: Talk notes\n---\nA page, not a transcript.\n",
+    })
+    assert [i.id for i in read_course(root).modules[0].items] == ["notes", "talk"]

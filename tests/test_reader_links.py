@@ -169,3 +169,12 @@ def test_the_handmade_links_resolve_to_the_expected_references():
 def _ilead_urls(html: str) -> list[str]:
     import re
     return re.findall(r'(?:href|src)="(ilead:[^"]+)"', html)
+
+
+def test_html_examples_inside_code_are_text_not_links(tmp_path):
+    _, body = page_html(tmp_path, 'Embed it with `<img src="logo.png">`:\n\n'
+                                  '```html\n<a href="page.html">x</a>\n```\n\n'
+                                  '    <img src="indented.png">\n\n'
+                                  'And a real one: ![Plain](images/plain.png)\n')
+    assert body.assets == ("modules/m/images/plain.png",)
+    assert 'src="logo.png"' in body.html and "indented.png" in body.html

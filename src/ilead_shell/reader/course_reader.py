@@ -326,11 +326,14 @@ class CourseReader:
             if text is None:
                 continue
             loaded.append((path, real, text))
-            head = text.split("\n", 1)[0].rstrip()
-            if head == "---":
-                match = re.search(r"^transcript:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", text, re.MULTILINE)
-                if match:
-                    transcripts.add((path.parent / match.group(1)).resolve())
+            try:
+                front = split_front_matter(text).yaml_text or ""
+            except ValueError:
+                front = ""  # reported when the item itself is read
+            # Only the front matter names a transcript; a body line "transcript: x.md" is text.
+            match = re.search(r"^transcript:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", front, re.MULTILINE)
+            if match:
+                transcripts.add((path.parent / match.group(1)).resolve())
         ids: dict[str, Path] = {}
         for path, real, text in loaded:
             if real in transcripts:

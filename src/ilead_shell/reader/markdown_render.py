@@ -28,6 +28,7 @@ EXTENSIONS = [
     "tables", "footnotes", "attr_list", "def_list", "admonition", "fenced_code", "toc", "sane_lists",
 ]
 _URL_ATTRIBUTE = re.compile(r"""(?P<lead>\b(?P<name>href|src|poster)\s*=\s*)(?P<q>["'])(?P<value>[^"']*)(?P=q)""")
+_CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _VAGUE_LINK_TEXT = {"here", "click here", "link", "this link", "read more", "more", "this", "click"}
@@ -151,7 +152,11 @@ class MarkdownRenderer:
                         return first_line + index
             return first_line
 
+        code_spans = [m.span() for m in _CODE.finditer(converted)]
+
         def substitute(match: re.Match[str]) -> str:
+            if any(start <= match.start() < end for start, end in code_spans):
+                return match.group(0)  # an HTML example inside code, not a link
             raw = match.group("value")
             url = html.unescape(raw).strip()
             if not url or url.startswith("#") or url.startswith("//") or _SCHEME.match(url):
