@@ -6,6 +6,7 @@ import re
 
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 
 from ilead_shell.offerings import select_offering
 from ilead_shell.reader import read_course
@@ -122,7 +123,8 @@ def test_one_sco_per_item_grouped_by_module(exporter_class, full_course_for):
     course = full_course_for("certificate")
     manifest = _manifest(_build(exporter_class, course))
     organization = manifest.find("cp:organizations/cp:organization", NS)
-    folders = organization.findall("cp:item", NS)
+    home, *folders = organization.findall("cp:item", NS)
+    assert (home.get("identifier"), home.findtext("cp:title", namespaces=NS)) == ("I_home", "About this course")
     assert [f.findtext("cp:title", namespaces=NS) for f in folders] == [m.title for m in course.modules]
     for folder, module in zip(folders, course.modules):
         assert folder.get("identifierref") is None  # a folder is not launchable
@@ -182,3 +184,15 @@ def test_unpublished_items_stay_out_of_the_package(exporter_class):
     for item in hidden:
         assert manifest.find(f".//cp:item[@identifier='I_{item.module_id}__{item.id}']", NS) is None
         assert f"sco/{item.module_id}/{item.id}.html" not in bundle.files
+
+
+def test_course_home_sco_shows_outcomes_and_modules_without_links_into_other_scos(exporter_class, full_course_for):
+    course = full_course_for("mooc")
+    bundle = _build(exporter_class, course)
+    page = lxml_html.fromstring(bundle.files["index.html"].read())
+    assert page.findtext(".//h1") == course.display_title
+    text = page.text_content()
+    assert all(o.text in text for o in course.outcomes)
+    assert all(m.title in text for m in course.modules)
+    # Only the stylesheet and scripts are linked: the LMS, not the page, launches other SCOs.
+    assert [url for _, _, url, _ in page.iterlinks() if not url.startswith(("shared/", "#"))] == []

@@ -14,7 +14,7 @@ from ilead_shell.model import Course
 from ilead_shell.web import PageRenderer, RenderOptions, static_files
 
 from .manifest import build_manifest
-from .structure import LAYOUT, plan
+from .structure import LAYOUT, home_sco, plan
 
 RUNTIME_SCRIPT = "scorm12.js"
 
@@ -25,6 +25,7 @@ RENDER_OPTIONS = RenderOptions(
     tracking=True,
     submit_label="Submit answers",
     scripts=(RUNTIME_SCRIPT,),
+    published_only=True,   # unpublished items are not in the package
 )
 
 
@@ -42,8 +43,9 @@ class Scorm12Exporter(Exporter):
 
     def build_bundle(self, course: Course) -> Bundle:
         bundle = Bundle(format=self.format)
-        modules = plan(course)
+        home, modules = home_sco(course), plan(course)
         pages = PageRenderer(course, LAYOUT, RENDER_OPTIONS)
+        bundle.add_text(home.href, pages.home())
         launched = {sco.href for node in modules for sco in node.scos}
         for module in course.modules:
             if LAYOUT.module_page(module.id) in launched:
@@ -59,7 +61,7 @@ class Scorm12Exporter(Exporter):
         for asset in course.assets:
             bundle.add_file(media[asset.key], course.asset_source(asset))
 
-        manifest = build_manifest(course, modules, sorted(LAYOUT.static(n) for n in shared), media)
+        manifest = build_manifest(course, home, modules, sorted(LAYOUT.static(n) for n in shared), media)
         bundle.add_xml("imsmanifest.xml", manifest)
-        bundle.counts = {**course.counts(), "scos": sum(len(m.scos) for m in modules)}
+        bundle.counts = {**course.counts(), "scos": 1 + sum(len(m.scos) for m in modules)}
         return bundle

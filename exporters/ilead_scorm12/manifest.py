@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from ilead_shell.identifiers import join
 from ilead_shell.model import Course
 
-from .structure import SHARED_RESOURCE, ModuleNode, asset_resource_id
+from .structure import SHARED_RESOURCE, ModuleNode, Sco, asset_resource_id
 
 IMSCP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
@@ -40,7 +40,7 @@ def organization_identifier(course: Course) -> str:
     return "ORG_" + join(course.code, course.offering)
 
 
-def build_manifest(course: Course, modules: tuple[ModuleNode, ...],
+def build_manifest(course: Course, home: Sco, modules: tuple[ModuleNode, ...],
                    shared_files: list[str], media: dict[str, str]) -> etree._Element:
     """``media`` maps asset keys to their paths in the package."""
     root = etree.Element(f"{{{IMSCP}}}manifest", nsmap=NSMAP)
@@ -57,6 +57,7 @@ def build_manifest(course: Course, modules: tuple[ModuleNode, ...],
     organizations = _cp(root, "organizations", default=organization_identifier(course))
     organization = _cp(organizations, "organization", identifier=organization_identifier(course))
     _cp(organization, "title", course.display_title)
+    _cp(_cp(organization, "item", identifier=home.item_id, identifierref=home.resource_id), "title", home.title)
     for module in modules:
         folder = _cp(organization, "item", identifier=module.item_id)
         _cp(folder, "title", module.title)
@@ -67,13 +68,12 @@ def build_manifest(course: Course, modules: tuple[ModuleNode, ...],
                 etree.SubElement(leaf, f"{{{ADLCP}}}masteryscore").text = f"{sco.mastery:g}"
 
     resources = _cp(root, "resources")
-    for module in modules:
-        for sco in module.scos:
-            resource = _resource(resources, sco.resource_id, "sco", href=sco.href)
-            _cp(resource, "file", href=sco.href)
-            _cp(resource, "dependency", identifierref=SHARED_RESOURCE)
-            for key in sco.assets:
-                _cp(resource, "dependency", identifierref=asset_resource_id(key))
+    for sco in (home, *(sco for module in modules for sco in module.scos)):
+        resource = _resource(resources, sco.resource_id, "sco", href=sco.href)
+        _cp(resource, "file", href=sco.href)
+        _cp(resource, "dependency", identifierref=SHARED_RESOURCE)
+        for key in sco.assets:
+            _cp(resource, "dependency", identifierref=asset_resource_id(key))
     shared = _resource(resources, SHARED_RESOURCE, "asset")
     for path in shared_files:
         _cp(shared, "file", href=path)

@@ -12,8 +12,11 @@ from ilead_shell.identifiers import ncname, short_hash
 from ilead_shell.model import Course, Item, Module, Quiz, RichText, Video
 from ilead_shell.web import WebLayout
 
-LAYOUT = WebLayout(static_dir="shared", media_dir="media", pages_dir="sco")
+# The course home sits at the root, where no module page (sco/<module>.html) can be.
+LAYOUT = WebLayout(static_dir="shared", media_dir="media", pages_dir="sco", home_page="index.html")
 SHARED_RESOURCE = "R_shared"
+# Item ids always contain "__" (module__item), so these cannot meet one.
+HOME_ITEM, HOME_RESOURCE = "I_home", "R_home"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,11 @@ def asset_resource_id(key: str) -> str:
 
 def plan(course: Course) -> tuple[ModuleNode, ...]:
     return tuple(_module_node(m) for m in course.modules)
+
+
+def home_sco(course: Course) -> Sco:
+    """"About this course": the description, the course outcomes and the module list."""
+    return Sco(HOME_ITEM, HOME_RESOURCE, "About this course", LAYOUT.home_page, course.description.assets)
 
 
 def _module_node(module: Module) -> ModuleNode:

@@ -31,6 +31,7 @@ class RenderOptions:
     tracking: bool = False         # a progress region with a "Save and finish" button
     submit_label: str = "Check answers"
     scripts: tuple[str, ...] = ()  # extra static files, loaded after the quiz script
+    published_only: bool = False   # True: lists leave unpublished items out (they are not in the bundle)
 
 
 class PageRenderer:
@@ -48,7 +49,8 @@ class PageRenderer:
         return self._render("home.html", path, title=self.course.display_title, page_kind="home",
                             description=self.rich(self.course.description, path),
                             outcomes=self.course.outcomes,
-                            modules=[self._module_summary(m, path) for m in self.course.modules],
+                            modules=[self._module_summary(m, path, self.options.published_only)
+                                     for m in self.course.modules],
                             meta=self._course_meta())
 
     def module(self, module: Module) -> str:
@@ -117,13 +119,13 @@ class PageRenderer:
             for m in self.course.modules
         ]
 
-    def _module_summary(self, module: Module, path: str) -> dict:
+    def _module_summary(self, module: Module, path: str, published_only: bool = False) -> dict:
         return {
             "id": module.id, "title": module.title,
             "url": relative_url(path, self.layout.module_page(module.id)),
             "items": [{"title": i.title, "type_label": _TYPE_LABELS[i.type],
                        "url": relative_url(path, self.layout.item_page(module.id, i.id))}
-                      for i in module.items],
+                      for i in module.items if i.published or not published_only],
         }
 
     def _pager(self, module: Module, item: Item | None, path: str) -> dict | None:
