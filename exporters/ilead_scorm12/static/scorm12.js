@@ -94,7 +94,7 @@
 
   function set(element, value) {
     var ok = call("LMSSetValue", element, String(value)) === "true";
-    if (!ok && session.active && window.console) {
+    if (!ok && session.active && !session.finished && window.console) {
       window.console.warn("SCORM: " + element + " was refused, error " + call("LMSGetLastError", ""));
     }
     return ok;
