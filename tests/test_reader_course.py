@@ -198,9 +198,10 @@ def test_reference_errors_are_all_reported_together(tmp_path):
     })
     found = errors_of(root)
     assert len(found) == 3, found
-    assert any("module.md:1" in m and "gone" in m for m in found)
-    assert any("01-p.md:1" in m and "NOPE" in m for m in found)
-    assert any("02-q.md:1" in m and "nowhere" in m for m in found)
+    # Each at the line of the key that names the unknown id.
+    assert any("module.md:3" in m and "gone" in m for m in found)
+    assert any("01-p.md:3" in m and "NOPE" in m for m in found)
+    assert any("02-q.md:4" in m and "nowhere" in m for m in found)
 
 
 # -- competencies.yml -------------------------------------------------------------------

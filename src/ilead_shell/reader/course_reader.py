@@ -171,7 +171,9 @@ class CourseReader:
             root=str(self.root),
         )
         from .cross_references import check_references
-        self.diagnostics += check_references(course, self.course_doc)
+        front_matter = {self.rel(m.path): m.document for m in modules}
+        front_matter.update({self.rel(i.path): i.document for m in modules for i in m.items})
+        self.diagnostics += check_references(course, self.course_doc, front_matter)
         if any(d.is_error for d in self.diagnostics):
             raise CourseError(self.diagnostics)
         return course

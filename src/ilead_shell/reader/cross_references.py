@@ -9,12 +9,18 @@ from ..model import Course, Quiz
 from .yaml_source import YamlDocument
 
 
-def check_references(course: Course, course_doc: YamlDocument) -> list[Diagnostic]:
+def check_references(course: Course, course_doc: YamlDocument,
+                     front_matter: dict[str, YamlDocument] | None = None) -> list[Diagnostic]:
+    """``front_matter`` maps a module's or item's location path to its front matter, so a
+    wrong id is reported at the line that names it rather than at the top of the file."""
     problems: list[Diagnostic] = []
     root = Path(course.root)
+    front_matter = front_matter or {}
 
-    def at(location, message: str) -> None:
-        problems.append(error(message, root / location.path, location.line))
+    def at(location, message: str, key: tuple = ()) -> None:
+        document = front_matter.get(location.path) if key else None
+        line = document.line_of(key) if document is not None else location.line
+        problems.append(error(message, root / location.path, line))
 
     competency_ids = {c.id for c in course.competencies.all()}
     course_outcomes = {o.id for o in course.outcomes}
@@ -53,26 +59,28 @@ def check_references(course: Course, course_doc: YamlDocument) -> list[Diagnosti
                     at(outcome.location, f"module outcome {outcome.id} supports unknown course outcome '{supported}'")
 
     def check_offerings(location, names) -> None:
-        for name in names or ():
+        for index, name in enumerate(names or ()):
             if name not in offering_names:
-                at(location, f"unknown offering '{name}'; the course defines: {', '.join(sorted(offering_names))}")
+                at(location, f"unknown offering '{name}'; the course defines: {', '.join(sorted(offering_names))}",
+                   ("offerings", index))
 
     for module in course.modules:
         check_offerings(module.location, module.offerings)
         for item in module.items:
             check_offerings(item.location, item.offerings)
-            for oid in item.outcomes:
+            for index, oid in enumerate(item.outcomes):
                 if oid not in all_outcomes:
-                    at(item.location, f"unknown outcome '{oid}'")
+                    at(item.location, f"unknown outcome '{oid}'", ("outcomes", index))
             group = getattr(item, "group", None)
             if group is not None and group not in group_ids:
                 known = ", ".join(sorted(group_ids)) or "none: add grading.groups to course.yml"
-                at(item.location, f"unknown grading group '{group}' (known: {known})")
+                at(item.location, f"unknown grading group '{group}' (known: {known})", ("group",))
             if isinstance(item, Quiz):
                 for question in item.questions:
                     for oid in question.outcomes:
                         if oid not in all_outcomes:
                             at(question.location, f"unknown outcome '{oid}'")
             if getattr(item, "due_week", None) and not (course.start or any(o.start for o in course.offerings)):
-                at(item.location, "due: 'week N' needs a 'start:' date in course.yml (or in the offering)")
+                at(item.location, "due: 'week N' needs a 'start:' date in course.yml (or in the offering)",
+                   ("due",))
     return problems
