@@ -213,3 +213,17 @@ def test_outline_command_refuses_bad_choices(args, message):
     result = CliRunner().invoke(main, ["outline", str(ROOTS / "outcomes-gaps"), *args])
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_assessments_sharing_a_title_are_told_apart_by_module(copy_root):
+    root = copy_root("outcomes-aligned")
+    second = root / "modules" / "02-more"
+    second.mkdir()
+    (second / "module.md").write_text("---\ntitle: More\noutcomes:\n  - id: M2.1\n"
+                                      "    text: \"Compare two services.\"\n    supports: [CO1]\n---\nMore.\n")
+    (second / "01-check.md").write_text("---\ntitle: Check\ntype: quiz\noutcomes: [M2.1]\n---\n"
+                                        "### Compare\nWhich is fairer?\n\n- [x] A\n- [ ] B\n")
+    outline = build_outline(select_offering(read_course(root), "mooc"))
+    row = next(r for r in outline.alignment if r.id == "CO1")
+    assert row.assessments == ("Check (Module 1)", "Check (Module 2)")
+    assert next(c for c in outline.competencies if c.id == "C1").assessments == 2

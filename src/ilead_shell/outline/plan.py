@@ -102,22 +102,24 @@ class Outline:
 
 def build_outline(course: Course) -> Outline:
     numbers = {m.id: n for n, m in enumerate(course.modules, start=1)}
-    modules = tuple(_module_plan(course, n, m) for m, n in zip(course.modules, numbers.values()))
+    modules = tuple(_module_plan(course, numbers[m.id], m) for m in course.modules)
+    labels = _assessment_labels(course, numbers)
     rows = coverage(course)
     by_id = {r.id: r for r in rows}
-    alignment = []
+    alignment, assessed_items = [], {}
     for row in rows:
         items = list(row.assessing_items)
         for supporting in row.via:
             items += by_id[supporting].assessing_items
-        titles = tuple(dict.fromkeys(i.title for i in items))
+        full_ids = tuple(dict.fromkeys(i.full_id for i in items))
+        assessed_items[row.id] = set(full_ids)
         level = "Course" if row.module_id is None else f"Module {numbers[row.module_id]}"
-        alignment.append(AlignmentRow(row.id, row.outcome.text, level, row.serves, tuple(row.via), titles))
-    assessments_by_outcome = {r.id: set(r.assessments) for r in alignment}
+        alignment.append(AlignmentRow(row.id, row.outcome.text, level, row.serves, tuple(row.via),
+                                      tuple(labels[f] for f in full_ids)))
     service = competency_service(course)
     competencies = tuple(
         CompetencyRow(c.id, c.name, d.name, tuple(service[c.id]),
-                      len(set().union(*(assessments_by_outcome[o] for o in service[c.id]))))
+                      len(set().union(*(assessed_items[o] for o in service[c.id]))))
         for d in course.competencies.domains for c in d.competencies
     )
     return Outline(
@@ -130,6 +132,13 @@ def build_outline(course: Course) -> Outline:
         competencies=competencies,
         grading=_grading(course),
     )
+
+
+def _assessment_labels(course: Course, numbers: dict[str, int]) -> dict[str, str]:
+    """Item full id -> its title, with the module number when several items share the title."""
+    titles = [i.title for i in course.items()]
+    return {i.full_id: i.title if titles.count(i.title) == 1 else f"{i.title} (Module {numbers[i.module_id]})"
+            for i in course.items()}
 
 
 def _module_plan(course: Course, number: int, module) -> ModulePlan:
