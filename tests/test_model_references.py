@@ -1,0 +1,76 @@
+"""ilead: references in rich text and how exporters rewrite them."""
+
+from __future__ import annotations
+
+import pytest
+
+from ilead_shell.references import Reference, parse, relative_url, rewrite
+
+
+@pytest.mark.parametrize("reference", [
+    Reference("asset", "modules/m/images/a b.png"),
+    Reference("asset", "modules/m/Équipe #1.png", "page=2"),
+    Reference("item", "m/intro", "part two"),
+    Reference("module", "m"),
+])
+def test_a_reference_survives_url_and_parse(reference):
+    url = reference.url()
+    assert url.startswith("ilead:") and " " not in url
+    assert parse(url) == reference
+
+
+@pytest.mark.parametrize("url", ["https://example.org", "ilead:thing/x", "mailto:x@y", "images/a.png"])
+def test_other_urls_are_not_references(url):
+    assert parse(url) is None
+
+
+def test_rewrite_maps_only_ilead_urls_in_href_and_src():
+    html = ('<p><a href="ilead:item/m/intro#top">Intro</a> <img alt="A" src="ilead:asset/modules/m/a%20b.png">'
+            ' <a href="https://example.org">Out</a> <a href=\'ilead:module/m\'>M</a></p>'
+            '<p>ilead:item/m/intro in text stays</p>')
+    seen = []
+
+    def resolve(reference: Reference) -> str:
+        seen.append(reference)
+        return {"item": "pages/intro.html#" + reference.fragment, "asset": "files/a b.png",
+                "module": "modules/m.html"}[reference.kind]
+
+    out = rewrite(html, resolve)
+    assert seen == [Reference("item", "m/intro", "top"), Reference("asset", "modules/m/a b.png"),
+                    Reference("module", "m")]
+    assert 'href="pages/intro.html#top"' in out and 'src="files/a b.png"' in out
+    assert "href='modules/m.html'" in out and 'href="https://example.org"' in out
+    assert "ilead:item/m/intro in text stays" in out
+
+
+def test_rewrite_escapes_what_the_resolver_returns():
+    out = rewrite('<a href="ilead:module/m">M</a>', lambda r: 'x.html?a=1&b="2"')
+    assert out == '<a href="x.html?a=1&amp;b=&quot;2&quot;">M</a>'
+
+
+def test_rewrite_reads_html_escaped_references():
+    out = rewrite('<a href="ilead:asset/assets/a&amp;b.png">x</a>', lambda r: r.target)
+    assert out == '<a href="assets/a&amp;b.png">x</a>'
+
+
+@pytest.mark.parametrize("source, target, url", [
+    ("index.html", "web/a.png", "web/a.png"),
+    ("pages/m/intro.html", "pages/m/other.html", "other.html"),
+    ("pages/m/intro.html", "web/a b.png", "../../web/a%20b.png"),
+    ("a/b/c.html", "a/x/y.html", "../x/y.html"),
+    ("a/b.html", "a/b/c.html", "b/c.html"),
+])
+def test_relative_url_between_bundle_paths(source, target, url):
+    assert relative_url(source, target) == url
+
+
+def test_the_reader_writes_parseable_references(full_course):
+    import re
+    for item in full_course.items():
+        for value in re.findall(r'(?:href|src)="(ilead:[^"]+)"', item.body.html):
+            reference = parse(value)
+            assert reference is not None
+            if reference.kind == "asset":
+                full_course.asset(reference.target)
+            elif reference.kind == "item":
+                assert full_course.item(reference.target) is not None
