@@ -289,3 +289,34 @@ def test_a_link_to_an_item_outside_the_offering_is_a_warning_and_strict_refuses_
     strict = run("build", "--target", "zipper", "--strict", "--out", "strict")
     assert strict.exit_code == 1 and "[--strict]" in strict.output
     assert not (workdir / "strict").exists()
+
+
+def _installed(name: str) -> bool:
+    from ilead_shell.errors import IleadError
+    from ilead_shell.registry import Registry
+    try:
+        Registry().load(name)
+    except IleadError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("target", ["html", "cc", "canvas", "moodle", "brightspace", "blackboard", "scorm12", "edx"])
+def test_every_target_builds_the_handmade_course_byte_identically(tmp_path, monkeypatch, target):
+    """Same source in another folder, with other file times: the same bytes."""
+    import os
+    if not _installed(target):
+        pytest.skip(f"target {target} is not installed yet")
+    first, second = tmp_path / "a" / "course_source", tmp_path / "elsewhere" / "renamed"
+    shutil.copytree(HANDMADE, first)
+    shutil.copytree(HANDMADE, second)
+    for path in second.rglob("*"):
+        os.utime(path, (2_000_000_000, 2_000_000_000))
+    monkeypatch.chdir(tmp_path)
+    built = []
+    for source, out in ((first, "out1"), (second, "out2")):
+        result = run("build", str(source), "--target", target, "--offering", "all", "--out", out, "-q")
+        assert result.exit_code == 0, result.output
+        built.append({p.name: p.read_bytes() for p in (tmp_path / out).iterdir()})
+    assert built[0] == built[1]
+    assert len(built[0]) == 2  # mooc and certificate
