@@ -155,6 +155,7 @@ def test_every_sco_initializes_and_finishes_without_violations(lms):
         lms.assert_clean(result)
         assert result["lesson_status"] == "completed", href
         assert result["values"]["cmi.core.exit"] == ""
+        assert result["commitCount"] == 1, href  # once, when the page is viewed
     assert inaccessible == {}
 
 
@@ -165,6 +166,7 @@ def test_correct_answers_pass_with_score_100(lms):
     lms.assert_clean(result)
     assert result["lesson_status"] == "passed"
     assert float(result["score_raw"]) == 100
+    assert result["commitCount"] == 2  # on submit and on "Save and finish"
     assert result["interactions"] == 6
     values = result["values"]
     assert [values[f"cmi.interactions.{n}.result"] for n in range(6)] == ["correct"] * 5 + ["neutral"]
