@@ -199,6 +199,10 @@ def test_question_ids_come_from_titles_ascii_folded(tmp_path):
     ("### Same\nx\n### Same\ny\n", 3, "two questions have the id 'same'"),
     ("### Q {outcomes=Z9}\nx\n", 1, "unknown outcome 'Z9'"),
     ("Only an introduction.\n", 1, "no questions"),
+    ("### Q\nx\n\n1. [x] a\n2. [ ] b\n", 4, "looks like a choice"),
+    ("### Q\nx\n\n- [x]a\n- [ ] b\n", 4, "looks like a choice"),
+    ("### Q\nx\n\n  - [x] a\n  - [ ] b\n", 4, "looks like a choice"),
+    ("### Q\nx\n\n-[x] a\n-[ ] b\n", 4, "looks like a choice"),
 ])
 def test_quiz_mistakes_are_errors_at_their_line(tmp_path, body, line, says):
     found = errors(tmp_path, body)

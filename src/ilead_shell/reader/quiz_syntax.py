@@ -27,6 +27,7 @@ from ..model import Choice, NumericAnswer, Question, RichText, SourceLocation
 
 HEADING = re.compile(r"^###\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*#*\s*$")
 CHOICE = re.compile(r"^[-*+]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
+ALMOST_CHOICE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s*\[\s*[xX]?\s*\]")
 ANSWER = re.compile(r"^=\s*(?P<answer>.*?)\s*$")
 FENCE = re.compile(r"^(```|~~~)")
 NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -97,6 +98,10 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
             if FENCE.match(stripped):
                 in_fence = not in_fence
             if in_fence or FENCE.match(stripped) or not (CHOICE.match(line) or ANSWER.match(line)):
+                if not in_fence and ALMOST_CHOICE.match(line):
+                    # Left alone it would silently turn the question into an essay.
+                    fail("this line looks like a choice but is not written as '- [x] text' or '- [ ] text' "
+                         "at the start of the line", number)
                 stem.append((number, line))
                 continue
         choice = CHOICE.match(line)
