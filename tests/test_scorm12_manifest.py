@@ -196,3 +196,19 @@ def test_course_home_sco_shows_outcomes_and_modules_without_links_into_other_sco
     assert all(m.title in text for m in course.modules)
     # Only the stylesheet and scripts are linked: the LMS, not the page, launches other SCOs.
     assert [url for _, _, url, _ in page.iterlinks() if not url.startswith(("shared/", "#"))] == []
+
+
+def test_the_built_zip_has_the_manifest_at_its_root(tmp_path):
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from ilead_shell.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(ROOTS / "full"), "--target", "scorm", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    (archive,) = tmp_path.glob("*.zip")
+    names = zipfile.ZipFile(archive).namelist()
+    assert "imsmanifest.xml" in names
+    assert all("\\" not in n and not n.startswith(("/", "..")) for n in names)
+    assert {n.split("/", 1)[0] for n in names} == {"imsmanifest.xml", "index.html", "sco", "shared", "media"}
