@@ -7,6 +7,7 @@ Imported by tests/test_*_browser.py as ``browser.support`` (pytest puts tests/ o
 from __future__ import annotations
 
 import atexit
+import os
 import json
 import shutil
 import threading
@@ -29,7 +30,18 @@ _session: dict = {}
 
 
 def missing() -> str | None:
-    """Why the browser tests cannot run here, or None."""
+    """Why the browser tests cannot run here, or None.
+
+    On CI (``CI`` set) a missing browser or runtime is a failure, not a skip: a green
+    run must mean the SCORM packages really played.
+    """
+    reason = _missing()
+    if reason and os.environ.get("CI"):
+        raise RuntimeError(f"browser tests cannot run on CI: {reason}")
+    return reason
+
+
+def _missing() -> str | None:
     if not CHROMIUM.exists():
         return "Debian chromium is not installed (/usr/bin/chromium); run tools/setup.sh --test"
     try:
