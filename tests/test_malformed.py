@@ -367,3 +367,43 @@ def test_a_real_process_reports_the_error_without_traceback(name: str, course_co
     assert re.search(rf"^src/{re.escape(variant.file)}:\d+: error: ", done.stderr, re.MULTILINE), done.stderr
     assert "nothing was written" in done.stderr
     assert not (work / "out").exists() or not any((work / "out").iterdir())
+
+
+# -- seeded random mutations: whatever an editor slip produces, never a traceback ------------
+_TOKENS = ["---", "###", "- [x]", "- [ ]", "= ", "> ", "{", "}", "{type=numeric}", ":", "[", "]", "(", ")", "<",
+           "!", "\t", "'", '"', "#", "%zz", "../", "|", "```", "\\", "\x00", "é", "{id=x}", "!!binary", "&a",
+           "*a", "? ", "null", "1e999", "-1", "2027-02-30", "week 0"]
+
+
+def _mutate(root: Path, rng) -> None:
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".md", ".yml"))
+    for _ in range(rng.randint(1, 3)):
+        path = rng.choice(files)
+        lines = path.read_text(encoding="utf-8").split("\n")
+        k = rng.randrange(len(lines))
+        op = rng.randrange(4)
+        if op == 0:
+            del lines[k]
+        elif op == 1:
+            lines.insert(k, lines[rng.randrange(len(lines))])
+        elif op == 2:
+            at = rng.randint(0, len(lines[k]))
+            lines[k] = lines[k][:at] + rng.choice(_TOKENS) + lines[k][at:]
+        else:
+            at = rng.randint(0, len(lines[k]))
+            lines[k] = lines[k][:at] + lines[k][at + 1:]
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_random_edits_give_a_clean_result_or_a_located_error(seed, tmp_path, monkeypatch):
+    import random
+    course = tmp_path / "src"
+    shutil.copytree(ROOT, course)
+    _mutate(course, random.Random(seed))
+    code, output, exception = _run_cli(["check", "src"], tmp_path, monkeypatch)
+    assert code in (0, 1), output
+    assert isinstance(exception, (SystemExit, type(None))), f"{exception!r}\n{output}"
+    assert "Traceback" not in output
+    if code == 1:
+        assert re.search(r"^src/\S+?(:\d+)?: error: ", output, re.MULTILINE), output
