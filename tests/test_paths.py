@@ -120,6 +120,17 @@ def test_symlinks_out_of_the_course_are_refused_without_reading_the_target(layou
     assert not [p for kind, p, _ in record if kind == "open" and _inside(p, [secret])]
 
 
+def test_a_symlinked_assets_folder_pointing_outside_is_refused(layout):
+    course = layout["course"]
+    shutil.rmtree(course / "assets")
+    (course / "assets").symlink_to(layout["secret"])
+    page = course / "modules/01-orientation/01-start-here.md"
+    page.write_text(page.read_text().replace("../../assets/banner.png", "../../assets/photo.png"))
+    with watch() as record, pytest.raises(CourseError, match="assets/ is a link to a folder outside"):
+        read_course(course)
+    assert not [p for kind, p, _ in record if kind == "open" and _inside(p, [layout["secret"]])]
+
+
 def test_a_symlinked_course_yml_pointing_outside_is_refused(layout):
     course = layout["course"]
     (layout["secret"] / "course.yml").write_text((course / "course.yml").read_text())

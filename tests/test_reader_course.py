@@ -233,6 +233,7 @@ def test_competencies_named_in_course_yml_may_have_another_name(tmp_path):
     (COMPETENCIES.replace("        name: One\n", ""), "name"),
     (COMPETENCIES + "      - id: C1\n        name: Again\n", "used twice"),
     ("domains: []\n", "domains"),
+    (COMPETENCIES + "  - id: D1\n    name: Again\n    competencies: [{id: C2, name: Two}]\n", "domain id 'D1' is used twice"),
     (COMPETENCIES.replace("    name: Domain\n", "    name: Domain\n    colour: red\n"), "colour"),
 ])
 def test_invalid_competencies_are_errors_in_that_file(tmp_path, framework, says):

@@ -129,6 +129,10 @@ class CourseReader:
         self.course_yml, self.course_doc, self.raw = course_yml, document, raw
 
         assets_dir = self.root / "assets"
+        if assets_dir.is_dir() and not assets_dir.resolve().is_relative_to(self.root):
+            self.fail("assets/ is a link to a folder outside the course source; copy the files into the course",
+                      assets_dir)
+            raise CourseError(self.diagnostics)
         self.files = CourseFiles(root=self.root, assets_dir=assets_dir.resolve() if assets_dir.is_dir() else None)
         self.renderer = MarkdownRenderer(self.files)
 
@@ -205,8 +209,13 @@ class CourseReader:
         if raw is None:
             return CompetencyFramework()
         seen: dict[str, int] = {}
+        domain_lines: dict[str, int] = {}
         domains = []
         for di, d in enumerate(raw.domains):
+            domain_line = document.line_of(("domains", di))
+            if d.id in domain_lines:
+                self.fail(f"domain id '{d.id}' is used twice (also at line {domain_lines[d.id]})", path, domain_line)
+            domain_lines.setdefault(d.id, domain_line)
             competencies = []
             for ci, c in enumerate(d.competencies):
                 line = document.line_of(("domains", di, "competencies", ci))
