@@ -75,8 +75,8 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or "invalid YAML"
-        if exc.context and "constructor" in type(exc).__name__.lower():
-            problem = f"{exc.context} {problem}".strip()
+        if exc.context and ("constructor" in type(exc).__name__.lower() or problem.startswith("but ")):
+            problem = f"{exc.context} {problem}".strip()  # "expected a single document ... but found another"
         if isinstance(exc, yaml.constructor.ConstructorError):
             problem = f"YAML tag not allowed ({problem}); only plain YAML data is read"
         raise YamlSyntaxError(error(f"YAML: {problem}", path, line)) from None
@@ -88,6 +88,9 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
         raise YamlSyntaxError(error(f"YAML: not a valid date ({exc}); write YYYY-MM-DD", path, line)) from None
     except RecursionError:
         raise YamlSyntaxError(error("YAML: nested too deeply to read", path, first_line)) from None
+    if _expanded_size(node) > MAX_VALUES:
+        raise YamlSyntaxError(error(f"YAML: its aliases (*name) expand to more than {MAX_VALUES} values "
+                                    "or refer to themselves; write the data out instead", path, first_line))
     problem = _duplicate_key(node)
     if problem is not None:
         key, line = problem
@@ -97,14 +100,62 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
 
 
 def _walk(node: yaml.Node | None):
+    """Every node once, even when aliases make the tree a graph (so a YAML bomb stays cheap)."""
     stack = [node] if node is not None else []
+    seen: set[int] = set()
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
         yield current
         if isinstance(current, yaml.MappingNode):
             stack.extend(v for pair in reversed(current.value) for v in reversed(pair))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
+
+
+MAX_VALUES = 100_000
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _expanded_size(node: yaml.Node | None) -> int:
+    """How many values the document holds once aliases are expanded (memoised, so linear).
+
+    A value that contains itself (``&a [*a]``) counts as too large: it never ends.
+    """
+    if node is None:
+        return 0
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        key = id(current)
+        if key in sizes:
+            continue
+        children = _children(current)
+        if children_done or not children:
+            open_nodes.discard(key)
+            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), MAX_VALUES + 1)
+            continue
+        if key in open_nodes:
+            return MAX_VALUES + 1
+        open_nodes.add(key)
+        stack.append((current, True))
+        for child in children:
+            if id(child) in open_nodes:
+                return MAX_VALUES + 1
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return sizes[id(node)]
 
 
 def _line_of_bad_scalar(node: yaml.Node | None) -> int:

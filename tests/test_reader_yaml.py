@@ -1,0 +1,94 @@
+"""YAML is read as plain data: safely, quickly, and with the line of every problem."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ilead_shell.reader.yaml_source import YamlSyntaxError, load_yaml, split_front_matter
+
+
+def problem(text: str, first_line: int = 1) -> str:
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_yaml(text, "f.yml", first_line)
+    return caught.value.diagnostic.format()
+
+
+@pytest.mark.parametrize("tag", [
+    "!!python/object/apply:os.system ['touch pwned']",
+    "!!python/name:os.getcwd ''",
+    "!!python/module:os ''",
+    "!!python/object:collections.OrderedDict {}",
+    "!<tag:yaml.org,2002:python/object/apply:os.system> ['touch pwned']",
+])
+def test_python_tags_are_refused_never_run(tag, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    found = problem(f"title: x\nversion: {tag}\n")
+    assert found.startswith("f.yml:2: error: YAML: YAML tag not allowed")
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("text, line, says", [
+    ("a: 1\nb: [1, 2\n", 3, "expected ',' or ']'"),
+    ("a: 1\n\tb: 2\n", 2, "YAML"),
+    ("a: 1\nstart: 2027-02-30\n", 2, "not a valid date"),
+    ("a: 1\nlist:\n  - {b: 2027-13-01}\n", 3, "not a valid date"),
+    ("title: A\ncode: B\ntitle: C\n", 3, "key 'title' is written twice"),
+    ("x:\n  - {id: 1, id: 2}\n", 2, "key 'id' is written twice"),
+    ("a: 1\n---\nb: 2\n", 2, "single document"),
+    ("a: *missing\n", 1, "undefined alias"),
+    ("[" * 3000 + "]" * 3000, 1, "nested too deeply"),
+])
+def test_syntax_problems_are_located(text, line, says):
+    found = problem(text)
+    assert found.startswith(f"f.yml:{line}: error: YAML"), found
+    assert says in found
+
+
+def test_lines_count_from_where_the_yaml_starts_in_the_file():
+    assert problem("title: A\ntitle: B\n", first_line=2).startswith("f.yml:3: error:")
+
+
+def test_a_yaml_bomb_is_refused_quickly():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    started = time.perf_counter()
+    found = problem("\n".join(levels) + "\n")
+    assert time.perf_counter() - started < 2
+    assert "expand to more than" in found
+
+
+def test_a_value_containing_itself_is_refused():
+    assert "refer to themselves" in problem("a: &a [1, *a]\n")
+
+
+def test_ordinary_anchors_and_merge_keys_still_work():
+    data = load_yaml("base: &b {x: 1}\nuse: *b\nmerged: {<<: *b, y: 2}\n", "f.yml").data
+    assert data == {"base": {"x": 1}, "use": {"x": 1}, "merged": {"x": 1, "y": 2}}
+
+
+def test_line_of_finds_keys_and_list_entries():
+    document = load_yaml("title: A\noutcomes:\n  - id: X\n    text: y\n  - id: Z\n", "f.yml", 2)
+    assert document.line_of(("title",)) == 2
+    assert document.line_of(("outcomes", 1)) == 6
+    assert document.line_of(("outcomes", 1, "id")) == 6
+    assert document.line_of(("outcomes", 0, "text")) == 5
+    assert document.key_line(("outcomes",)) == 3
+    assert document.line_of(("nothing", "here")) == 2
+
+
+@pytest.mark.parametrize("text, yaml_text, body, body_line", [
+    ("---\ntitle: A\n---\nBody\n", "title: A", "Body\n", 4),
+    ("---\ntitle: A\n...\nBody", "title: A", "Body", 4),
+    ("---\n---\n", "", "", 3),
+    ("No front matter\n", None, "No front matter\n", 1),
+])
+def test_front_matter_split_keeps_line_numbers(text, yaml_text, body, body_line):
+    split = split_front_matter(text)
+    assert (split.yaml_text, split.body, split.body_first_line) == (yaml_text, body, body_line)
+
+
+def test_unclosed_front_matter_is_an_error():
+    with pytest.raises(ValueError, match="no closing '---'"):
+        split_front_matter("---\ntitle: A\nBody\n")
