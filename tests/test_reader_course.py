@@ -320,3 +320,16 @@ def test_the_handmade_root_is_not_a_copy_of_the_full_root():
     theirs = {p.relative_to(full).as_posix() for p in full.rglob("*") if p.is_file()}
     assert ours & theirs <= {"course.yml", "competencies.yml"}
     assert (HANDMADE / "course.yml").read_text() != (full / "course.yml").read_text()
+
+
+def test_course_yml_mistakes_are_reported_even_when_a_module_has_errors(tmp_path):
+    root = make(tmp_path, {
+        "course.yml": MINIMAL + "outcomes: [{id: CO1, text: 'Explain x.', competencies: [C1]}]\n"
+                                "grading: {groups: [{id: a, name: A, weight: 50}]}\n",
+        "modules/01-a/module.md": module("A"),
+        "modules/01-a/01-p.md": page("P", "colour: red\n"),
+    })
+    found = errors_of(root)
+    assert any("01-p.md:3" in m and "colour" in m for m in found)
+    assert any("course.yml:3" in m and "unknown competency 'C1'" in m for m in found)
+    assert any("course.yml:4" in m and "add up to 50" in m for m in found)

@@ -147,9 +147,7 @@ class CourseReader:
             groups=tuple(GradingGroup(id=g.id, name=g.name, weight=g.weight) for g in raw.grading.groups),
             pass_percent=raw.grading.pass_percent,
         ) if raw.grading else Grading()
-        if self.diagnostics and any(d.is_error for d in self.diagnostics):
-            raise CourseError(self.diagnostics)
-        course = Course(
+        settings = dict(
             title=raw.title,
             code=raw.code,
             language=raw.language,
@@ -169,12 +167,16 @@ class CourseReader:
             default_offering=raw.default_offering or offerings[0].name,
             offering=raw.default_offering or offerings[0].name,
             exporters={k: dict(v or {}) for k, v in raw.exporters.items()},
-            modules=tuple(m for m in built_modules if m is not None),
-            assets=self.files.final_assets(),
             location=self.loc(course_yml, 1),
             root=str(self.root),
         )
-        from .cross_references import check_references
+        from .cross_references import check_course_settings, check_references
+        if any(d.is_error for d in self.diagnostics):
+            # Still report what course.yml alone gets wrong, so one run shows every mistake.
+            self.diagnostics += check_course_settings(Course(**settings), self.course_doc)
+            raise CourseError(self.diagnostics)
+        course = Course(**settings, modules=tuple(m for m in built_modules if m is not None),
+                        assets=self.files.final_assets())
         front_matter = {self.rel(m.path): m.document for m in modules}
         front_matter.update({self.rel(i.path): i.document for m in modules for i in m.items})
         self.diagnostics += check_references(course, self.course_doc, front_matter)

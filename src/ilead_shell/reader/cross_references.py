@@ -9,6 +9,33 @@ from ..model import Course, Quiz
 from .yaml_source import YamlDocument
 
 
+def check_course_settings(course: Course, course_doc: YamlDocument) -> list[Diagnostic]:
+    """What course.yml and competencies.yml alone decide; runs even when modules have errors."""
+    problems: list[Diagnostic] = []
+    root = Path(course.root)
+    competency_ids = {c.id for c in course.competencies.all()}
+    seen: set[str] = set()
+    for outcome in course.outcomes:
+        where = (root / outcome.location.path, outcome.location.line)
+        if outcome.id in seen:
+            problems.append(error(f"outcome id '{outcome.id}' is used twice", *where))
+        seen.add(outcome.id)
+        for cid in outcome.competencies:
+            if cid not in competency_ids:
+                hint = " (no competencies.yml is defined)" if not competency_ids else ""
+                problems.append(error(f"outcome {outcome.id} names unknown competency '{cid}'{hint}", *where))
+    if course.grading.groups:
+        total = sum(g.weight for g in course.grading.groups)
+        if abs(total - 100) > 1e-6:
+            problems.append(error(f"grading group weights add up to {total:g}, not 100",
+                                  course_doc.path, course_doc.key_line(("grading", "groups"))))
+        ids = [g.id for g in course.grading.groups]
+        for gid in sorted({g for g in ids if ids.count(g) > 1}):
+            problems.append(error(f"grading group id '{gid}' is used twice", course_doc.path,
+                                  course_doc.line_of(("grading", "groups"))))
+    return problems
+
+
 def check_references(course: Course, course_doc: YamlDocument,
                      front_matter: dict[str, YamlDocument] | None = None) -> list[Diagnostic]:
     """``front_matter`` maps a module's or item's location path to its front matter, so a
@@ -22,30 +49,11 @@ def check_references(course: Course, course_doc: YamlDocument,
         line = document.line_of(key) if document is not None else location.line
         problems.append(error(message, root / location.path, line))
 
-    competency_ids = {c.id for c in course.competencies.all()}
+    problems += check_course_settings(course, course_doc)
     course_outcomes = {o.id for o in course.outcomes}
     offering_names = {o.name for o in course.offerings}
     group_ids = {g.id for g in course.grading.groups}
-
-    seen_outcomes: dict[str, str] = {}
-    for outcome in course.outcomes:
-        if outcome.id in seen_outcomes:
-            at(outcome.location, f"outcome id '{outcome.id}' is used twice")
-        seen_outcomes[outcome.id] = outcome.location.path
-        for cid in outcome.competencies:
-            if cid not in competency_ids:
-                hint = " (no competencies.yml is defined)" if not competency_ids else ""
-                at(outcome.location, f"outcome {outcome.id} names unknown competency '{cid}'{hint}")
-
-    if course.grading.groups:
-        total = sum(g.weight for g in course.grading.groups)
-        if abs(total - 100) > 1e-6:
-            problems.append(error(f"grading group weights add up to {total:g}, not 100",
-                                  course_doc.path, course_doc.key_line(("grading", "groups"))))
-        ids = [g.id for g in course.grading.groups]
-        for gid in {g for g in ids if ids.count(g) > 1}:
-            problems.append(error(f"grading group id '{gid}' is used twice", course_doc.path,
-                                  course_doc.line_of(("grading", "groups"))))
+    seen_outcomes: dict[str, str] = {o.id: o.location.path for o in course.outcomes}
 
     all_outcomes = set(course_outcomes)
     for module in course.modules:
