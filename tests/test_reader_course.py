@@ -333,3 +333,17 @@ def test_course_yml_mistakes_are_reported_even_when_a_module_has_errors(tmp_path
     assert any("01-p.md:3" in m and "colour" in m for m in found)
     assert any("course.yml:3" in m and "unknown competency 'C1'" in m for m in found)
     assert any("course.yml:4" in m and "add up to 50" in m for m in found)
+
+
+def test_a_faulty_course_yml_key_does_not_hide_the_modules_mistakes(tmp_path):
+    root = make(tmp_path, {
+        "course.yml": "code: X-1\nlanguage: [en]\ncolour: red\n",
+        "modules/01-a/module.md": module("A"),
+        "modules/01-a/01-p.md": page("P", "type: quiz\n", "### Q\n- [ ] a\n- [ ] b\n"),
+    })
+    found = errors_of(root)
+    assert any("course.yml:1" in m and "missing required key 'title'" in m for m in found), found
+    assert any("course.yml:2" in m and "language" in m for m in found)
+    assert any("course.yml:3" in m and "colour" in m for m in found)
+    assert any("01-p.md:5" in m and "no correct answer" in m for m in found)
+    assert len(found) == 4
