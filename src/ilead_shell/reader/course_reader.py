@@ -319,7 +319,8 @@ class CourseReader:
                 continue
             if module_id in by_id:
                 self.fail(f"module id '{module_id}' is also the id of {self.rel(by_id[module_id])}; "
-                          "rename a folder or set 'id:' in module.md", module_md, 1)
+                          "rename a folder or set 'id:' in module.md", module_md,
+                          document.line_of(("id",)) if front.id else 1)
                 continue
             by_id[module_id] = module_md
             module = _ModuleSource(folder, folder.resolve(), module_md, front, document, body, body_line, module_id)
@@ -361,7 +362,8 @@ class CourseReader:
                 continue
             if item.id in ids:
                 self.fail(f"item id '{item.id}' is also the id of {self.rel(ids[item.id])}; "
-                          "rename a file or set 'id:' in its front matter", path, 1)
+                          "rename a file or set 'id:' in its front matter", path,
+                          item.document.line_of(("id",)) if item.front.id else 1)
                 continue
             ids[item.id] = path
             module.items.append(item)
