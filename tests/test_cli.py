@@ -320,3 +320,16 @@ def test_every_target_builds_the_handmade_course_byte_identically(tmp_path, monk
         built.append({p.name: p.read_bytes() for p in (tmp_path / out).iterdir()})
     assert built[0] == built[1]
     assert len(built[0]) == 2  # mooc and certificate
+
+
+def test_a_broken_target_is_listed_as_unavailable_and_fails_only_when_chosen(workdir, fake_targets, monkeypatch):
+    found = registry_module.entry_points(group=GROUP) + [EntryPoint("broken", "no_such_module:Thing", GROUP)]
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: found)
+    listing = run("targets")
+    assert listing.exit_code == 0
+    assert any(line.startswith("broken       (unavailable: target 'broken' could not be loaded")
+               for line in listing.output.splitlines())
+    assert run("build", "--target", "zipper", "--out", "ok").exit_code == 0
+    chosen = run("build", "--target", "zipper,broken", "--out", "bad")
+    assert chosen.exit_code == 1 and "ModuleNotFoundError" in chosen.output and "Traceback" not in chosen.output
+    assert not (workdir / "bad").exists()
