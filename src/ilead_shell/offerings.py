@@ -2,7 +2,8 @@
 
 A module or item without ``offerings`` belongs to every offering.  The selected course
 keeps only what belongs to the offering, resolves ``due: week N`` against the offering's
-start (or the course's), and keeps only the files still referenced.
+start (or the course's), and keeps only the files still referenced.  A link to an item or
+module the offering leaves out becomes its plain text, so no bundle points at nothing.
 """
 
 from __future__ import annotations
@@ -101,8 +102,6 @@ def _prune_links(node: Any, items: set[str], modules: set[str], location: Source
     if isinstance(node, BaseModel):
         update = {}
         for field in type(node).model_fields:
-            if field == "items" and isinstance(node, RichText):
-                continue
             value = getattr(node, field)
             if isinstance(value, (RichText, tuple, BaseModel)) and not isinstance(value, SourceLocation):
                 new = _prune_links(value, items, modules, location, removed)
