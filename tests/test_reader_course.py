@@ -347,3 +347,17 @@ def test_a_faulty_course_yml_key_does_not_hide_the_modules_mistakes(tmp_path):
     assert any("course.yml:3" in m and "colour" in m for m in found)
     assert any("01-p.md:5" in m and "no correct answer" in m for m in found)
     assert len(found) == 4
+
+
+def test_windows_line_ends_and_a_byte_order_mark_are_read_like_plain_utf8(tmp_path):
+    root = make(tmp_path, {
+        "course.yml": ("\ufefftitle: Caf\u00e9\r\ncode: C-1\r\n").encode("utf-8"),
+        "modules/01-a/module.md": "\ufeff---\r\ntitle: A\r\n---\r\nOverview.\r\n".encode("utf-8"),
+        "modules/01-a/01-p.md": "---\r\ntitle: P\r\n---\r\n[Broken](nowhere.png)\r\n".encode("utf-8"),
+    })
+    found = errors_of(root)
+    assert any("01-p.md:4: error: broken link" in m for m in found), found
+    (root / "modules/01-a/01-p.md").write_bytes(b"---\r\ntitle: P\r\n---\r\nFine.\r\n")
+    course = read_course(root)
+    assert course.title == "Caf\u00e9" and course.modules[0].title == "A"
+    assert "\r" not in course.modules[0].items[0].body.html
