@@ -160,7 +160,6 @@ def _expanded_size(node: yaml.Node | None) -> int:
 
 def _line_of_bad_scalar(node: yaml.Node | None) -> int:
     """The 0-based line of the first timestamp-looking scalar that is not a real date."""
-    import datetime as dt
     for current in _walk(node):
         if isinstance(current, yaml.ScalarNode) and current.tag == "tag:yaml.org,2002:timestamp":
             try:
