@@ -150,7 +150,7 @@ def test_assignments_are_cc_1_3_assignments_with_a_fallback_page_and_pages_in_cc
     for text in ("Points: 20", "Due: 2027-01-24", "Analysis of the current service", "text entry, file upload",
                  "Grading group: Assignments"):
         assert text in page
-    assert any("CC 1.1 has no assignment type" in w.message for w in old_bundle.warnings)
+    assert any("CC 1.1 has no assignment type" in w.message for w in old_bundle.notes)
     assert validate(old, shared_dir / "schemas") == []
 
 
@@ -178,8 +178,8 @@ def test_video_page_embeds_the_player_with_captions_and_transcript(full_course):
 
 def test_lost_settings_are_reported_per_target(full_course_for):
     course = full_course_for("certificate")
-    plain = [w.message for w in cc().build_bundle(course).warnings]
-    canvas = [w.message for w in CanvasExporter().build_bundle(course).warnings]
+    plain = [w.message for w in cc().build_bundle(course).notes]
+    canvas = [w.message for w in CanvasExporter().build_bundle(course).notes]
     assert any("introductions" in m and "points" in m for m in plain)
     assert any("service-population" in m and "range" in m for m in plain)
     assert not any("points" in m or "range" in m or "rubric" in m for m in canvas)
@@ -197,7 +197,7 @@ def test_the_exporter_imports_only_public_core_modules():
 
 
 def test_a_link_to_a_discussion_is_reported_once_in_plain_cc_and_not_in_canvas(full_course):
-    plain = [w.message for w in cc().build_bundle(full_course).warnings if w.message.startswith("links to")]
+    plain = [w.message for w in cc().build_bundle(full_course).notes if w.message.startswith("links to")]
     assert plain == ["links to welcome/introductions point at its file R_welcome__introductions/topic.xml: plain "
                      "CC cannot link to a discussion, quiz or assignment, so LMSs may show the file instead"]
-    assert not [w for w in CanvasExporter().build_bundle(full_course).warnings if w.message.startswith("links to")]
+    assert not [w for w in CanvasExporter().build_bundle(full_course).notes if w.message.startswith("links to")]

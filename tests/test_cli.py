@@ -49,6 +49,7 @@ class Tar(Zip):
         bundle = super().build_bundle(course)
         bundle.format = "tar.gz"
         bundle.warn("a warning from the exporter")
+        bundle.note("a note on what this format cannot hold")
         return bundle
 '''
 
@@ -236,6 +237,20 @@ def test_build_with_strict_fails_on_an_exporter_warning_and_writes_nothing(workd
     assert result.exit_code == 1
     assert "tarrer: a warning from the exporter [--strict]" in result.output
     assert not (workdir / "build").exists()
+
+
+def test_notes_are_counted_by_default_listed_with_verbose_and_never_fatal(workdir, fake_targets):
+    quiet_about_notes = run("build", "--target", "tarrer", "--out", "a")
+    assert quiet_about_notes.exit_code == 0, quiet_about_notes.output
+    assert "1 note on what tarrer simplified (--verbose lists them)" in quiet_about_notes.output
+    assert "a note on what this format cannot hold" not in quiet_about_notes.output
+
+    verbose = run("build", "--target", "tarrer", "--out", "b", "--verbose")
+    assert "note: tarrer: a note on what this format cannot hold" in verbose.output
+
+    strict = run("build", "--target", "tarrer", "--out", "c", "--strict")
+    assert "a note on what this format cannot hold" not in strict.output  # only the warning fails it
+    assert "tarrer: a warning from the exporter [--strict]" in strict.output
 
 
 def test_build_unknown_offering_exits_1_and_writes_nothing(workdir, fake_targets):

@@ -142,7 +142,7 @@ def test_missing_start_and_grading_get_visible_defaults(edge_build):
 def test_unplayable_video_becomes_a_link_with_a_warning(edge_build):
     _, bundle, folder = edge_build
     assert not (folder / "video").exists()
-    assert any("vimeo.com" in w.message for w in bundle.warnings)
+    assert any("vimeo.com" in w.message for w in bundle.notes)
     page = (folder / "html" / "html_body_main__talk.html").read_text()
     assert 'href="https://vimeo.com/123456"' in page
     assert "Every word of the talk." in (folder / "html" / "html_transcript_main__talk.html").read_text()
@@ -152,7 +152,7 @@ def test_separate_numeric_answers_keep_the_first_and_warn(edge_build):
     _, bundle, folder = edge_build
     problem = etree.parse(str(folder / "problem" / "problem_main__numbers__two-islands.xml")).getroot()
     assert problem.find("numericalresponse").get("answer") == "[0.5, 1.5]"
-    assert any("Two islands" in w.message for w in bundle.warnings)
+    assert any("Two islands" in w.message for w in bundle.notes)
 
 
 def test_essay_only_quiz_gives_one_assessment_per_unit(edge_build):

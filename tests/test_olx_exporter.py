@@ -151,14 +151,14 @@ def test_full_certificate_grading_matches_course_yml(tmp_path):
     assert weights == pytest.approx({"Assignments": 50 / 80, "Knowledge checks": 30 / 80})
     assert policy["GRADE_CUTOFFS"] == {"Pass": 0.7}
     assert all(g["min_count"] == 1 and g["drop_count"] == 0 for g in policy["GRADER"])
-    assert any("Participation (20%)" in w.message for w in bundle.warnings)
+    assert any("Participation (20%)" in w.message for w in bundle.notes)
 
 
 def test_mooc_grading_keeps_only_what_learners_can_earn(tmp_path):
     _, bundle, archive = build(ROOTS / "full", "mooc", tmp_path)
     policy = _policy(extract(archive, tmp_path / "x"))
     assert [(g["type"], g["weight"]) for g in policy["GRADER"]] == [("Knowledge checks", 1.0)]
-    assert any("Assignments (50%)" in w.message for w in bundle.warnings)
+    assert any("Assignments (50%)" in w.message for w in bundle.notes)
 
 
 def test_graded_subsections_name_their_grader(tmp_path):

@@ -128,7 +128,7 @@ class CartridgeBuilder:
         """Plain CC has no way to link to an activity, only to its descriptor file."""
         if full_id not in self._reported_links:
             self._reported_links.add(full_id)
-            self.bundle.warn(f"links to {full_id} point at its file {target}: plain CC cannot link to a "
+            self.bundle.note(f"links to {full_id} point at its file {target}: plain CC cannot link to a "
                              "discussion, quiz or assignment, so LMSs may show the file instead")
 
     def take_used_assets(self, resource: Resource) -> None:
@@ -204,13 +204,13 @@ class CartridgeBuilder:
 
     def add_file(self, item: File) -> str:
         if not item.body.is_empty:
-            self.bundle.warn(f"file item {item.full_id}: its description is not carried (a cartridge links "
+            self.bundle.note(f"file item {item.full_id}: its description is not carried (a cartridge links "
                              "the file itself)")
         return ids.asset_resource_id(self.assets[item.asset])
 
     def add_link(self, item: Link) -> str:
         if not item.body.is_empty:
-            self.bundle.warn(f"link item {item.full_id}: its description is not carried (CC web links have "
+            self.bundle.note(f"link item {item.full_id}: its description is not carried (CC web links have "
                              "a title and an address only)")
         path = f"{ids.resource_id(item)}/weblink.xml"
         self.bundle.add_xml(path, descriptors.web_link(self.profile, item.title, item.url))
@@ -221,7 +221,7 @@ class CartridgeBuilder:
         self.bundle.add_xml(path, descriptors.topic(self.profile, item.title, self.rewrite(item.body.html, path, True)))
         resource = self.new_resource(item, self.profile.discussion_type, [path])
         if item.graded:
-            self.bundle.warn(f"discussion {item.full_id}: its {pages.number(item.points)} points and grading "
+            self.bundle.note(f"discussion {item.full_id}: its {pages.number(item.points)} points and grading "
                              "group are not carried (plain CC discussions are ungraded)")
         return resource.identifier
 
@@ -230,26 +230,26 @@ class CartridgeBuilder:
         writer = self.qti_writer(path)
         document = writer.document(item, ids.resource_id(item))
         if document is None:
-            self.bundle.warn(f"quiz {item.full_id} has no question; written as a page")
+            self.bundle.note(f"quiz {item.full_id} has no question; written as a page")
             return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
                                                                   "location", "outcomes"})))
         self.bundle.add_xml(path, document)
         lost = [name for name, value in (("mastery score", item.mastery), ("grading group", item.group))
                 if value is not None]
         if lost:
-            self.bundle.warn(f"quiz {item.full_id}: {' and '.join(lost)} not carried (the CC profile has no "
+            self.bundle.note(f"quiz {item.full_id}: {' and '.join(lost)} not carried (the CC profile has no "
                              "field for them)")
         return self.new_resource(item, self.profile.assessment_type, [path]).identifier
 
     def qti_writer(self, path: str) -> QtiWriter:
-        return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), self.bundle.warn)
+        return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), self.bundle.note)
 
     def add_assignment(self, item: Assignment) -> str:
         group = self.course.grading.group(item.group)
         path = self.item_path(item)
         body = pages.assignment_body(item, self.rewrite(item.body.html, path), group.name if group else None)
         if not self.profile.has_assignments:
-            self.bundle.warn(f"assignment {item.full_id}: CC 1.1 has no assignment type; written as an "
+            self.bundle.note(f"assignment {item.full_id}: CC 1.1 has no assignment type; written as an "
                              "instructions page with points, due date, submission types and rubric in its text")
             self.write_page(path, item.title, body)
             return self.new_resource(item, "webcontent", [path], href=path).identifier
@@ -262,7 +262,7 @@ class CartridgeBuilder:
         text_only = [name for name, value in (("due date", item.due), ("grading group", item.group),
                                               ("rubric", item.rubric)) if value]
         if text_only:
-            self.bundle.warn(f"assignment {item.full_id}: {', '.join(text_only)} in its text only (the CC "
+            self.bundle.note(f"assignment {item.full_id}: {', '.join(text_only)} in its text only (the CC "
                              "assignment type has no fields for them)")
         resource = self.new_resource(item, "assignment_xmlv1p0", [descriptor_path], href=descriptor_path)
         fallback = Resource(ids.fallback_resource_id(item), "webcontent", [path], href=path,

@@ -97,7 +97,7 @@ class CanvasBuilder(CartridgeBuilder):
     # -- items ------------------------------------------------------------------------------
     def add_file(self, item: File) -> str:
         if not item.body.is_empty:
-            self.bundle.warn(f"file item {item.full_id}: its description is not carried (Canvas module "
+            self.bundle.note(f"file item {item.full_id}: its description is not carried (Canvas module "
                              "items link the file itself)")
         return ids.asset_resource_id(self.assets[item.asset])
 
@@ -121,12 +121,12 @@ class CanvasBuilder(CartridgeBuilder):
         plain = QtiWriter(CC11, lambda html: self.rewrite(html, path, True), lambda message: None)
         document = plain.document(item, identifier)
         if document is None:
-            self.bundle.warn(f"quiz {item.full_id} has no question; written as a page")
+            self.bundle.note(f"quiz {item.full_id} has no question; written as a page")
             return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
                                                                   "location", "outcomes"})))
         self.bundle.add_xml(path, document)
         canvas_path = f"non_cc_assessments/{identifier}.xml.qti"
-        canvas = CanvasQtiWriter(CC11, lambda html: self.rewrite(html, canvas_path, True), self.bundle.warn)
+        canvas = CanvasQtiWriter(CC11, lambda html: self.rewrite(html, canvas_path, True), self.bundle.note)
         self.bundle.add_xml(canvas_path, canvas.document(item, identifier))
         meta_path = f"{identifier}/assessment_meta.xml"
         description = self.rewrite(item.body.html, meta_path, True)

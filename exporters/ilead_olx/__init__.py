@@ -54,7 +54,8 @@ class OlxExporter(Exporter):
         bundle = Bundle(format="tar.gz")
         settings = run_settings(course, self.options, bundle)
         OlxWriter(course, settings, bundle).write()
-        bundle.warnings = list(dict.fromkeys(bundle.warnings))  # one warning per fact
+        bundle.warnings = list(dict.fromkeys(bundle.warnings))  # one message per fact
+        bundle.notes = list(dict.fromkeys(bundle.notes))
         bundle.counts = course.counts()
         return bundle
 

@@ -49,8 +49,8 @@ class OlxWriter:
         self.course = course
         self.settings = settings
         self.bundle = bundle
-        self.links = LinkResolver(course, bundle.warn)
-        self.plan: GradingPlan = plan_grading(course, bundle.warn)
+        self.links = LinkResolver(course, bundle.note)
+        self.plan: GradingPlan = plan_grading(course, bundle.note)
         self.uses_ora = False
         self.language = (course.language or "en").split("-")[0].lower()
 
@@ -216,7 +216,7 @@ class OlxWriter:
             static_url = STATIC_PREFIX + static_path(self.course.asset(item.asset).bundle_path)
         body = self._body(item)
         if not videos.playable(item, static_url):
-            self.bundle.warn(f"video '{item.title}': {item.url} is neither YouTube nor a video file, "
+            self.bundle.note(f"video '{item.title}': {item.url} is neither YouTube nor a video file, "
                              "so it is imported as a link")
             link = _serialize(E.P(E.A(f"Watch: {item.title}", href=item.url or "#")))
             self._html(vertical, names.html(item), item.title, body + link)
@@ -244,7 +244,7 @@ class OlxWriter:
     def _assignment(self, item: Assignment, vertical: etree._Element) -> None:
         window = self._window(item)
         vertical.append(ora.for_assignment(item, names.open_assessment(item), window,
-                                           self.settings.assessment_step, self.links, self.bundle.warn))
+                                           self.settings.assessment_step, self.links, self.bundle.note))
         self.uses_ora = True
 
     def _quiz(self, quiz: Quiz) -> list[str]:
@@ -265,13 +265,13 @@ class OlxWriter:
             if question.type == "essay":
                 vertical.append(ora.for_essay(question, names.open_assessment(quiz, question.id),
                                               self._window(quiz), self.settings.assessment_step,
-                                              self.links, self.bundle.warn))
+                                              self.links, self.bundle.note))
                 self.uses_ora = True
             else:
                 url_name = names.problem(quiz, question.id)
                 self._pointer(vertical, "problem", url_name)
                 self._xml(f"problem/{url_name}.xml",
-                          capa.problem_for(quiz, question, self.links, self.bundle.warn))
+                          capa.problem_for(quiz, question, self.links, self.bundle.note))
             self._save_vertical(unit, vertical)
             units.append(unit)
         return units

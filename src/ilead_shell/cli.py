@@ -47,8 +47,16 @@ def main() -> None:
               help="Offering to build (default: the course's default_offering).")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
-def build(source: Path, target: str, out: Path, offering: str | None, strict: bool, quiet: bool) -> None:
-    """Build bundles from the course in SOURCE (default: ./course_source)."""
+@click.option("--verbose", "-v", is_flag=True,
+              help="List each note on what a target simplified (by default only counted).")
+def build(source: Path, target: str, out: Path, offering: str | None, strict: bool, quiet: bool,
+          verbose: bool) -> None:
+    """Build bundles from the course in SOURCE (default: ./course_source).
+
+    Warnings are about the source and are fatal with --strict.  Notes say what a target's
+    format cannot hold and how it was simplified; they are counted per bundle and listed
+    with --verbose, and never fail a build.
+    """
 
     def progress(index: int, total: int, label: str) -> None:
         if total > 1 and not quiet:
@@ -58,11 +66,18 @@ def build(source: Path, target: str, out: Path, offering: str | None, strict: bo
     if not quiet:
         _print_findings(findings)
     for result in results:
-        if not quiet:
-            _print_findings(result.warnings)
+        if quiet:
+            continue
+        _print_findings(result.warnings)
+        if verbose:
+            for note in result.notes:
+                click.echo(f"note: {result.target}: {note.message}", err=True)
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
-        if not quiet:
-            click.echo(f"{result.path}  {_human_size(result.size)}  {counts}")
+        click.echo(f"{result.path}  {_human_size(result.size)}  {counts}")
+        if result.notes and not verbose:
+            count = len(result.notes)
+            click.echo(f"  {count} note{'s' if count != 1 else ''} on what {result.target} simplified "
+                       "(--verbose lists them)", err=True)
 
 
 @main.command()

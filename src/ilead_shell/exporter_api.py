@@ -19,7 +19,7 @@ from typing import ClassVar, Literal
 from lxml import etree
 from pydantic import BaseModel, ConfigDict
 
-from .errors import Diagnostic, warning
+from .errors import Diagnostic, Level, warning
 from .model import Course
 
 ArchiveFormat = Literal["zip", "tar.gz"]
@@ -64,6 +64,7 @@ class Bundle:
     format: ArchiveFormat = "zip"
     files: dict[str, BundleFile] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     def _add(self, entry: BundleFile) -> None:
@@ -88,7 +89,12 @@ class Bundle:
         self._add(BundleFile(path, data=serialize_xml(root)))
 
     def warn(self, message: str) -> None:
+        """Something the author should fix in the source (fatal with ``--strict``)."""
         self.warnings.append(warning(message))
+
+    def note(self, message: str) -> None:
+        """Something this format cannot hold, simplified as described (never fatal)."""
+        self.notes.append(Diagnostic(Level.NOTE, message))
 
     def paths(self) -> list[str]:
         return sorted(self.files)

@@ -32,6 +32,7 @@ class BuildResult:
     size: int
     counts: dict[str, int]
     warnings: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)  # what the target could not hold
 
 
 Progress = Callable[[int, int, str], None]
@@ -154,5 +155,5 @@ def build(
             where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
             raise IleadError(f"cannot write {display_path(path)}: {detail}{where}") from None
         counts = bundle.counts or select_offering(course, off).counts()
-        results.append(BuildResult(name, off, path, size, counts, bundle.warnings))
+        results.append(BuildResult(name, off, path, size, counts, bundle.warnings, bundle.notes))
     return results, findings
