@@ -90,8 +90,10 @@ class CourseReader:
 
     def load_markdown(self, path: Path, what: str) -> tuple[YamlDocument, str, int] | None:
         text = read_text(path, self.diagnostics)
-        if text is None:
-            return None
+        return None if text is None else self.parse_front_matter(path, text, what)
+
+    def parse_front_matter(self, path: Path, text: str, what: str) -> tuple[YamlDocument, str, int] | None:
+        """The front matter as YAML, the body, and the body's first line; None after an error."""
         try:
             split = split_front_matter(text)
         except ValueError as exc:
@@ -370,19 +372,10 @@ class CourseReader:
             self.files.item_files[real] = f"{module.id}/{item.id}"
 
     def discover_item(self, path: Path, real: Path, text: str, module: _ModuleSource) -> _ItemSource | None:
-        try:
-            split = split_front_matter(text)
-        except ValueError as exc:
-            self.fail(str(exc), path, 1)
+        parsed = self.parse_front_matter(path, text, "item")
+        if parsed is None:
             return None
-        if split.yaml_text is None:
-            self.fail("item has no front matter: start the file with '---', a 'title:' line and '---'", path, 1)
-            return None
-        try:
-            document = load_yaml(split.yaml_text, str(path), split.yaml_first_line)
-        except YamlSyntaxError as exc:
-            self.diagnostics.append(exc.diagnostic)
-            return None
+        document, body, body_line = parsed
         data = document.data if isinstance(document.data, dict) else {}
         item_type = data.get("type", "page")
         model = schema.ITEM_MODELS.get(item_type) if isinstance(item_type, str) else None
@@ -399,7 +392,7 @@ class CourseReader:
             self.fail(f"item id '{item_id}' must be lower-case letters and digits joined by '-' or '_'",
                       path, document.line_of(("id",)) if front.id else 1)
             return None
-        return _ItemSource(path, real, front, document, split.body, split.body_first_line, item_id)
+        return _ItemSource(path, real, front, document, body, body_line, item_id)
 
     # -- pass 2: build ------------------------------------------------------------------
     def build_module(self, source: _ModuleSource) -> Module | None:
