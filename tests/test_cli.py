@@ -179,7 +179,7 @@ def test_dump_model_unknown_offering_exits_1(workdir):
 def test_unknown_target_exits_2_and_lists_the_targets(workdir):
     result = run("build", "--target", "pdf")
     assert result.exit_code == 2
-    assert "unknown target 'pdf'. Available targets: " in result.output
+    assert "error: unknown target 'pdf'. Available targets: " in result.output
     for name in ("html", "cc", "canvas", "scorm", "edx"):
         assert name in result.output.split("Available targets: ")[1]
     assert not (workdir / "build").exists()

@@ -73,7 +73,8 @@ class IleadError(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:  # noqa: D102 - click's hook
-        click.echo(self.format_message(), err=True, file=file)
+        # Same shape as the located diagnostics, so editors and CI logs read both alike.
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
 
 
 class CourseError(IleadError):
@@ -94,6 +95,9 @@ class CourseError(IleadError):
 
     def format_message(self) -> str:
         return self._summary()
+
+    def show(self, file=None) -> None:  # noqa: D102 - each line already says "error:"
+        click.echo(self.format_message(), err=True, file=file)
 
 
 class UnknownTargetError(IleadError):
