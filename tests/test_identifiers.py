@@ -63,7 +63,7 @@ def test_short_hash_is_stable_and_content_derived():
 
 @pytest.mark.parametrize("segment, safe", [
     ("data flow.png", "data-flow.png"), ("Résumé.pdf", "Resume.pdf"), ("..", "file"),
-    ("日本.png", "png"), ("a/b", "a-b"), ("normal-name_1.txt", "normal-name_1.txt"),
+    ("日本.png", "file.png"), (".png", "png"), ("a/b", "a-b"), ("normal-name_1.txt", "normal-name_1.txt"),
 ])
 def test_safe_path_segment(segment, safe):
     assert ids.safe_path_segment(segment) == safe

@@ -48,8 +48,16 @@ def short_hash(text: str, length: int = 10) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()[:length]
 
 
+def _ascii_segment(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _SAFE_SEGMENT.sub("-", folded).strip("-.")
+
+
 def safe_path_segment(segment: str) -> str:
     """One ASCII path segment safe in every bundle format (no spaces, no non-ASCII)."""
-    folded = unicodedata.normalize("NFKD", segment).encode("ascii", "ignore").decode("ascii")
-    cleaned = _SAFE_SEGMENT.sub("-", folded).strip("-.")
-    return cleaned or "file"
+    stem, dot, extension = segment.rpartition(".")
+    if dot and stem.strip(".") and _ascii_segment(extension) and not _ascii_segment(stem):
+        # '图书馆.png' folds to '.png'; without a stem it would become 'png', and LMSs that
+        # pick a file's type by its extension would no longer show it as an image.
+        return f"file.{_ascii_segment(extension)}"
+    return _ascii_segment(segment) or "file"
