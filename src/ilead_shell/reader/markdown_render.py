@@ -33,6 +33,8 @@ _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _VAGUE_LINK_TEXT = {"here", "click here", "link", "this link", "read more", "more", "this", "click"}
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_H1 = re.compile(r"<h1\b", re.IGNORECASE)
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
 mimetypes.add_type("text/vtt", ".vtt")
 mimetypes.add_type("text/markdown", ".md")
@@ -140,7 +142,7 @@ class MarkdownRenderer:
     def render(self, text: str, path: Path, first_line: int, scope: ModuleScope,
                diagnostics: list[Diagnostic]) -> RichText:
         self._md.reset()
-        converted = self._md.convert(text)
+        converted = _nest_headings(self._md.convert(text))
         found_assets: list[str] = []
         found_items: list[str] = []
         lines = text.split("\n")
@@ -190,6 +192,19 @@ class MarkdownRenderer:
             assets=tuple(dict.fromkeys(found_assets)),
             items=tuple(dict.fromkeys(found_items)),
         )
+
+
+def _nest_headings(rendered: str) -> str:
+    """Shift every heading one level down when the body uses '# ' headings.
+
+    Every target shows a body under its own title (the page's ``h1``, or the unit's ``h2`` in
+    Open edX), so an author's ``# Heading`` would make a second ``h1`` and break the outline
+    screen readers navigate by.  Bodies that start at ``##`` are left as they are.
+    Code is escaped by Markdown, so a ``<h1`` inside a code block never matches.
+    """
+    if not _H1.search(rendered):
+        return rendered
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", rendered)
 
 
 def _accessibility_lint(rendered: str, source: str, path: Path, first_line: int,
