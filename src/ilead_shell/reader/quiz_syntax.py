@@ -33,6 +33,8 @@ FENCE = re.compile(r"^(```|~~~)")
 NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 RANGE = re.compile(rf"^(?P<low>{NUMBER})\s*\.\.\s*(?P<high>{NUMBER})$")
 EXACT = re.compile(rf"^(?P<value>{NUMBER})$")
+# A comma may only group thousands (4,000); '2,5' is a decimal comma and must not read as 25.
+GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay")
 ATTRIBUTES = ("id", "points", "type", "outcomes")
 
@@ -184,7 +186,10 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
     if qtype == "numeric":
         for number, text in answers:
             parsed = _numeric(text)
-            if parsed is None:
+            if _decimal_comma(text):
+                fail(f"numeric answer '{text}' has a comma that does not group thousands; "
+                     "write the decimal point as '.' (2.5), commas only as in 4,000", number)
+            elif parsed is None:
                 fail(f"numeric answer '{text}' is not a number or a range like 40..44", number)
             else:
                 numeric.append(parsed)
@@ -252,6 +257,10 @@ def _infer_type(choices: list[_ChoiceDraft], answers: list[tuple[int, str]]) -> 
     if answers:
         return "short_answer"
     return "essay"
+
+
+def _decimal_comma(text: str) -> bool:
+    return any("," in part and not GROUPED.match(part.strip()) for part in text.split(".."))
 
 
 def _numeric(text: str) -> NumericAnswer | None:
