@@ -306,6 +306,9 @@ class CourseReader:
             if not module_md.resolve().is_relative_to(folder.resolve()):
                 self.fail("module.md is a link to a file outside its module folder", module_md)
                 continue
+            # Until the module is known to read, links into it are not the author's mistake.
+            unread = {p.resolve() for p in folder.glob("*.md")}
+            self.files.unread |= unread
             loaded = self.load_markdown(module_md, "module.md")
             if loaded is None:
                 continue
@@ -324,6 +327,7 @@ class CourseReader:
                           "rename a folder or set 'id:' in module.md", module_md,
                           document.line_of(("id",)) if front.id else 1)
                 continue
+            self.files.unread -= unread
             by_id[module_id] = module_md
             module = _ModuleSource(folder, folder.resolve(), module_md, front, document, body, body_line, module_id)
             self.files.module_files[module_md.resolve()] = module_id
@@ -345,6 +349,7 @@ class CourseReader:
                 continue
             text = read_text(path, self.diagnostics)
             if text is None:
+                self.files.unread.add(real)
                 continue
             loaded.append((path, real, text))
             try:
@@ -361,11 +366,13 @@ class CourseReader:
                 continue  # a video's transcript, not an item
             item = self.discover_item(path, real, text, module)
             if item is None:
+                self.files.unread.add(real)
                 continue
             if item.id in ids:
                 self.fail(f"item id '{item.id}' is also the id of {self.rel(ids[item.id])}; "
                           "rename a file or set 'id:' in its front matter", path,
                           item.document.line_of(("id",)) if item.front.id else 1)
+                self.files.unread.add(real)
                 continue
             ids[item.id] = path
             module.items.append(item)
@@ -423,7 +430,7 @@ class CourseReader:
             self.fail(f"{key}: {problem}", item.path, line)
             return None
         assert real is not None
-        if real in self.files.item_files or real in self.files.module_files:
+        if real in self.files.item_files or real in self.files.module_files or real in self.files.unread:
             self.fail(f"{key}: '{value}' is an item of the course, not a file", item.path, line)
             return None
         if suffixes and real.suffix.lower() not in suffixes:

@@ -57,6 +57,9 @@ class CourseFiles:
     item_files: dict[Path, str] = field(default_factory=dict)  # real path -> "module/item"
     module_files: dict[Path, str] = field(default_factory=dict)  # real path of module.md -> module id
     assets: dict[Path, Asset] = field(default_factory=dict)
+    # Items and module.md files that failed to read: their own error is reported, so a link
+    # to one must not add a second, misleading error ("outside the module folder").
+    unread: set[Path] = field(default_factory=set)
 
     def asset_for(self, real: Path, scope: ModuleScope) -> Asset:
         if real in self.assets:
@@ -113,7 +116,7 @@ class CourseFiles:
             real = candidate.resolve(strict=True)
         except (FileNotFoundError, RuntimeError, OSError):
             return None, f"'{relative}' does not exist (looked for {_shown(candidate)})"
-        if real in self.item_files or real in self.module_files:
+        if real in self.item_files or real in self.module_files or real in self.unread:
             return real, None
         allowed = [scope.folder] + ([self.assets_dir] if self.assets_dir else [])
         if not any(real.is_relative_to(folder) for folder in allowed):
@@ -172,6 +175,8 @@ class MarkdownRenderer:
                 diagnostics.append(error(f"broken link: {problem}", path, line_of(raw)))
                 return match.group(0)
             assert real is not None
+            if real in self.files.unread:
+                return match.group(0)  # the target's own error stops the build
             if real in self.files.item_files:
                 target = self.files.item_files[real]
                 found_items.append(target)
