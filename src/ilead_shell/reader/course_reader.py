@@ -318,6 +318,11 @@ class CourseReader:
             if front is None:
                 continue
             module_id = front.id or slug_from_filename(folder.name)
+            if not module_id:
+                # Only a-z and digits survive in a slug, so '03-图书馆' gives nothing to show.
+                self.fail(f"the folder name '{folder.name}' gives no identifier (only Latin letters and "
+                          "digits are kept); set 'id:' in module.md, for example 'id: library'", module_md, 1)
+                continue
             if not is_valid_id(module_id):
                 self.fail(f"module id '{module_id}' must be lower-case letters and digits joined by '-' or '_'",
                           module_md, document.line_of(("id",)) if front.id else 1)
@@ -395,6 +400,11 @@ class CourseReader:
         if front is None:
             return None
         item_id = front.id or slug_from_filename(path.stem)
+        if not item_id:
+            # Only a-z and digits survive in a slug, so '02-图书馆.md' gives nothing to show.
+            self.fail(f"the file name '{path.name}' gives no identifier (only Latin letters and digits "
+                      "are kept); set 'id:' in its front matter, for example 'id: library'", path, 1)
+            return None
         if not is_valid_id(item_id):
             self.fail(f"item id '{item_id}' must be lower-case letters and digits joined by '-' or '_'",
                       path, document.line_of(("id",)) if front.id else 1)
