@@ -33,6 +33,7 @@ _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _VAGUE_LINK_TEXT = {"here", "click here", "link", "this link", "read more", "more", "this", "click"}
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_EMPTY_ALT = re.compile(r"!\[\s*\]")
 _H1 = re.compile(r"<h1\b", re.IGNORECASE)
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
@@ -217,11 +218,13 @@ def _accessibility_lint(rendered: str, source: str, path: Path, first_line: int,
     """Warnings for what makes a page hard to use with assistive technology."""
     lines = source.split("\n")
 
-    def line_containing(needle: str) -> int:
-        for index, line in enumerate(lines):
-            if needle and needle in line:
-                return first_line + index
-        return first_line
+    def line_containing(needle: str, prefer: re.Pattern[str] | None = None) -> int:
+        # Paths may be written percent-encoded (logo%20ü.png), and the same file may appear
+        # on other lines with alt text: prefer the line that shows the problem itself.
+        found = [index for index, line in enumerate(lines)
+                 if needle and (needle in line or needle in unquote(line))]
+        best = [index for index in found if prefer and prefer.search(lines[index])] or found
+        return first_line + best[0] if best else first_line
 
     for tag in _IMG_TAG.findall(rendered):
         alt = re.search(r"""\balt\s*=\s*(["'])(.*?)\1""", tag, re.DOTALL)
@@ -231,7 +234,7 @@ def _accessibility_lint(rendered: str, source: str, path: Path, first_line: int,
             needle = shown.split("/")[-1] if "ilead:" in shown else shown
             diagnostics.append(warning(
                 "image has no alternative text; write ![what it shows](path) "
-                "(WCAG 1.1.1)", path, line_containing(unquote(needle))))
+                "(WCAG 1.1.1)", path, line_containing(unquote(needle), _EMPTY_ALT)))
     for inner in _LINK.findall(rendered):
         text = re.sub(r"<[^>]+>", "", inner).strip().lower().rstrip(".")
         if text in _VAGUE_LINK_TEXT:
