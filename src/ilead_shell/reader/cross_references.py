@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import Diagnostic, error
+from ..errors import Diagnostic, error, warning
 from ..model import Course, Quiz
 from .yaml_source import YamlDocument
 
@@ -88,6 +88,17 @@ def check_references(course: Course, course_doc: YamlDocument,
                     for oid in question.outcomes:
                         if oid not in all_outcomes:
                             at(question.location, f"unknown outcome '{oid}'")
+            due = getattr(item, "due", None)
+            for offering in course.offerings if due is not None else ():
+                start = offering.start or course.start
+                if start and due < start and all(names is None or offering.name in names
+                                                 for names in (module.offerings, item.offerings)):
+                    # Every target but Open edX keeps the date, which learners could never meet.
+                    document = front_matter.get(item.location.path)
+                    problems.append(warning(
+                        f"due {due} is before offering '{offering.name}' starts ({start}); "
+                        "use a later date, or 'due: week N' to follow each offering's start",
+                        root / item.location.path, document.line_of(("due",)) if document else item.location.line))
             if getattr(item, "due_week", None) and not (course.start or any(o.start for o in course.offerings)):
                 at(item.location, "due: 'week N' needs a 'start:' date in course.yml (or in the offering)",
                    ("due",))
