@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 
 from ilead_shell.exporter_api import Bundle, Exporter
-from ilead_shell.model import Course
+from ilead_shell.model import Course, Quiz
 from ilead_shell.web import PageRenderer, RenderOptions, static_files
 
 from .manifest import build_manifest
@@ -63,5 +63,13 @@ class Scorm12Exporter(Exporter):
 
         manifest = build_manifest(course, home, modules, sorted(LAYOUT.static(n) for n in shared), media)
         bundle.add_xml("imsmanifest.xml", manifest)
-        bundle.counts = {**course.counts(), "scos": 1 + sum(len(m.scos) for m in modules)}
+        # Learners see every SCO, so unpublished items stay out: say so, and count only what is here.
+        left_out = [item for item in course.items() if not item.published]
+        for item in left_out:
+            bundle.note(f"unpublished item {item.module_id}/{item.id} is left out "
+                        "(a SCORM package shows learners every item it holds)")
+        counts = course.counts()
+        counts["items"] -= len(left_out)
+        counts["questions"] -= sum(len(item.questions) for item in left_out if isinstance(item, Quiz))
+        bundle.counts = {**counts, "scos": 1 + sum(len(m.scos) for m in modules)}
         return bundle
