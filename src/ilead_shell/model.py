@@ -40,12 +40,15 @@ class RichText(Node):
     """HTML converted from Markdown, plus what it refers to.
 
     ``assets`` lists the keys of :class:`Asset` entries the HTML embeds or links;
-    ``items`` the full ids (``module/item``) of items it links to.
+    ``items`` the full ids (``module/item``) of items it links to; ``link_lines`` the
+    source line of each link to an item or module (``("item/m/i", 12)``, ``("module/m", 3)``),
+    so a warning about a link can point at it.
     """
 
     html: str = ""
     assets: tuple[str, ...] = ()
     items: tuple[str, ...] = ()
+    link_lines: tuple[tuple[str, int], ...] = ()
 
     @property
     def is_empty(self) -> bool:

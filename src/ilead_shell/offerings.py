@@ -80,20 +80,25 @@ def _prune_links(node: Any, items: set[str], modules: set[str], location: Source
                  removed: list[tuple[SourceLocation, str, str]]) -> Any:
     """``node`` with links to items or modules outside the offering turned into their text."""
 
-    def unlink(html_text: str) -> str:
+    def unlink(html_text: str, lines: dict[str, int] | None = None) -> str:
         def substitute(match: re.Match[str]) -> str:
             kind, target = match.group(2), unquote(match.group(3))
             if target in (items if kind == "item" else modules):
                 return match.group(0)
-            removed.append((location, kind, target))
+            # The link's own line when the reader recorded it, so the warning points at it.
+            line = (lines or {}).get(f"{kind}/{target}", location.line)
+            removed.append((location.model_copy(update={"line": line}), kind, target))
             return match.group(4)
         return _LINK.sub(substitute, html_text) if "ilead:" in html_text else html_text
 
     if isinstance(node, RichText):
-        html_text = unlink(node.html)
+        html_text = unlink(node.html, dict(node.link_lines))
         if html_text == node.html:
             return node
-        return node.model_copy(update={"html": html_text, "items": tuple(i for i in node.items if i in items)})
+        kept = tuple((key, line) for key, line in node.link_lines
+                     if key.partition("/")[2] in (items if key.startswith("item/") else modules))
+        return node.model_copy(update={"html": html_text, "items": tuple(i for i in node.items if i in items),
+                                       "link_lines": kept})
     if isinstance(node, tuple):
         pruned = tuple(_prune_links(n, items, modules, location, removed) for n in node)
         return node if all(a is b for a, b in zip(pruned, node)) else pruned

@@ -149,6 +149,7 @@ class MarkdownRenderer:
         converted = _nest_headings(self._md.convert(text))
         found_assets: list[str] = []
         found_items: list[str] = []
+        link_lines: list[tuple[str, int]] = []
         lines = text.split("\n")
 
         def line_of(raw: str) -> int:
@@ -188,6 +189,8 @@ class MarkdownRenderer:
                 asset = self.files.asset_for(real, scope)
                 found_assets.append(asset.key)
                 reference = Reference("asset", asset.key, parts.fragment)
+            if reference.kind != "asset":
+                link_lines.append((f"{reference.kind}/{reference.target}", line_of(raw)))
             new = html.escape(reference.url(), quote=True)
             return f'{match.group("lead")}{match.group("q")}{new}{match.group("q")}'
 
@@ -197,6 +200,7 @@ class MarkdownRenderer:
             html=rewritten,
             assets=tuple(dict.fromkeys(found_assets)),
             items=tuple(dict.fromkeys(found_items)),
+            link_lines=tuple(dict.fromkeys(link_lines)),
         )
 
 
