@@ -33,6 +33,8 @@ FENCE = re.compile(r"^(```|~~~)")
 NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 RANGE = re.compile(rf"^(?P<low>{NUMBER})\s*\.\.\s*(?P<high>{NUMBER})$")
 EXACT = re.compile(rf"^(?P<value>{NUMBER})$")
+# '###Title': Python-Markdown shows it as a heading, so the author thinks it starts a question.
+SPACELESS_HEADING = re.compile(r"^###[^\s#]")
 # A comma may only group thousands (4,000); '2,5' is a decimal comma and must not read as 25.
 GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay")
@@ -56,6 +58,7 @@ class _QuestionDraft:
     attrs: str
     line: int
     lines: list[tuple[int, str]] = field(default_factory=list)
+    spaceless: bool = False  # written '###Title': reported once, read as a heading so nothing cascades
 
 
 def split_questions(body: str, first_line: int) -> tuple[str, int, list[_QuestionDraft]]:
@@ -67,9 +70,11 @@ def split_questions(body: str, first_line: int) -> tuple[str, int, list[_Questio
         number = first_line + offset
         if FENCE.match(line.strip()):
             in_fence = not in_fence
-        heading = None if in_fence else HEADING.match(line)
+        spaceless = not in_fence and SPACELESS_HEADING.match(line) is not None
+        heading = None if in_fence else HEADING.match("### " + line[3:] if spaceless else line)
         if heading:
-            drafts.append(_QuestionDraft(heading.group("title"), heading.group("attrs") or "", number))
+            drafts.append(_QuestionDraft(heading.group("title"), heading.group("attrs") or "", number,
+                                         spaceless=spaceless))
         elif drafts:
             drafts[-1].lines.append((number, line))
         else:
@@ -85,6 +90,8 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
         problems.append(error(message, path, line))
 
     attrs = _parse_attributes(draft.attrs, draft.line, path, problems)
+    if draft.spaceless:
+        fail(f"a question heading needs a space after '###': write '### {draft.title}'", draft.line)
     if not draft.title:
         fail("question heading has no title: write '### A short title'", draft.line)
 
