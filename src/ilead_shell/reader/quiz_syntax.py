@@ -292,9 +292,17 @@ def _parse_attributes(text: str, line: int, path: Path, problems: list[Diagnosti
     except ValueError as exc:
         problems.append(error(f"cannot read the attributes {{{text}}}: {exc}", path, line))
         return found
-    for token in tokens:
+    tokens.reverse()
+    while tokens:
+        token = tokens.pop()
         key, sep, value = token.partition("=")
-        if not sep:
+        name, colon, given = token.partition(":")
+        if not sep and colon and name:
+            # The YAML habit {points: 2}: show the fix instead of calling '2' an attribute.
+            given = given or (tokens.pop() if tokens else "...")
+            problems.append(error(f"write question attributes as name=value: '{name}={given}', "
+                                  f"not '{name}: {given}'", path, line))
+        elif not sep:
             problems.append(error(f"attribute '{token}' needs a value, as in {{{token}=...}}", path, line))
         elif key not in ATTRIBUTES:
             problems.append(error(f"unknown question attribute '{key}'; expected one of: "
