@@ -13,6 +13,7 @@ import html
 import mimetypes
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -108,24 +109,59 @@ class CourseFiles:
             final.append(asset)
         return tuple(final)
 
+    def _unlisted_module(self, real: Path) -> Path | None:
+        """The course's module folder holding ``real`` that course.yml does not list, if any."""
+        for folder in real.parents:
+            if not folder.is_relative_to(self.root) or folder == self.root:
+                return None
+            if (folder / "module.md").resolve() not in self.module_files and (folder / "module.md").is_file():
+                return folder
+        return None
+
     def locate(self, relative: str, base_dir: Path, scope: ModuleScope) -> tuple[Path | None, str | None]:
         """Resolve a relative path written in a file in ``base_dir``; return (real path, problem)."""
         if relative.startswith("/") or relative.startswith("\\"):
             return None, f"'{relative}' is an absolute path; write it relative to the Markdown file"
         candidate = base_dir / relative
-        try:
-            real = candidate.resolve(strict=True)
-        except (FileNotFoundError, RuntimeError, OSError):
+        real = _existing(candidate)
+        if real is None:
+            if "\\" in relative:
+                return None, f"'{relative}' does not exist; write paths with '/': '{relative.replace(chr(92), '/')}'"
             return None, f"'{relative}' does not exist (looked for {_shown(candidate)})"
         if real in self.item_files or real in self.module_files or real in self.unread:
             return real, None
         allowed = [scope.folder] + ([self.assets_dir] if self.assets_dir else [])
         if not any(real.is_relative_to(folder) for folder in allowed):
+            unlisted = self._unlisted_module(real)
+            if unlisted is not None:
+                return None, (f"'{relative}' is in the module folder '{unlisted.name}', which is not in the course; "
+                              "add it to modules: in course.yml (or check that entry's spelling)")
             return None, (f"'{relative}' is outside the module folder and assets/; "
                           "move the file into the module (or assets/) so the module can be reused")
         if not real.is_file():
             return None, f"'{relative}' is a folder, not a file"
         return real, None
+
+
+def _existing(candidate: Path) -> Path | None:
+    """The real path of ``candidate``, also when the disk stores a name in the other Unicode
+    form (macOS archives write 'é' as 'e' + accent): the author sees the same name."""
+    try:
+        return candidate.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        pass
+    candidate = candidate.absolute()
+    path = Path(candidate.anchor)
+    for part in candidate.parts[1:]:
+        names = dict.fromkeys((part, unicodedata.normalize("NFC", part), unicodedata.normalize("NFD", part)))
+        found = next((path / name for name in names if (path / name).exists()), None)
+        if found is None:
+            return None
+        path = found
+    try:
+        return path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        return None
 
 
 def _shown(path: Path) -> str:
