@@ -52,3 +52,11 @@ def test_a_decomposed_file_name_is_found(copy_root):
     page.write_text(page.read_text(encoding="utf-8").replace("images/地图.png", "images/carte-é.png"), encoding="utf-8")
     course = read_course(root)
     assert any(a.bundle_path == "modules/cafe/images/carte-e.png" for a in course.assets)
+
+
+def test_a_decomposed_module_folder_listed_in_course_yml_is_found(copy_root):
+    root = copy_root("acceptance-unicode")
+    (root / "modules" / "01-café").rename(root / "modules" / unicodedata.normalize("NFD", "01-café"))
+    yml = root / "course.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "modules: [01-café, 02-quiz]\n", encoding="utf-8")
+    assert [m.id for m in read_course(root).modules] == ["cafe", "quiz"]

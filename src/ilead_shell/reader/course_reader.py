@@ -24,7 +24,7 @@ from ..model import (
     Quiz, RichText, RubricCriterion, SourceLocation, Video,
 )
 from . import source_schema as schema
-from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope
+from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
 from .quiz_syntax import parse_question, split_questions
 from .text_files import read_text
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
@@ -288,6 +288,9 @@ class CourseReader:
                           self.course_yml, line)
                 continue
             folder = self.root / entry if ("/" in entry or entry.startswith(".")) else self.root / "modules" / entry
+            if not folder.is_dir():
+                # The disk may store the name in the other Unicode form (macOS archives).
+                folder = existing_path(folder) or folder
             if not folder.is_dir():
                 self.fail(f"module folder '{entry}' does not exist (looked for {folder})", self.course_yml, line)
                 continue

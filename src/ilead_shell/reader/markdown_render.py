@@ -123,7 +123,7 @@ class CourseFiles:
         if relative.startswith("/") or relative.startswith("\\"):
             return None, f"'{relative}' is an absolute path; write it relative to the Markdown file"
         candidate = base_dir / relative
-        real = _existing(candidate)
+        real = existing_path(candidate)
         if real is None:
             if "\\" in relative:
                 return None, f"'{relative}' does not exist; write paths with '/': '{relative.replace(chr(92), '/')}'"
@@ -143,7 +143,7 @@ class CourseFiles:
         return real, None
 
 
-def _existing(candidate: Path) -> Path | None:
+def existing_path(candidate: Path) -> Path | None:
     """The real path of ``candidate``, also when the disk stores a name in the other Unicode
     form (macOS archives write 'é' as 'e' + accent): the author sees the same name."""
     try:
