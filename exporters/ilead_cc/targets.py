@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
+
+from pydantic import field_validator
 
 from ilead_shell.exporter_api import Bundle, Exporter, ExporterOptions
 from ilead_shell.model import Course
@@ -13,6 +15,12 @@ from .profiles import CC11, CC13, CcProfile
 
 class CcOptions(ExporterOptions):
     cc_version: Literal["1.1", "1.3"] = "1.3"
+
+    @field_validator("cc_version", mode="before")
+    @classmethod
+    def _unquoted(cls, value: Any) -> Any:
+        # YAML reads `cc_version: 1.1` as the number 1.1; the author clearly means "1.1".
+        return str(value) if isinstance(value, float) else value
 
 
 class CommonCartridgeExporter(Exporter):

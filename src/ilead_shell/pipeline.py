@@ -7,6 +7,7 @@ mistake found anywhere leaves the output folder as it was.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from pydantic import ValidationError
 
 from .archive import write_archive
 from .checks import run_checks
-from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error
+from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error, warning
 from .exporter_api import Bundle, Exporter
 from .model import Course
 from .offerings import links_leaving_offering, select_offering
@@ -38,10 +39,11 @@ class BuildResult:
 Progress = Callable[[int, int, str], None]
 
 
-def read_and_check(source: Path, strict: bool = False) -> tuple[Course, list[Diagnostic]]:
+def read_and_check(source: Path, strict: bool = False,
+                   registry: Registry | None = None) -> tuple[Course, list[Diagnostic]]:
     """Read the course and run every check; with ``strict`` any warning is an error."""
     course, warnings = load_course(source)
-    findings = warnings + run_checks(course)
+    findings = warnings + run_checks(course) + unknown_exporter_keys(course, registry or Registry())
     # Judged for every offering, as outcome coverage is, so that `check --strict` (the CI
     # gate) fails exactly when `build --strict --offering all` would.
     for offering in course.offerings:
@@ -53,6 +55,21 @@ def read_and_check(source: Path, strict: bool = False) -> tuple[Course, list[Dia
     if errors:
         raise CourseError(errors)
     return course, findings
+
+
+def unknown_exporter_keys(course: Course, registry: Registry) -> list[Diagnostic]:
+    """A warning for an ``exporters:`` key that looks like a misspelt target: its options
+    would otherwise be ignored without a word.  Keys unlike every target stay quiet, since a
+    course.yml may carry options for a third-party target not installed here."""
+    names = registry.names()
+    course_yml = Path(course.root) / "course.yml"
+    found = []
+    for key in course.exporters:
+        close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+        if key not in names and close:
+            found.append(warning(f"exporters: '{key}' is not a target, so its options are ignored; "
+                                 f"did you mean '{close[0]}'?", course_yml, _line_of_exporter_key(course_yml, key)))
+    return found
 
 
 def offerings_to_build(course: Course, requested: str | None) -> list[str]:
@@ -112,8 +129,8 @@ def build(
     registry: Registry | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[BuildResult], list[Diagnostic]]:
-    course, findings = read_and_check(source, strict)
     registry = registry or Registry()
+    course, findings = read_and_check(source, strict, registry)
     names = registry.resolve(targets)
     offerings = offerings_to_build(course, offering)
 
