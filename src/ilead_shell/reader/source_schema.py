@@ -226,7 +226,12 @@ def _diagnostic(problem: dict[str, Any], model: type[BaseModel], document: YamlD
     if kind == "literal_error" and loc and loc[-1] == "type":
         return error(f"{what}: {problem['msg'].lower()}", document.path, document.line_of(loc))
     message = problem["msg"]
-    if kind == "string_pattern_mismatch":
+    written = document.scalar_text(loc)
+    if kind == "string_type" and written is not None and not isinstance(problem.get("input"), (list, dict)):
+        # YAML reads no/yes/on, 101 and 2027-01-01 as a boolean, number or date, not text.
+        message = (f"YAML reads {written} as a {type(problem.get('input')).__name__.replace('bool', 'yes/no value')}"
+                   f", not text; put it in quotes: {loc[-1]}: \"{written}\"")
+    elif kind == "string_pattern_mismatch":
         message = f"value {problem.get('input')!r} has the wrong form (expected {problem['ctx']['pattern']})"
     return error(f"{what}: '{dotted}': {message}", document.path, document.line_of(loc))
 

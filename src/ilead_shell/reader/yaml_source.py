@@ -42,6 +42,18 @@ class YamlDocument:
             line = node.start_mark.line
         return self.first_line + line
 
+    def scalar_text(self, loc: tuple[Any, ...]) -> str | None:
+        """The value at ``loc`` as written in the file (``no`` for the boolean False), if a scalar."""
+        node = self.node
+        for step in loc:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if getattr(k, "value", None) == str(step)), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+                node = node.value[step]
+            else:
+                return None
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+
     def key_line(self, loc: tuple[Any, ...]) -> int:
         """The line where the last key of ``loc`` is written (for 'unknown key' messages)."""
         node = self.node
