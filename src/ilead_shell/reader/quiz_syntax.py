@@ -204,7 +204,11 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
     qid = attrs.get("id") or slugify(draft.title) or "question"
     if not ID_PATTERN.match(qid):
         fail(f"question id '{qid}' must be lower-case letters and digits joined by '-' or '_'", draft.line)
-    if qid in taken:
+    if qid in taken and not attrs.get("id") and not slugify(draft.title):
+        # 'question' is only the fallback for titles with no Latin letter or digit ('### 地图').
+        fail(f"the title '{draft.title}' gives no identifier (only Latin letters and digits are kept) and "
+             f"another question's neither (line {taken[qid]}); add an attribute such as {{id=q2}}", draft.line)
+    elif qid in taken:
         fail(f"two questions have the id '{qid}' (the other is at line {taken[qid]}); "
              "give one a different title or an {id=...} attribute", draft.line)
     taken.setdefault(qid, draft.line)
