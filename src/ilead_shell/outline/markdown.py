@@ -6,9 +6,14 @@ from .effort import hours
 from .plan import Outline, alignment_summary, footnote
 
 
+def plain(text: str) -> str:
+    """Plain text kept as text: wikis read '<Course>' as an HTML tag and drop it."""
+    return str(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
 def cell(text: str) -> str:
     """Text safe inside a Markdown table cell: pipes escaped, no line breaks."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|") or "–"
+    return plain(" ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")) or "–"
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -20,29 +25,29 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 def render_markdown(outline: Outline) -> str:
     course = outline.course
     offering = outline.offering
-    out = [f"# Curriculum outline: {course.display_title}", ""]
+    out = [f"# Curriculum outline: {plain(course.display_title)}", ""]
     facts = [("Course code", course.code), ("Offering", offering.name),
              ("Version", course.version or ""), ("Licence", course.license or ""),
              ("Authors", ", ".join(course.authors)),
              ("Estimated learner effort", f"{hours(outline.minutes)} in {len(outline.modules)} module{'s' if len(outline.modules) != 1 else ''}")]
     out += [f"- **{k}:** {v}" for k, v in facts if v] + [""]
     if offering.description:
-        out += [offering.description, ""]
+        out += [plain(offering.description), ""]
 
     out += ["## Description", ""]
     for block in outline.description:
-        out += [block, ""]
+        out += [plain(block), ""]
 
     framework = course.competencies
-    out += [f"## {framework.title}", ""]
+    out += [f"## {plain(framework.title)}", ""]
     if framework.status:
         out += [f"**Status:** {framework.status}", ""]
     if framework.description:
-        out += [" ".join(framework.description.split()), ""]
+        out += [plain(" ".join(framework.description.split())), ""]
     for domain in framework.domains:
-        out += [f"### {domain.id}: {domain.name}", ""]
+        out += [f"### {domain.id}: {plain(domain.name)}", ""]
         if domain.description:
-            out += [domain.description, ""]
+            out += [plain(domain.description), ""]
         out += table(["ID", "Competency", "Description"],
                      [[c.id, c.name, c.description] for c in domain.competencies])
 
@@ -56,11 +61,11 @@ def render_markdown(outline: Outline) -> str:
 
     out += ["## Module-by-module plan", ""]
     for module in outline.modules:
-        out += [f"### Module {module.number}: {module.title}", ""]
+        out += [f"### Module {module.number}: {plain(module.title)}", ""]
         out += [f"*Estimated effort: {hours(module.minutes)}.*", ""]
         if module.summary:
             out += [module.summary, ""]
-        out += ["Outcomes:", ""] + [f"- **{o.id}** {o.text}" for o in module.outcomes] + [""]
+        out += ["Outcomes:", ""] + [f"- **{o.id}** {plain(o.text)}" for o in module.outcomes] + [""]
         out += table(["Activity", "Type", "Outcomes", "Assessment", "Effort"],
                      [[a.title, a.kind, ", ".join(a.outcomes), a.assessment, hours(a.minutes)]
                       for a in module.activities])
