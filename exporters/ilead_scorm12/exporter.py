@@ -68,6 +68,11 @@ class Scorm12Exporter(Exporter):
         for item in left_out:
             bundle.note(f"unpublished item {item.module_id}/{item.id} is left out "
                         "(a SCORM package shows learners every item it holds)")
+        for quiz in (item for item in course.items() if isinstance(item, Quiz) and item.published):
+            # A SCO's page is fixed (attempts are kept by the run-time script; shuffling is not done).
+            if quiz.shuffle:
+                bundle.note(f"quiz {quiz.module_id}/{quiz.id}: choices keep their source order (shuffle is "
+                            "not carried; a SCORM page is the same for every learner)")
         counts = course.counts()
         counts["items"] -= len(left_out)
         counts["questions"] -= sum(len(item.questions) for item in left_out if isinstance(item, Quiz))
