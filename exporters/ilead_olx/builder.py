@@ -248,6 +248,10 @@ class OlxWriter:
         self.uses_ora = True
 
     def _quiz(self, quiz: Quiz) -> list[str]:
+        if quiz.mastery is not None:
+            # Open edX passes a learner on the whole course (grading.pass), never on one quiz.
+            self.bundle.note(f"quiz '{quiz.title}': its mastery score ({quiz.mastery:g}%) is not carried; "
+                             "Open edX has no pass mark per quiz, only the course's (grading: pass:)")
         intro = self._body(quiz)
         if not quiz.questions:
             unit = names.vertical(quiz)
