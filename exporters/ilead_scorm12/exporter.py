@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 
 from ilead_shell.exporter_api import Bundle, Exporter
-from ilead_shell.model import Course, Quiz
+from ilead_shell.model import Assignment, Course, Discussion, Quiz
 from ilead_shell.web import PageRenderer, RenderOptions, static_files
 
 from .manifest import build_manifest
@@ -68,6 +68,12 @@ class Scorm12Exporter(Exporter):
         for item in left_out:
             bundle.note(f"unpublished item {item.module_id}/{item.id} is left out "
                         "(a SCORM package shows learners every item it holds)")
+        for item in course.items():
+            # Such a SCO is completed once viewed: its points never reach the LMS gradebook.
+            if item.published and isinstance(item, (Assignment, Discussion)) and item.points is not None:
+                kind = "assignment" if isinstance(item, Assignment) else "discussion"
+                bundle.note(f"{kind} {item.module_id}/{item.id}: its {item.points:g} points are not recorded "
+                            "(the SCO shows the instructions and is completed once viewed; grade it in the LMS)")
         for quiz in (item for item in course.items() if isinstance(item, Quiz) and item.published):
             # A SCO's page is fixed (attempts are kept by the run-time script; shuffling is not done).
             if quiz.shuffle:
