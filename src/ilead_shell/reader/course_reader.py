@@ -469,7 +469,10 @@ class CourseReader:
                 due = front.due
             elif isinstance(front.due, str):
                 match = WEEK.match(front.due.strip())
-                if not match or int(match.group(1)) < 1:
+                if match and int(match.group(1)) < 1:
+                    self.fail(f"due: '{front.due}': weeks are counted from 1 ('week 1' ends 7 days after start)",
+                              item.path, item.document.line_of(("due",)))
+                elif not match:
                     self.fail(f"due: '{front.due}' is neither a date (YYYY-MM-DD) nor 'week N'",
                               item.path, item.document.line_of(("due",)))
                 else:

@@ -72,10 +72,26 @@ def check_references(course: Course, course_doc: YamlDocument,
                 at(location, f"unknown offering '{name}'; the course defines: {', '.join(sorted(offering_names))}",
                    ("offerings", index))
 
+    def warn(location, message: str, key: tuple) -> None:
+        document = front_matter.get(location.path)
+        problems.append(warning(message, root / location.path, document.line_of(key) if document else location.line))
+
     for module in course.modules:
         check_offerings(module.location, module.offerings)
+        if module.offerings == ():
+            warn(module.location, "offerings: [] puts this module in no offering, so no bundle has it; "
+                                  "remove the key to include it everywhere", ("offerings",))
         for item in module.items:
             check_offerings(item.location, item.offerings)
+            if item.offerings == ():
+                warn(item.location, "offerings: [] puts this item in no offering, so no bundle has it; "
+                                    "remove the key to include it everywhere", ("offerings",))
+            rubric = getattr(item, "rubric", ())
+            points = getattr(item, "points", None)
+            if rubric and points is not None and sum(c.points for c in rubric) != points:
+                # Canvas would show the rubric beside different points; Open edX grades by the rubric.
+                warn(item.location, f"the rubric adds up to {sum(c.points for c in rubric):g} points but "
+                                    f"points: is {points:g}; make them agree", ("points",))
             for index, oid in enumerate(item.outcomes):
                 if oid not in all_outcomes:
                     at(item.location, f"unknown outcome '{oid}'", ("outcomes", index))
