@@ -280,6 +280,7 @@ class CourseReader:
                 folders.append(path)
             return [(p, 0) for p in folders]
         found = []
+        lines_by_folder: dict[Path, int] = {}
         for index, entry in enumerate(listed):
             line = self.course_doc.line_of(("modules", index))
             relative = Path(entry)
@@ -294,6 +295,12 @@ class CourseReader:
             if not folder.is_dir():
                 self.fail(f"module folder '{entry}' does not exist (looked for {folder})", self.course_yml, line)
                 continue
+            if folder.resolve() in lines_by_folder:
+                # Not an id clash between two modules: the same folder is named again.
+                self.fail(f"module '{entry}' is listed twice in modules: (also at line "
+                          f"{lines_by_folder[folder.resolve()]}); remove one entry", self.course_yml, line)
+                continue
+            lines_by_folder[folder.resolve()] = line
             found.append((folder, line))
         return found
 
