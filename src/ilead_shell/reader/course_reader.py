@@ -519,6 +519,11 @@ class CourseReader:
             youtube = _youtube_id(front.url)
         if front.captions:
             real = self.file_field(item, "captions", scope, (".vtt",))
+            if real and not _is_webvtt(real):
+                # Players and Open edX ignore such a file: the video would have no captions at all.
+                self.fail(f"captions: '{front.captions}' is not a WebVTT file (its first line must be 'WEBVTT'); "
+                          "export the captions as WebVTT", item.path, item.document.line_of(("captions",)))
+                real = None
             captions = self.files.asset_for(real, scope).key if real else None
         transcript = None
         if front.transcript:
@@ -566,6 +571,12 @@ def _lenient_course(data: Any) -> schema.RawCourse | None:
                 else:
                     data.pop(key, None)
     return None
+
+
+def _is_webvtt(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(16).removeprefix(b"\xef\xbb\xbf")
+    return head.startswith(b"WEBVTT") and (len(head) == 6 or head[6:7] in (b" ", b"\t", b"\n", b"\r"))
 
 
 def _youtube_id(url: str | None) -> str | None:
