@@ -232,8 +232,12 @@ def _unassessed(course: Course, rows: list[OutcomeCoverage], at) -> list[Diagnos
         missing = [name for name, status in by_offering.items() if status.get(row.id) is False]
         if not missing:
             continue
-        how = ("no quiz, question, assignment or discussion lists it"
-               + ("" if row.module_id else ", and no module outcome supporting it is assessed"))
+        drafts = [i.title for i in course.items() if not i.published and isinstance(i, ASSESSING_TYPES)
+                  and (row.id in i.outcomes or any(row.id in q.outcomes for q in getattr(i, "questions", ())))]
+        # An unpublished item does not assess; naming it tells the author why, and what to change.
+        how = (f"only unpublished items list it ({', '.join(repr(t) for t in drafts)})" if drafts else
+               "no quiz, question, assignment or discussion lists it")
+        how += "" if row.module_id else ", and no module outcome supporting it is assessed"
         kind = "module" if row.module_id else "course"
         where = "" if only_default else (
             " in any offering" if len(missing) == len(by_offering) else
