@@ -60,3 +60,14 @@ def test_a_decomposed_module_folder_listed_in_course_yml_is_found(copy_root):
     yml = root / "course.yml"
     yml.write_text(yml.read_text(encoding="utf-8") + "modules: [01-café, 02-quiz]\n", encoding="utf-8")
     assert [m.id for m in read_course(root).modules] == ["cafe", "quiz"]
+
+
+def test_a_decomposed_transcript_file_name_is_still_not_an_item(copy_root):
+    root = copy_root("acceptance-unicode")
+    module = root / "modules" / "02-quiz"
+    (module / unicodedata.normalize("NFD", "transcription-é.md")).write_text("Bonjour.\n", encoding="utf-8")
+    (module / "02-video.md").write_text(
+        "---\ntitle: Vidéo\ntype: video\nurl: https://www.youtube.com/watch?v=dQw4w9WgXcQ\n"
+        "transcript: transcription-é.md\noutcomes: [CO1]\n---\n", encoding="utf-8")
+    video = read_course(root).item("quiz/video")
+    assert "Bonjour." in video.transcript.html

@@ -374,7 +374,8 @@ class CourseReader:
             # Only the front matter names a transcript; a body line "transcript: x.md" is text.
             match = re.search(r"^transcript:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", front, re.MULTILINE)
             if match:
-                transcripts.add((path.parent / match.group(1)).resolve())
+                named = path.parent / match.group(1)
+                transcripts.add(existing_path(named) or named.resolve())  # NFD names as links find them
         ids: dict[str, Path] = {}
         for path, real, text in loaded:
             if real in transcripts:
