@@ -36,3 +36,13 @@ def test_an_srt_file_named_vtt_is_an_error(copy_root):
 def test_webvtt_files_are_accepted(copy_root, header):
     course = read_course(_root(copy_root, header + "\n00:00:01.000 --> 00:00:02.000\nBonjour\n"))
     assert course.item("quiz/video").captions
+
+
+def test_a_transcript_key_with_a_yaml_comment_still_names_the_transcript(copy_root):
+    root = copy_root("acceptance-unicode")
+    module = root / "modules" / "02-quiz"
+    (module / "talk transcript.md").write_text("Bonjour.\n", encoding="utf-8")
+    (module / "02-video.md").write_text(
+        "---\ntitle: Vidéo\ntype: video\nurl: https://www.youtube.com/watch?v=dQw4w9WgXcQ\n"
+        "transcript: talk transcript.md   # written by Zoë\noutcomes: [CO1]\n---\n", encoding="utf-8")
+    assert "Bonjour." in read_course(root).item("quiz/video").transcript.html

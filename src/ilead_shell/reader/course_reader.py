@@ -372,9 +372,14 @@ class CourseReader:
             except ValueError:
                 front = ""  # reported when the item itself is read
             # Only the front matter names a transcript; a body line "transcript: x.md" is text.
-            match = re.search(r"^transcript:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", front, re.MULTILINE)
-            if match:
-                named = path.parent / match.group(1)
+            # Read as YAML, so quotes and a trailing '# comment' mean what they mean to the item.
+            try:
+                data = load_yaml(front, self.rel(path)).data if "transcript" in front else None
+            except YamlSyntaxError:
+                data = None  # reported when the item itself is read
+            named_text = data.get("transcript") if isinstance(data, dict) else None
+            if isinstance(named_text, str) and named_text:
+                named = path.parent / named_text
                 transcripts.add(existing_path(named) or named.resolve())  # NFD names as links find them
         ids: dict[str, Path] = {}
         for path, real, text in loaded:
