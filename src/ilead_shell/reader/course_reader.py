@@ -100,7 +100,10 @@ class CourseReader:
             self.fail(str(exc), path, 1)
             return None
         if split.yaml_text is None:
-            self.fail(f"{what} has no front matter: start the file with '---', a 'title:' line and '---'",
+            # Authors keep notes beside their items; say why such a file is read at all.
+            why = ("; every .md file in a module folder is an item (except module.md and video transcripts), "
+                   "so move other notes out of the folder") if what == "item" else ""
+            self.fail(f"{what} has no front matter: start the file with '---', a 'title:' line and '---'{why}",
                       path, 1)
             return None
         try:
