@@ -71,7 +71,7 @@ class OlxWriter:
         self._xml("course.xml", etree.Element("course", {
             "url_name": run, "org": self.settings.org, "course": self.settings.number}))
         root = etree.Element("course", {
-            "display_name": self.course.offering_info().title or self.course.display_title,
+            "display_name": self.course.display_title,
             "start": self.settings.stamp(self.settings.start),
             "end": self.settings.stamp(self.settings.end),
             "course_image": self._course_image(),

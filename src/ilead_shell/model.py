@@ -320,8 +320,10 @@ class Course(Node):
 
     @property
     def display_title(self) -> str:
-        suffix = self.offering_info().title_suffix
-        return f"{self.title} {suffix}".strip() if suffix else self.title
+        info = self.offering_info()
+        # An offering's own title replaces the course's in its bundles; the suffix follows either.
+        title = info.title or self.title
+        return f"{title} {info.title_suffix}".strip() if info.title_suffix else title
 
     def counts(self) -> dict[str, int]:
         items = self.items()
