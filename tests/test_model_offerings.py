@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 import pytest
+
+from course_tree import write_tree
 
 from ilead_shell.offerings import belongs, links_leaving_offering, select_offering
 from ilead_shell.reader import read_course
@@ -44,14 +45,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("offerings")
-    for rel, content in FILES.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return read_course(root)
+    return read_course(write_tree(root, FILES))
 
 
 def test_belongs():

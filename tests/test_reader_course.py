@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from pathlib import Path
 
 import pytest
+
+from course_tree import write_tree
 
 from ilead_shell.errors import CourseError
 from ilead_shell.reader import load_course, read_course
@@ -22,14 +23,7 @@ code: MIN-1
 def make(root: Path, files: dict[str, str | bytes]) -> Path:
     """A course folder from ``{relative path: content}``; course.yml defaults to MINIMAL."""
     files = {"course.yml": MINIMAL, **files}
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
+    return write_tree(root, files)
 
 
 def module(title: str, extra: str = "") -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from course_tree import write_tree
+
 from ilead_shell.errors import CourseError
 from ilead_shell.model import Assignment, Discussion, File, Link, Page, Quiz, Video
 from ilead_shell.offerings import select_offering
@@ -28,14 +30,7 @@ offerings: {open: {}, paid: {start: 2027-02-01}}
 
 def make(root: Path, files: dict[str, str | bytes]) -> Path:
     files = {"course.yml": COURSE, "modules/01-m/module.md": "---\ntitle: M\n---\n", **files}
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
+    return write_tree(root, files)
 
 
 def one_item(tmp_path: Path, front: str, body: str = "Body text.\n", **extra: str | bytes):
