@@ -186,6 +186,14 @@ def test_a_link_needs_a_web_url(tmp_path, front):
     assert any("url" in m for m in errors(tmp_path, "title: L\ntype: link\n" + front))
 
 
+@pytest.mark.parametrize("kind, url", [("link", "https://example.org/annual report.pdf"),
+                                       ("video", "https://example.org/talk one.mp4")])
+def test_an_address_with_a_space_is_refused_in_plain_words(tmp_path, kind, url):
+    extra = "transcript: t.md\n" if kind == "video" else ""
+    found = errors(tmp_path, f"title: L\ntype: {kind}\nurl: {url}\n{extra}", **{"modules/01-m/t.md": "Words.\n"})
+    assert any("01-thing.md:4: error:" in m and "with any space written as %20" in m for m in found), found
+
+
 # -- file ------------------------------------------------------------------------------------
 def test_file_item_becomes_an_asset(tmp_path):
     item = one_item(tmp_path, "title: F\ntype: file\npath: docs/Guide (v2).pdf\n", "The guide.\n",

@@ -19,6 +19,19 @@ from ..identifiers import OUTCOME_ID_PATTERN
 from .yaml_source import YamlDocument
 
 OUTCOME_ID = OUTCOME_ID_PATTERN.pattern
+# No white space: an LMS stores the address as written, and a space breaks it there.
+LINK_URL = r"^(https?://|mailto:|ftp://)\S+$"
+VIDEO_URL = r"^https?://\S+$"
+
+# What each pattern means, in the author's words rather than as a regular expression.
+PATTERN_MEANING = {
+    LINK_URL: "a full address starting with https://, http://, mailto: or ftp://, "
+              "with any space written as %20",
+    VIDEO_URL: "a full address starting with https:// or http://, with any space written as %20",
+    OUTCOME_ID: "letters and digits joined by '-', '_' or '.', such as CO1 or M2.1",
+    r"^[A-Za-z0-9_-]+$": "letters, digits, '-' and '_' only",
+    r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$": "a BCP 47 language tag such as en, fr-CA or es-419",
+}
 
 
 class Raw(BaseModel):
@@ -163,7 +176,7 @@ class RawQuiz(RawItemCommon):
 
 class RawLink(RawItemCommon):
     type: Literal["link"]
-    url: str = Field(pattern=r"^(https?|mailto|ftp):")
+    url: str = Field(pattern=LINK_URL)
 
 
 class RawFile(RawItemCommon):
@@ -173,7 +186,7 @@ class RawFile(RawItemCommon):
 
 class RawVideo(RawItemCommon):
     type: Literal["video"]
-    url: str | None = Field(default=None, pattern=r"^https?://")
+    url: str | None = Field(default=None, pattern=VIDEO_URL)
     path: str | None = None
     captions: str | None = None
     transcript: str | None = None
@@ -232,7 +245,8 @@ def _diagnostic(problem: dict[str, Any], model: type[BaseModel], document: YamlD
         message = (f"YAML reads {written} as a {type(problem.get('input')).__name__.replace('bool', 'yes/no value')}"
                    f", not text; put it in quotes: {loc[-1]}: \"{written}\"")
     elif kind == "string_pattern_mismatch":
-        message = f"value {problem.get('input')!r} has the wrong form (expected {problem['ctx']['pattern']})"
+        pattern = problem["ctx"]["pattern"]
+        message = f"{problem.get('input')!r} should be {PATTERN_MEANING.get(pattern, f'of the form {pattern}')}"
     return error(f"{what}: '{dotted}': {message}", document.path, document.line_of(loc))
 
 
