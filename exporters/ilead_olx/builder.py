@@ -283,7 +283,8 @@ class OlxWriter:
     # -- dates -------------------------------------------------------------------------
     def _clamped_due(self, item: Item, due: dt.date) -> dt.date:
         if due < self.settings.start:
-            self.bundle.warn(f"'{item.title}' is due {due} before the course starts; "
+            # The reader already warns at the due: line; this only says what the archive holds.
+            self.bundle.note(f"'{item.title}' is due {due} before the course starts; "
                              f"the due date becomes {self.settings.start}")
             return self.settings.start
         if due >= self.settings.end:
