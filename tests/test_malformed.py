@@ -20,8 +20,6 @@ import pytest
 from click.testing import CliRunner
 
 from ilead_shell.cli import main
-from ilead_shell.errors import IleadError
-from ilead_shell.registry import Registry
 
 ROOT = Path(__file__).parent / "roots" / "handmade"
 ORIENTATION = "modules/01-orientation"
@@ -29,14 +27,6 @@ CLEANING = "modules/02-cleaning"
 QUIZ = f"{CLEANING}/03-self-check.md"
 PROJECT = f"{CLEANING}/04-project.md"
 START = f"{ORIENTATION}/01-start-here.md"
-
-
-def _html_available() -> bool:
-    try:
-        Registry().load("html")
-    except IleadError:
-        return False
-    return True
 
 
 # -- edits -------------------------------------------------------------------------------
@@ -344,7 +334,6 @@ def test_the_valid_course_checks_clean(course_copy: Path, monkeypatch):
     assert "error" not in output
 
 
-@pytest.mark.skipif(not _html_available(), reason="the html target is not installed yet")
 def test_the_valid_course_builds_with_the_html_target(course_copy: Path, monkeypatch):
     code, output, _ = _run_cli(["build", "src", "--target", "html", "--out", "out"], course_copy.parent, monkeypatch)
     assert code == 0, output
