@@ -3,7 +3,8 @@
 #   tools/setup.sh          the tool itself, in .venv/
 #   tools/setup.sh --test   also what the tests need: olxcleaner, Playwright (driving
 #                           Debian's Chromium, never a downloaded browser) and the
-#                           scorm-again SCORM runtime from npm.
+#                           scorm-again SCORM runtime from npm, and the real importers
+#                           of ../shared/tools (tools/setup-readers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +32,8 @@ if [ $want_tests = 1 ]; then
   if [ -f tests/browser/package.json ]; then
     (cd tests/browser && npm ci --silent --no-audit --no-fund)
   fi
+  # The real importers (Moodle, cc2olx, the Canvas cartridge viewer, Open edX's blocks) from
+  # ../shared/tools, when it is beside the clone.
+  tools/setup-readers.sh
 fi
 echo "setup done: .venv/bin/ilead-shell is ready" >&2
