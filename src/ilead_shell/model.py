@@ -72,10 +72,26 @@ class Asset(Node):
     media_type: str
 
 
+class CompetencyIndicators(Node):
+    """What a competency looks like at one proficiency level: observable statements."""
+
+    level: str  # id of a ProficiencyLevel
+    statements: tuple[str, ...]
+
+
+class CrosswalkEntry(Node):
+    """The elements of one published framework that a competency corresponds to."""
+
+    framework: str  # id of a CrosswalkFramework
+    elements: tuple[str, ...]
+
+
 class Competency(Node):
     id: str
     name: str
     description: str = ""
+    indicators: tuple[CompetencyIndicators, ...] = ()
+    maps_to: tuple[CrosswalkEntry, ...] = ()
     location: SourceLocation
 
 
@@ -87,10 +103,26 @@ class CompetencyDomain(Node):
     location: SourceLocation
 
 
+class ProficiencyLevel(Node):
+    id: str
+    name: str
+    description: str = ""
+
+
+class CrosswalkFramework(Node):
+    """A published framework the competencies are mapped to; ``reference`` is a work's id."""
+
+    id: str
+    name: str
+    reference: str = ""
+
+
 class CompetencyFramework(Node):
     title: str = "Competency framework"
     status: str = ""
     description: str = ""
+    levels: tuple[ProficiencyLevel, ...] = ()
+    crosswalk: tuple[CrosswalkFramework, ...] = ()
     domains: tuple[CompetencyDomain, ...] = ()
 
     def all(self) -> tuple[Competency, ...]:
@@ -131,12 +163,69 @@ class Offering(Node):
     title_suffix: str = ""
     description: str = ""
     start: dt.date | None = None
+    credits: float | None = None
+    hours_per_credit: float = 45
+    weeks: int | None = None
+    completion: str = ""
+    grading: Grading | None = None  # replaces the course's grading in this offering
+
+    @property
+    def expected_hours(self) -> float | None:
+        return self.credits * self.hours_per_credit if self.credits is not None else None
+
+
+class RubricLevel(Node):
+    """One performance level of a rubric criterion (highest first in a criterion)."""
+
+    label: str
+    points: float
+    description: str = ""
 
 
 class RubricCriterion(Node):
     criterion: str
     points: float
     description: str = ""
+    levels: tuple[RubricLevel, ...] = ()
+
+
+class Work(Node):
+    """A published work from a references.yml file (a subset of CSL-YAML fields).
+
+    ``author`` and ``editor`` hold names as written: ``"Family, Given"`` for people, or an
+    organization's name.  ``read_at`` is where the text was read when that differs from
+    ``url`` (a reproduction, an accepted manuscript), so a programme team can verify it.
+    """
+
+    id: str
+    type: str = "webpage"
+    author: tuple[str, ...] = ()
+    editor: tuple[str, ...] = ()
+    issued: str = ""  # a year, a date, or "" for no date
+    title: str
+    container_title: str = ""
+    publisher: str = ""
+    edition: str = ""
+    volume: str = ""
+    issue: str = ""
+    page: str = ""
+    doi: str = ""
+    url: str = ""
+    read_at: str = ""
+    note: str = ""
+    location: SourceLocation
+
+
+class Reading(Node):
+    """An entry of an item's reading list: a work, or a reading still to be chosen."""
+
+    work: str | None = None  # a Work id; None for a pending reading
+    note: str = ""
+    location: SourceLocation
+
+    @property
+    def pending(self) -> bool:
+        return self.work is None
 
 
 class ItemBase(Node):
@@ -147,6 +236,9 @@ class ItemBase(Node):
     offerings: tuple[str, ...] | None = None
     published: bool = True
     body: RichText = RichText()
+    cites: tuple[str, ...] = ()  # ids of the works cited in the body or listed in references:
+    readings: tuple[Reading, ...] = ()
+    effort_minutes: int | None = None  # the author's estimate; None: estimated from content
     location: SourceLocation
 
     @property
@@ -259,6 +351,8 @@ class Module(Node):
     outcomes: tuple[ModuleOutcome, ...] = ()
     offerings: tuple[str, ...] | None = None
     overview: RichText = RichText()
+    cites: tuple[str, ...] = ()
+    readings: tuple[Reading, ...] = ()
     items: tuple[Item, ...] = ()
     folder: str
     location: SourceLocation
@@ -282,6 +376,7 @@ class Course(Node):
     exporters: dict[str, dict] = {}
     modules: tuple[Module, ...] = ()
     assets: tuple[Asset, ...] = ()
+    bibliography: tuple[Work, ...] = ()
     location: SourceLocation
     root: str = Field(default="", exclude=True)
 
@@ -294,6 +389,9 @@ class Course(Node):
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
+
+    def work(self, work_id: str) -> Work | None:
+        return next((w for w in self.bibliography if w.id == work_id), None)
 
     def asset(self, key: str) -> Asset:
         for asset in self.assets:

@@ -19,11 +19,14 @@ from pydantic import ValidationError
 from ..errors import CourseError, Diagnostic, error
 from ..identifiers import ID_PATTERN, is_valid_id, slug_from_filename
 from ..model import (
-    Assignment, CompetencyDomain, CompetencyFramework, Competency, Course, CourseOutcome,
-    Discussion, File, Grading, GradingGroup, Link, Module, ModuleOutcome, Offering, Page,
-    Quiz, RichText, RubricCriterion, SourceLocation, Video,
+    Assignment, CompetencyDomain, CompetencyFramework, Competency, CompetencyIndicators, Course,
+    CourseOutcome, CrosswalkEntry, CrosswalkFramework, Discussion, File, Grading, GradingGroup, Link,
+    Module, ModuleOutcome, Offering, Page, ProficiencyLevel, Quiz, RichText, SourceLocation, Video,
 )
+from . import bibliography as refs
 from . import source_schema as schema
+from .durations import MEANING as DURATION_MEANING, parse_duration
+from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
 from .quiz_syntax import parse_question, split_questions
 from .text_files import read_text
@@ -149,6 +152,8 @@ class CourseReader:
         framework = self.read_competencies()
         offerings = self.read_offerings()
         modules = self.discover_modules()
+        self.bibliography = refs.load_bibliography(self.references_files(modules), self.rel, self.diagnostics)
+        self.check_crosswalk_references(framework)
         built_modules = [self.build_module(m) for m in modules]
         course_scope = ModuleScope(module_id="", folder=self.root / "assets")
         description = self.render(raw.description, course_yml, document.line_of(("description",)) + 1,
@@ -186,7 +191,8 @@ class CourseReader:
             self.diagnostics += check_course_settings(Course(**settings), self.course_doc)
             raise CourseError(self.diagnostics)
         course = Course(**settings, modules=tuple(m for m in built_modules if m is not None),
-                        assets=self.files.final_assets())
+                        assets=self.files.final_assets(),
+                        bibliography=tuple(self.bibliography.ordered(self.bibliography.works)))
         front_matter = {self.rel(m.path): m.document for m in modules}
         front_matter.update({self.rel(i.path): i.document for m in modules for i in m.items})
         self.diagnostics += check_references(course, self.course_doc, front_matter)
@@ -223,6 +229,12 @@ class CourseReader:
         seen: dict[str, int] = {}
         domain_lines: dict[str, int] = {}
         domains = []
+        levels = [lv.id for lv in raw.levels]
+        frameworks = [f.id for f in raw.crosswalk]
+        for kind, ids, key in (("proficiency level", levels, "levels"), ("crosswalk framework", frameworks, "crosswalk")):
+            for index, value in enumerate(ids):
+                if ids.index(value) != index:
+                    self.fail(f"{kind} id '{value}' is used twice", path, document.line_of((key, index)))
         for di, d in enumerate(raw.domains):
             domain_line = document.line_of(("domains", di))
             if d.id in domain_lines:
@@ -234,13 +246,60 @@ class CourseReader:
                 if c.id in seen:
                     self.fail(f"competency id '{c.id}' is used twice (also at line {seen[c.id]})", path, line)
                 seen.setdefault(c.id, line)
-                competencies.append(Competency(id=c.id, name=c.name, description=c.description,
-                                               location=self.loc(path, line)))
+                competencies.append(Competency(
+                    id=c.id, name=c.name, description=c.description,
+                    indicators=self.competency_map(c.indicators, levels, "indicators", "proficiency level",
+                                                   path, document, ("domains", di, "competencies", ci),
+                                                   CompetencyIndicators, "level", "statements"),
+                    maps_to=self.competency_map(c.maps_to, frameworks, "maps_to", "crosswalk framework",
+                                                path, document, ("domains", di, "competencies", ci),
+                                                CrosswalkEntry, "framework", "elements"),
+                    location=self.loc(path, line)))
             domains.append(CompetencyDomain(id=d.id, name=d.name, description=d.description,
                                             competencies=tuple(competencies),
                                             location=self.loc(path, document.line_of(("domains", di)))))
-        return CompetencyFramework(title=raw.title, status=raw.status, description=raw.description,
-                                   domains=tuple(domains))
+        self.framework_document = document
+        return CompetencyFramework(
+            title=raw.title, status=raw.status, description=raw.description,
+            levels=tuple(ProficiencyLevel(id=lv.id, name=lv.name, description=lv.description) for lv in raw.levels),
+            crosswalk=tuple(CrosswalkFramework(id=f.id, name=f.name, reference=f.reference or "")
+                            for f in raw.crosswalk),
+            domains=tuple(domains))
+
+    def competency_map(self, written: dict, known: list[str], key: str, kind: str, path: Path,
+                       document: YamlDocument, where: tuple, model, name_field: str, list_field: str) -> tuple:
+        """``indicators:``/``maps_to:`` as model entries, in the order the framework lists
+        levels or frameworks; an id the framework does not declare is an error."""
+        for name in written:
+            if name not in known:
+                listed = ", ".join(known) or f"none: declare them under '{'levels' if key == 'indicators' else 'crosswalk'}:'"
+                self.fail(f"{key}: '{name}' is not a {kind} of this framework (declared: {listed})",
+                          path, document.key_line(where + (key, name)))
+        return tuple(model(**{name_field: name, list_field: tuple(written[name])})
+                     for name in known if name in written)
+
+    def references_files(self, modules) -> list[tuple[Path, str]]:
+        """The course's references.yml, then each module's (only inside its own folder)."""
+        files = [(self.root / refs.FILE_NAME, refs.FILE_NAME)]
+        for module in modules:
+            path = module.folder / refs.FILE_NAME
+            if path.exists() and not path.resolve().is_relative_to(module.real):
+                self.fail(f"{refs.FILE_NAME} is a link to a file outside its module folder", path)
+                continue
+            files.append((path, f"{module.folder.name}/{refs.FILE_NAME}"))
+        return files
+
+    def check_crosswalk_references(self, framework: CompetencyFramework) -> None:
+        for index, entry in enumerate(framework.crosswalk):
+            if entry.reference and entry.reference not in self.bibliography.works:
+                self.fail(f"crosswalk framework '{entry.id}': reference '{entry.reference}' names no work in "
+                          f"any {refs.FILE_NAME}", self.root / (self.raw.competencies or "competencies.yml"),
+                          self.framework_document.line_of(("crosswalk", index, "reference")))
+
+    def cite(self, body: RichText, text: str, line: int, path: Path, document: YamlDocument, front,
+             anchor: str) -> refs.Citing:
+        return refs.attach(self.bibliography, body, text, line, path, self.rel(path), document,
+                           front.references, front.readings, anchor, self.diagnostics)
 
     def read_offerings(self) -> tuple[Offering, ...]:
         raw = self.raw
@@ -255,8 +314,13 @@ class CourseReader:
                 self.fail(f"offering name '{name}' must be lower-case letters and digits joined by '-' or '_'",
                           self.course_yml, self.course_doc.key_line(("offerings", name)))
             value = value or schema.RawOffering()
+            grading = Grading(
+                groups=tuple(GradingGroup(id=g.id, name=g.name, weight=g.weight) for g in value.grading.groups),
+                pass_percent=value.grading.pass_percent) if value.grading else None
             offerings.append(Offering(name=str(name), title=value.title, title_suffix=value.title_suffix,
-                                      description=value.description, start=value.start))
+                                      description=value.description, start=value.start, credits=value.credits,
+                                      hours_per_credit=value.hours_per_credit, weeks=value.weeks,
+                                      completion=value.completion, grading=grading))
         if raw.default_offering and raw.default_offering not in raw.offerings:
             self.fail(f"default_offering '{raw.default_offering}' is not one of the offerings: "
                       f"{', '.join(raw.offerings)}", self.course_yml, self.course_doc.line_of(("default_offering",)))
@@ -434,6 +498,8 @@ class CourseReader:
     def build_module(self, source: _ModuleSource) -> Module | None:
         scope = ModuleScope(module_id=source.id, folder=source.real)
         overview = self.render(source.body, source.path, source.body_line, scope)
+        citing = self.cite(overview, source.body, source.body_line, source.path, source.document, source.front,
+                           f"{source.id}-overview")
         outcomes = tuple(
             ModuleOutcome(id=o.id, text=o.text, supports=tuple(o.supports),
                           location=self.loc(source.path, source.document.line_of(("outcomes", i))))
@@ -445,7 +511,9 @@ class CourseReader:
             title=source.front.title,
             outcomes=outcomes,
             offerings=tuple(source.front.offerings) if source.front.offerings is not None else None,
-            overview=overview,
+            overview=citing.body,
+            cites=citing.cites,
+            readings=citing.readings,
             items=tuple(i for i in items if i is not None),
             folder=self.rel(source.folder),
             location=self.loc(source.path, 1),
@@ -474,9 +542,15 @@ class CourseReader:
             offerings=tuple(front.offerings) if front.offerings is not None else None,
             published=front.published, location=self.loc(item.path, 1),
         )
+        if front.effort is not None:
+            common["effort_minutes"] = parse_duration(front.effort)
+            if common["effort_minutes"] is None:
+                self.fail(f"effort: {front.effort!r} should be {DURATION_MEANING}", item.path,
+                          item.document.line_of(("effort",)))
         if isinstance(front, schema.RawQuiz):
             return self.build_quiz(item, front, common, scope)
         common["body"] = self.render(item.body, item.path, item.body_line, scope)
+        self.cite_item(common, item, item.body, item.body_line)
         if isinstance(front, schema.RawPage):
             return Page(**common)
         if isinstance(front, schema.RawAssignment):
@@ -496,8 +570,7 @@ class CourseReader:
             return Assignment(
                 **common, points=front.points, group=front.group, submission=tuple(front.submission),
                 due=due, due_week=week,
-                rubric=tuple(RubricCriterion(criterion=c.criterion, points=c.points, description=c.description)
-                             for c in front.rubric),
+                rubric=build_rubric(front.rubric, item.path, item.document, self.diagnostics),
             )
         if isinstance(front, schema.RawDiscussion):
             return Discussion(**common, points=front.points, group=front.group)
@@ -509,6 +582,11 @@ class CourseReader:
         if isinstance(front, schema.RawVideo):
             return self.build_video(item, front, common, scope)
         raise AssertionError(type(front))
+
+    def cite_item(self, common: dict, item: _ItemSource, text: str, line: int) -> None:
+        citing = self.cite(common["body"], text, line, item.path, item.document, item.front,
+                           f"{common['module_id']}-{item.id}")
+        common.update(body=citing.body, cites=citing.cites, readings=citing.readings)
 
     def build_video(self, item: _ItemSource, front: schema.RawVideo, common: dict, scope: ModuleScope):
         line = item.document.line_of(())
@@ -547,6 +625,7 @@ class CourseReader:
     def build_quiz(self, item: _ItemSource, front: schema.RawQuiz, common: dict, scope: ModuleScope):
         intro, intro_line, drafts = split_questions(item.body, item.body_line)
         common["body"] = self.render(intro, item.path, intro_line, scope)
+        self.cite_item(common, item, intro, intro_line)
         if not drafts:
             self.fail("quiz has no questions: each question starts with a '### ' heading", item.path,
                       item.body_line)

@@ -66,6 +66,11 @@ class RawOffering(Raw):
     title_suffix: str = ""
     description: str = ""
     start: dt.date | None = None
+    credits: float | None = Field(default=None, ge=0)
+    hours_per_credit: float = Field(default=45, gt=0)
+    weeks: int | None = Field(default=None, ge=1)
+    completion: str = ""
+    grading: RawGrading | None = None
 
 
 class RawCourse(Raw):
@@ -97,6 +102,20 @@ class RawCompetency(Raw):
     id: str = Field(pattern=OUTCOME_ID)
     name: str
     description: str = ""
+    indicators: dict[str, list[str]] = {}  # proficiency level id -> observable statements
+    maps_to: dict[str, list[str]] = {}  # crosswalk framework id -> its elements
+
+
+class RawProficiencyLevel(Raw):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class RawCrosswalkFramework(Raw):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1)
+    reference: str | None = None  # a work's id in references.yml
 
 
 class RawDomain(Raw):
@@ -110,6 +129,8 @@ class RawFramework(Raw):
     title: str = "Competency framework"
     status: str = ""
     description: str = ""
+    levels: list[RawProficiencyLevel] = []
+    crosswalk: list[RawCrosswalkFramework] = []
     domains: list[RawDomain] = Field(min_length=1)
 
 
@@ -124,6 +145,8 @@ class RawModule(Raw):
     id: str | None = None
     outcomes: list[RawModuleOutcome] = []
     offerings: list[str] | None = None
+    references: list[str] = []
+    readings: list[Any] = []  # checked by reader.bibliography, which knows the works
 
 
 class RawItemCommon(Raw):
@@ -133,16 +156,26 @@ class RawItemCommon(Raw):
     outcomes: list[str] = []
     offerings: list[str] | None = None
     published: bool = True
+    effort: Any = None  # checked by reader.durations
+    references: list[str] = []
+    readings: list[Any] = []  # checked by reader.bibliography, which knows the works
 
 
 class RawPage(RawItemCommon):
     type: Literal["page"] = "page"
 
 
+class RawRubricLevel(Raw):
+    label: str = Field(min_length=1)
+    points: float = Field(ge=0)
+    description: str = ""
+
+
 class RawCriterion(Raw):
     criterion: str = Field(min_length=1)
     points: float = Field(ge=0)
     description: str = ""
+    levels: list[RawRubricLevel] = []
 
 
 class RawAssignment(RawItemCommon):
