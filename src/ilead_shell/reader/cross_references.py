@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Diagnostic, error, warning
-from ..model import Course, Quiz
+from ..model import Course, Offering, Quiz
 from .yaml_source import YamlDocument
 
 
@@ -24,15 +24,20 @@ def check_course_settings(course: Course, course_doc: YamlDocument) -> list[Diag
             if cid not in competency_ids:
                 hint = " (no competencies.yml is defined)" if not competency_ids else ""
                 problems.append(error(f"outcome {outcome.id} names unknown competency '{cid}'{hint}", *where))
-    if course.grading.groups:
-        total = sum(g.weight for g in course.grading.groups)
+    gradings = [(course.grading, ("grading",), "")]
+    gradings += [(o.grading, ("offerings", o.name, "grading"), f" in offering '{o.name}'")
+                 for o in course.offerings if o.grading is not None]
+    for grading, key, where in gradings:
+        if not grading.groups:
+            continue
+        total = sum(g.weight for g in grading.groups)
         if abs(total - 100) > 1e-6:
-            problems.append(error(f"grading group weights add up to {total:g}, not 100",
-                                  course_doc.path, course_doc.key_line(("grading", "groups"))))
-        ids = [g.id for g in course.grading.groups]
+            problems.append(error(f"grading group weights{where} add up to {total:g}, not 100",
+                                  course_doc.path, course_doc.key_line(key + ("groups",))))
+        ids = [g.id for g in grading.groups]
         for gid in sorted({g for g in ids if ids.count(g) > 1}):
-            problems.append(error(f"grading group id '{gid}' is used twice", course_doc.path,
-                                  course_doc.line_of(("grading", "groups"))))
+            problems.append(error(f"grading group id '{gid}' is used twice{where}", course_doc.path,
+                                  course_doc.line_of(key + ("groups",))))
     return problems
 
 
@@ -96,9 +101,23 @@ def check_references(course: Course, course_doc: YamlDocument,
                 if oid not in all_outcomes:
                     at(item.location, f"unknown outcome '{oid}'", ("outcomes", index))
             group = getattr(item, "group", None)
-            if group is not None and group not in group_ids:
-                known = ", ".join(sorted(group_ids)) or "none: add grading.groups to course.yml"
-                at(item.location, f"unknown grading group '{group}' (known: {known})", ("group",))
+            # Each offering the item is in grades it by its own grading, or by the course's
+            # (also when the item is in no known offering, so a misspelt group is still found).
+            containing = [o for o in course.offerings
+                          if all(names is None or o.name in names for names in (module.offerings, item.offerings))]
+            for offering in (containing or [Offering(name="")]) if group is not None else ():
+                own = offering.grading is not None
+                ids = {g.id for g in offering.grading.groups} if own else group_ids
+                if group in ids:
+                    continue
+                known = ", ".join(sorted(ids)) or ("none" if own else "none: add grading.groups to course.yml")
+                if own:
+                    at(item.location, f"grading group '{group}' is not one of offering '{offering.name}''s grading "
+                                      f"groups ({known}); add it there or leave the item out of that offering",
+                       ("group",))
+                else:
+                    at(item.location, f"unknown grading group '{group}' (known: {known})", ("group",))
+                    break
             if isinstance(item, Quiz):
                 for question in item.questions:
                     for oid in question.outcomes:
