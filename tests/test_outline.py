@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from ilead_shell.cli import main
-from ilead_shell.model import Assignment, Quiz
+from ilead_shell.model import Assignment, Quiz, Reading
 from ilead_shell.offerings import select_offering
 from ilead_shell.outline import build_outline, render_outline
 from ilead_shell.outline.effort import hours, item_minutes
@@ -125,8 +125,13 @@ def test_effort_of_quizzes_counts_questions(aligned):
 
 def test_readings_still_to_be_selected_get_a_planning_allowance(aligned):
     page = aligned.item("basics/terms")
-    body = page.body.model_copy(update={"html": page.body.html + "<p>To be selected by the programme team: a reading.</p>"})
-    assert item_minutes(aligned, page.model_copy(update={"body": body})) >= item_minutes(aligned, page) + 30
+    pending = Reading(note="a reading on equity", location=page.location)
+    assert item_minutes(aligned, page.model_copy(update={"readings": (pending,)})) >= item_minutes(aligned, page) + 30
+
+
+def test_an_items_own_effort_replaces_the_estimate(aligned):
+    page = aligned.item("basics/terms")
+    assert item_minutes(aligned, page.model_copy(update={"effort_minutes": 95})) == 95
 
 
 @pytest.mark.parametrize("minutes, shown", [(5, "5 min"), (59, "59 min"), (60, "1 h"), (100, "1.5 h"), (135, "2.5 h")])

@@ -103,8 +103,10 @@ def check(source: Path, strict: bool, coverage: bool) -> None:
     course, findings = read_and_check(source, strict)
     _print_findings(findings)
     if coverage:
+        from .checks.bibliography import readings_table
         from .checks.outcomes import coverage_table
         click.echo(coverage_table(course))
+        click.echo(readings_table(course))
     counts = course.counts()
     warnings = sum(1 for f in findings if not f.is_error)
     click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "

@@ -1,6 +1,7 @@
-"""Effort estimates for the curriculum outline, from what the course itself contains.
+"""Effort estimates: how long a learner spends on each item, for the outline and the checks.
 
-The numbers are planning estimates, not promises; docs/outline.md explains them:
+An item's ``effort:`` (the author's estimate) wins.  Otherwise the estimate comes from what
+the course contains; the numbers are planning estimates, not promises (docs/outline.md):
 
 * reading: words at 200 a minute (pages, overviews, descriptions, quiz introductions);
 * video: the last caption cue's end time, else the transcript's words at 150 a minute
@@ -11,8 +12,9 @@ The numbers are planning estimates, not promises; docs/outline.md explains them:
   because points in this course are weighted by the work they ask for;
 * link and file: 10 minutes to explore the resource.
 
-External readings are unknown to the course, so each reading marked *to be selected by the
-programme team* counts as 30 minutes: a planning allowance until the team chooses it.
+External readings are unknown to the course: each reading in an item's ``readings:`` that is
+still to be selected counts 30 minutes, a planning allowance until the team chooses it (an
+item whose readings are chosen should say how long they take with ``effort:``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
-from ..model import Assignment, Course, Discussion, File, Item, Link, Quiz, RichText, Video
+from .model import Assignment, Course, Discussion, File, Item, Link, Quiz, RichText, Video
 
 READING_WPM = 200
 SPEAKING_WPM = 150
@@ -34,7 +36,6 @@ ASSIGNMENT_MINUTES_PER_POINT = 6
 ASSIGNMENT_MINIMUM_MINUTES = 60
 RESOURCE_MINUTES = 10
 VIDEO_DEFAULT_MINUTES = 10
-PENDING_READING = "to be selected by the programme team"
 PENDING_READING_MINUTES = 30
 
 _CUE_END = re.compile(r"-->\s*(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.\d+)?")
@@ -50,15 +51,16 @@ def words(text: RichText | None) -> int:
     return len(plain_text(text).split())
 
 
-def reading_minutes(*texts: RichText | None) -> float:
-    """Reading time of the texts, plus the allowance for readings still to be selected."""
-    pending = sum(plain_text(t).lower().count(PENDING_READING) for t in texts)
+def reading_minutes(*texts: RichText | None, pending: int = 0) -> float:
+    """Reading time of the texts, plus the allowance for ``pending`` readings still to be selected."""
     return sum(words(t) for t in texts) / READING_WPM + pending * PENDING_READING_MINUTES
 
 
 def item_minutes(course: Course, item: Item) -> int:
-    """Whole minutes a learner is expected to spend on ``item``."""
-    minutes = reading_minutes(item.body)
+    """Whole minutes a learner is expected to spend on ``item``: its ``effort:`` if given."""
+    if item.effort_minutes is not None:
+        return item.effort_minutes
+    minutes = reading_minutes(item.body, pending=sum(r.pending for r in item.readings))
     if isinstance(item, Quiz):
         minutes += sum(AUTO_QUESTION_MINUTES if q.auto_scored else ESSAY_QUESTION_MINUTES
                        for q in item.questions)
@@ -100,3 +102,15 @@ def hours(minutes: int) -> str:
     half_hours = max(1, math.floor(minutes / 30 + 0.5))  # half up, not banker's rounding
     value = half_hours / 2
     return f"{value:g} h"
+
+
+def module_minutes(course: Course, module) -> int:
+    """The module's overview and its published items (rounded as the outline rounds them)."""
+    overview = max(1, round(reading_minutes(module.overview, pending=sum(r.pending for r in module.readings)))) \
+        if not module.overview.is_empty else 0
+    return overview + sum(item_minutes(course, i) for i in module.items if i.published)
+
+
+def course_minutes(course: Course) -> int:
+    """Every module of ``course`` (select an offering first for that offering's total)."""
+    return sum(module_minutes(course, m) for m in course.modules)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from importlib.resources import files
 
+from markupsafe import Markup
+
+from .. import citations
 from ..model import Course
 from ..templating import environment
 from .effort import hours
 from .markdown import render_markdown
-from .plan import Outline, alignment_summary, build_outline, footnote
+from .plan import Outline, alignment_summary, build_outline, footnote, workload_summary
 
 FORMATS = ("html", "md")
 
@@ -22,8 +25,17 @@ def render_html(outline: Outline) -> str:
     css = files(__name__).joinpath("templates", "outline.css").read_text(encoding="utf-8")
     return env.get_template("outline.html.j2").render(
         outline=outline, course=outline.course, offering=outline.offering, css=css,
-        hours=hours, alignment_summary=alignment_summary, footnote=footnote,
+        hours=hours, alignment_summary=alignment_summary, footnote=footnote, workload_summary=workload_summary,
+        reference_html=lambda work: Markup(citations.html(citations.reference(work))),
+        cite=lambda work_id: _cite(outline, work_id),
     )
+
+
+def _cite(outline: Outline, work_id: str) -> str:
+    work = outline.course.work(work_id)
+    if work is None:
+        return ""
+    return f"({citations.in_text(work, citations.year_labels(list(outline.course.bibliography))[work.id])})"
 
 
 def render_outline(course: Course, fmt: str = "html") -> str:

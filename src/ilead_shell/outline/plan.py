@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
+from ..checks.bibliography import pending_readings, used_works
 from ..checks.outcomes import ASSESSING_TYPES, competency_service, coverage
-from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, RichText
-from .effort import item_minutes, reading_minutes
+from ..citations import reference, sort_key
+from ..effort import item_minutes, module_minutes
+from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, Reading, RichText, Work
 
 TYPE_LABELS = {
     "page": "Reading", "video": "Video", "link": "Web resource", "file": "Document",
@@ -86,10 +88,19 @@ class Outline:
     alignment: tuple[AlignmentRow, ...]
     competencies: tuple[CompetencyRow, ...]
     grading: tuple[GradingRow, ...]
+    references: tuple[Work, ...] = ()  # works cited, read or mapped to in this offering
+    pending: tuple[tuple[str, Reading], ...] = ()  # readings the program team still has to choose
 
     @property
     def minutes(self) -> int:
         return sum(m.minutes for m in self.modules)
+
+    @property
+    def weekly_hours(self) -> float | None:
+        return self.minutes / 60 / self.offering.weeks if self.offering.weeks else None
+
+    def citation(self, work: Work):
+        return reference(work)
 
     @property
     def unassessed(self) -> tuple[str, ...]:
@@ -131,6 +142,8 @@ def build_outline(course: Course) -> Outline:
         alignment=tuple(alignment),
         competencies=competencies,
         grading=_grading(course),
+        references=tuple(sorted((w for w in course.bibliography if w.id in used_works(course)), key=sort_key)),
+        pending=tuple(pending_readings(course)),
     )
 
 
@@ -147,10 +160,9 @@ def _module_plan(course: Course, number: int, module) -> ModulePlan:
                  item_minutes(course, item))
         for item in module.items if item.published
     )
-    overview = max(1, round(reading_minutes(module.overview))) if not module.overview.is_empty else 0
     summary = next(iter(_blocks(module.overview)), "")
     return ModulePlan(number, module.id, module.title, summary, module.outcomes, activities,
-                      overview + sum(a.minutes for a in activities))
+                      module_minutes(course, module))
 
 
 def _outcomes_of(item: Item) -> tuple[str, ...]:
@@ -172,7 +184,8 @@ def _assessment(course: Course, item: Item) -> str:
     elif isinstance(item, Assignment):
         parts.append(f"{item.points:g} points" if item.points is not None else "ungraded")
         if item.rubric:
-            parts.append(f"rubric of {len(item.rubric)} criteria")
+            levels = max(len(c.levels) for c in item.rubric)
+            parts.append(f"rubric of {len(item.rubric)} criteria" + (f", {levels} performance levels" if levels else ""))
         if item.due_week:
             parts.append(f"due week {item.due_week}")
         elif item.due:
@@ -259,8 +272,25 @@ def alignment_summary(outline: Outline) -> str:
 
 
 def footnote(outline: Outline) -> str:
-    return ("Effort is estimated from the course itself: reading at 200 words a minute, 30 minutes for each "
-            "reading still to be selected by the programme team, video length from captions, 30 minutes per "
-            "discussion, 1.5 minutes per quiz question (10 per essay), 6 minutes per assignment point (at least "
-            "an hour). An outcome is assessed when a quiz, question, assignment or discussion lists it, or (for "
-            "course outcomes) when a module outcome supporting it is assessed.")
+    return ("Effort is the author's estimate where an activity gives one (effort:); otherwise it is estimated "
+            "from the course itself: reading at 200 words a minute, 30 minutes for each reading still to be "
+            "selected by the program team, video length from captions, 30 minutes per discussion, 1.5 minutes per "
+            "quiz question (10 per essay), 6 minutes per assignment point (at least an hour). An outcome is "
+            "assessed when a quiz, question, assignment or discussion lists it, or (for course outcomes) when a "
+            "module outcome supporting it is assessed.")
+
+
+def workload_summary(outline: Outline) -> str:
+    """``3 credits stand for 135 hours (45 per credit); the activities add up to about 136 hours over
+    15 weeks (about 9 hours a week).``"""
+    from .effort import hours
+    offering = outline.offering
+    total = hours(outline.minutes)
+    parts = []
+    if offering.expected_hours is not None:
+        parts.append(f"{offering.credits:g} credit{'s' if offering.credits != 1 else ''} stand for "
+                     f"{offering.expected_hours:g} hours of learner work ({offering.hours_per_credit:g} per credit)")
+    weeks = f" over {offering.weeks} weeks (about {outline.weekly_hours:.1f} hours a week)" if offering.weeks else ""
+    parts.append(f"the activities add up to about {total}{weeks}")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
