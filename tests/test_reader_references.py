@@ -144,6 +144,7 @@ def test_same_author_and_year_get_letters(tmp_path):
     _, page = page_of(course_with(tmp_path, "[@ala-edi] and [@ala-two].\n", extra={"references.yml": extra}))
     text = lxml_html.fromstring(page.body.html).text_content()
     assert "(American Library Association, 2017b) and (American Library Association, 2017a)" in text
+    assert "American Library Association. (2017a). Another page." in text
 
 
 # -- invalid -----------------------------------------------------------------------------------
@@ -195,17 +196,19 @@ def test_a_module_references_file_may_not_leave_the_module(tmp_path):
 
 # -- the style itself --------------------------------------------------------------------------
 def test_reference_style_for_each_documented_type(tmp_path):
-    from ilead_shell.model import SourceLocation, Work
+    from ilead_shell.model import Contributor, SourceLocation, Work
     at = SourceLocation(path="references.yml")
-    book = Work(id="b", type="book", author=("Fisher, Roger", "Ury, William", "Patton, Bruce"), issued="1991",
+    people = tuple(Contributor(family=f, given=g) for f, g in (("Fisher", "Roger"), ("Ury", "William"), ("Patton", "Bruce")))
+    book = Work(id="b", type="book", author=people, issued="1991",
                 edition="2", title="Getting to yes", publisher="Penguin Books", location=at)
-    page = Work(id="w", type="webpage", author=("American Library Association",), issued="2021-07-28",
-                title="ALA adopts a new principle", url="https://www.ala.org/news", location=at)
+    page = Work(id="w", type="webpage", author=(Contributor(literal="Gay, Lesbian, and Bisexual Round Table"),),
+                issued="2021-07-28", title="A new principle", url="https://www.ala.org/news", location=at)
     untitled = Work(id="u", type="report", title="Racial equity toolkit", issued="", publisher="GARE", location=at)
     assert citations.plain(citations.reference(book)) == \
         "Fisher, R., Ury, W., & Patton, B. (1991). Getting to yes (2nd ed.). Penguin Books."
-    assert citations.plain(citations.reference(page)) == \
-        "American Library Association. (2021, July 28). ALA adopts a new principle. https://www.ala.org/news"
+    # an organization's name keeps its commas; a letter from the in-text label reaches the list
+    assert citations.plain(citations.reference(page, "2021b")) == \
+        "Gay, Lesbian, and Bisexual Round Table. (2021b, July 28). A new principle. https://www.ala.org/news"
     assert citations.plain(citations.reference(untitled)) == "Racial equity toolkit. (n.d.). GARE."
     assert citations.in_text(book, "1991") == "Fisher et al., 1991"
     assert citations.markdown(citations.reference(book)).startswith("Fisher, R., Ury, W., & Patton, B. (1991). *Getting to yes*")

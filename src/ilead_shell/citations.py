@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .model import Work
+from .model import Contributor, Work
 
 ARTICLE_TYPES = {"article-journal", "article-magazine", "article-newspaper", "article"}
 BOOK_TYPES = {"book"}
@@ -52,10 +52,15 @@ class Name:
         return " ".join(out)
 
 
-def parse_name(text: str) -> Name:
-    """``"Family, Given"`` is a person; anything without a comma an organization."""
-    family, comma, given = text.partition(",")
-    return Name(family.strip(), given.strip()) if comma else Name(text.strip())
+def parse_name(contributor: Contributor | str) -> Name:
+    """A contributor as a name; a string ``"Family, Given"`` is a person, one without a
+    comma an organization (for works built by hand)."""
+    if isinstance(contributor, Contributor):
+        if contributor.literal:
+            return Name(contributor.literal)
+        return Name(contributor.family, contributor.given)
+    family, comma, given = contributor.partition(",")
+    return Name(family.strip(), given.strip()) if comma else Name(contributor.strip())
 
 
 def year(work: Work) -> str:
@@ -63,12 +68,14 @@ def year(work: Work) -> str:
     return match.group(1) if match else (work.issued or "n.d.")
 
 
-def _date_in_reference(work: Work) -> str:
-    """``(2021, July 28)`` for a dated web page or news item; ``(1998)`` otherwise."""
+def _date_in_reference(work: Work, label: str = "") -> str:
+    """``(2021, July 28)`` for a dated web page or news item; ``(1998)`` otherwise.
+    ``label`` is the year as cited in text (``2012a``), so the list shows the same letter."""
     match = _DATE.match(work.issued or "")
     if not match:
-        return work.issued or "n.d."
+        return label or work.issued or "n.d."
     y, m, d = match.groups()
+    y = label or y
     if m and work.type not in YEAR_ONLY_TYPES:
         month = calendar.month_name[int(m)]
         return f"{y}, {month} {int(d)}" if d else f"{y}, {month}"
@@ -158,11 +165,12 @@ def address(work: Work) -> str:
     return doi_url(work) or work.url
 
 
-def reference(work: Work) -> list[Segment]:
-    """The reference list entry for ``work`` as segments."""
+def reference(work: Work, label: str = "") -> list[Segment]:
+    """The reference list entry for ``work`` as segments; ``label`` is its year as cited in
+    text when letters tell apart works of one author and year (see :func:`year_labels`)."""
     authors = [parse_name(a) for a in work.author]
     editors = [parse_name(e) for e in work.editor]
-    date = _date_in_reference(work)
+    date = _date_in_reference(work, label)
     out: list[Segment] = []
     title_italic = work.type not in ARTICLE_TYPES | CHAPTER_TYPES
 
@@ -242,9 +250,11 @@ def _merge(segments: list[Segment]) -> list[Segment]:
 
 
 def sort_key(work: Work) -> tuple[str, str, str]:
-    """APA order: by the first author's family name (or title), then year, then title."""
+    """APA order: by the first author's family name (or title), then year with undated works
+    first, then title (the order the a, b... letters follow)."""
     first = parse_name(work.author[0]).family if work.author else work.title
-    return (first.lower(), year(work), work.title.lower())
+    shown = year(work)
+    return (first.lower(), "" if shown == "n.d." else shown, work.title.lower())
 
 
 def plain(segments: list[Segment]) -> str:

@@ -189,18 +189,25 @@ class RubricCriterion(Node):
     levels: tuple[RubricLevel, ...] = ()
 
 
+class Contributor(Node):
+    """A person (``family``, ``given``) or an organization (``literal``)."""
+
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+
+
 class Work(Node):
     """A published work from a references.yml file (a subset of CSL-YAML fields).
 
-    ``author`` and ``editor`` hold names as written: ``"Family, Given"`` for people, or an
-    organization's name.  ``read_at`` is where the text was read when that differs from
-    ``url`` (a reproduction, an accepted manuscript), so a programme team can verify it.
+    ``read_at`` is where the text was read when that differs from ``url`` (a reproduction,
+    an accepted manuscript), so a program team can verify it.
     """
 
     id: str
     type: str = "webpage"
-    author: tuple[str, ...] = ()
-    editor: tuple[str, ...] = ()
+    author: tuple[Contributor, ...] = ()
+    editor: tuple[Contributor, ...] = ()
     issued: str = ""  # a year, a date, or "" for no date
     title: str
     container_title: str = ""

@@ -23,19 +23,18 @@ FORMATS = ("html", "md")
 def render_html(outline: Outline) -> str:
     env = environment(__name__)
     css = files(__name__).joinpath("templates", "outline.css").read_text(encoding="utf-8")
+    labels = citations.year_labels(list(outline.course.bibliography))
     return env.get_template("outline.html.j2").render(
         outline=outline, course=outline.course, offering=outline.offering, css=css,
         hours=hours, alignment_summary=alignment_summary, footnote=footnote, workload_summary=workload_summary,
-        reference_html=lambda work: Markup(citations.html(citations.reference(work))),
-        cite=lambda work_id: _cite(outline, work_id),
+        reference_html=lambda work: Markup(citations.html(citations.reference(work, labels[work.id]))),
+        cite=lambda work_id: _cite(outline, work_id, labels),
     )
 
 
-def _cite(outline: Outline, work_id: str) -> str:
+def _cite(outline: Outline, work_id: str, labels: dict[str, str]) -> str:
     work = outline.course.work(work_id)
-    if work is None:
-        return ""
-    return f"({citations.in_text(work, citations.year_labels(list(outline.course.bibliography))[work.id])})"
+    return f"({citations.in_text(work, labels[work.id])})" if work else ""
 
 
 def render_outline(course: Course, fmt: str = "html") -> str:

@@ -98,8 +98,8 @@ def render_markdown(outline: Outline) -> str:
     out += table(["Competency", "Domain", "Served by outcomes", "Assessments", "Status"],
                  [[f"{c.id} {c.name}", c.domain, ", ".join(c.outcomes), str(c.assessments),
                    "Served" if c.served else "NOT SERVED"] for c in outline.competencies])
+    labels = citations.year_labels(list(course.bibliography))
     if framework.crosswalk:
-        labels = citations.year_labels(list(course.bibliography))
         out += ["## Competency crosswalk", ""]
         named = []
         for fw in framework.crosswalk:
@@ -112,7 +112,7 @@ def render_markdown(outline: Outline) -> str:
                                               for fw in framework.crosswalk]] for c in framework.all()])
     out += ["## References", ""]
     if outline.references:
-        out += [f"- {citations.markdown(citations.reference(w))}" for w in outline.references] + [""]
+        out += [f"- {citations.markdown(citations.reference(w, labels[w.id]))}" for w in outline.references] + [""]
     else:
         out += ["This offering cites no works.", ""]
     out += ["### Readings still to be selected", ""]

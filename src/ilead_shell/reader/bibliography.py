@@ -30,7 +30,7 @@ from pydantic import Field, field_validator
 
 from .. import citations
 from ..errors import Diagnostic, error
-from ..model import Reading, RichText, SourceLocation, Work
+from ..model import Contributor, Reading, RichText, SourceLocation, Work
 from . import source_schema as schema
 from .text_files import read_text
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml
@@ -156,9 +156,9 @@ def _work(raw: RawWork, rel_path: str, line: int, path: Path) -> tuple[Work | No
         written = []
         for person in people:
             if person.literal and not (person.family or person.given):
-                written.append(person.literal)
+                written.append(Contributor(literal=person.literal))
             elif person.family and not person.literal:
-                written.append(f"{person.family}, {person.given}" if person.given else person.family)
+                written.append(Contributor(family=person.family, given=person.given or ""))
             else:
                 problems.append(error(f"reference '{raw.id}': each {role} needs 'family' (and 'given') "
                                       "for a person, or 'literal' for an organization", path, line))
@@ -290,7 +290,8 @@ def _render(bibliography: Bibliography, body_html: str, cites: tuple[str, ...], 
                 label.text = PENDING_LABEL
                 label.tail = f" {reading.note}"
                 continue
-            citations.append_html(entry, citations.reference(bibliography.works[reading.work]))
+            citations.append_html(entry, citations.reference(bibliography.works[reading.work],
+                                                             bibliography.year_labels[reading.work]))
             if reading.note:
                 note = etree.SubElement(entry, "span", {"class": "reading-note"})
                 note.text = f" {reading.note}"
@@ -300,7 +301,7 @@ def _render(bibliography: Bibliography, body_html: str, cites: tuple[str, ...], 
         listing = etree.SubElement(root, "ul", {"class": "references"})
         for work in bibliography.ordered(cites):
             entry = etree.SubElement(listing, "li", id=f"ref-{anchor}-{work.id}")
-            citations.append_html(entry, citations.reference(work))
+            citations.append_html(entry, citations.reference(work, bibliography.year_labels[work.id]))
     lead = root.text or ""
     inner = "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
     return _escape_text(lead) + inner
