@@ -5,7 +5,9 @@
 //
 //   php read_course.php --moodle=MOODLE_ROOT --course=ID
 //
-// Read only: changes nothing on the site.
+// Read only, except that it first runs, for this course only, the task that cron would run after a
+// restore to rebuild the activities' calendar events (due dates): restore queues it, and the test
+// site has no cron.
 
 define('CLI_SCRIPT', true);
 $opts = getopt('', ['moodle:', 'course:']);
@@ -22,6 +24,13 @@ require_once($CFG->dirroot . '/course/lib.php');
 
 $courseid = (int)$opts['course'];
 $course = $DB->get_record('course', ['id' => $courseid], '*', MUST_EXIST);
+// mtrace() writes to STDOUT directly; this run's wrapper (in memory, not a site setting) keeps it out of the JSON.
+function rc_quiet($string, $eol) {
+}
+$CFG->mtrace_wrapper = 'rc_quiet';
+$refresh = new \core\task\refresh_mod_calendar_events_task();
+$refresh->set_custom_data(['courseid' => $courseid]);
+$refresh->execute();
 $coursecontext = context_course::instance($courseid);
 
 /** Every file of one area: path => [size, mimetype, contenthash]. */
@@ -171,7 +180,7 @@ function rc_quiz_slots($quiz, $quizcontext): array {
         }
         switch ($q['qtype']) {
             case 'multichoice':
-                $q['single'] = (int)$question->single;
+                $q['single'] = $question instanceof qtype_multichoice_single_question ? 1 : 0;
                 $q['shuffleanswers'] = (int)$question->shuffleanswers;
                 break;
             case 'truefalse':
