@@ -241,3 +241,21 @@ def test_the_archive_is_a_gzipped_tar_as_moodle_writes_mbz(tmp_path):
     with tarfile.open(fileobj=io.BytesIO(data)) as archive:
         names = archive.getnames()
     assert "moodle_backup.xml" in names and not any(n.startswith(("/", "..")) for n in names)
+
+
+def test_one_content_in_several_file_areas_is_stored_once(tmp_path):
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\n![Map](images/map.png)\n",
+        "modules/01-m/images/map.png": png,
+        "modules/01-m/images/copy.png": png,
+        "modules/01-m/01-a.md": "---\ntitle: A\n---\n![Map](images/map.png)\n",
+        "modules/01-m/02-b.md": "---\ntitle: B\n---\n![Copy](images/copy.png)\n",
+    })
+    files = backup(root, "default")
+    records = xml(files, "files.xml").findall("file")
+    assert sorted((r.findtext("component"), r.findtext("filename")) for r in records) == [
+        ("course", "map.png"), ("mod_page", "copy.png"), ("mod_page", "map.png")]
+    assert len({r.findtext("contenthash") for r in records}) == 1
+    assert len([p for p in files if p.startswith("files/")]) == 1

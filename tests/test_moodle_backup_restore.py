@@ -20,6 +20,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from course_tree import write_tree
 from ilead_shell.model import Assignment, Course, Discussion, File, Item, Link, Page, Quiz, Video
 from ilead_shell.offerings import select_offering
 from ilead_shell.pipeline import build
@@ -29,7 +30,84 @@ REPO = Path(__file__).resolve().parents[1]
 PHP = Path(__file__).parent / "moodle_php"
 ROOTS = {"fidelity": REPO / "tests" / "roots" / "fidelity", "course_source": REPO / "course_source"}
 CASES = [("fidelity", "mooc"), ("fidelity", "certificate"),
-         ("course_source", "mooc"), ("course_source", "certificate"), ("course_source", "onsite")]
+         ("course_source", "mooc"), ("course_source", "certificate"), ("course_source", "onsite"),
+         ("edges", "default")]
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
+#: What neither real course has: a video file with captions, an image in a question and in a
+#: module overview, three correct choices (fractions of a third), a decimal range, a '*' in an
+#: accepted answer, a web-address submission, a graded item outside every grading group.
+EDGES = {
+    "course.yml": """\
+        title: "Edges <and> corners"
+        code: EDGE-1
+        start: 2027-03-01
+        description: "Corners of the format, with a logo: ![The logo](assets/logo.png)"
+        grading:
+          groups: [{id: work, name: Work, weight: 100}]
+          pass: 50
+        """,
+    "modules/01-only/module.md": """\
+        ---
+        title: The only module
+        ---
+        The overview shows a map: ![A map](images/map.png)
+        """,
+    "modules/01-only/images/map.png": PNG,
+    "assets/logo.png": PNG + b"logo",
+    "modules/01-only/media/clip.mp4": b"\x00\x00\x00\x18ftypmp42 not really a film",
+    "modules/01-only/media/clip.vtt": "WEBVTT\n\n00:00.000 --> 00:01.000\nHello.\n",
+    "modules/01-only/01-clip.md": """\
+        ---
+        title: A short clip
+        type: video
+        path: media/clip.mp4
+        captions: media/clip.vtt
+        ---
+        One second of film.
+        """,
+    "modules/01-only/02-check.md": """\
+        ---
+        title: Edge check
+        type: quiz
+        group: work
+        mastery: 50
+        ---
+        ### Three of four {type=multiple_answer}
+        Which are right? ![The chart](images/map.png)
+
+        - [x] One
+        - [x] Two
+        - [x] Three
+        - [ ] Four
+
+        ### A decimal range {type=numeric}
+        Give a number from 1.1 to 1.3.
+
+        = 1.1..1.3
+
+        ### A product {type=short_answer}
+        Write the product of two and three as a formula.
+
+        = 2*3
+
+        ### The sky is up
+        True or false?
+
+        - [x] True
+        - [ ] False
+        """,
+    "modules/01-only/03-link-task.md": """\
+        ---
+        title: Share a link
+        type: assignment
+        points: 10
+        submission: [url]
+        due: 2027-03-14
+        ---
+        Post the address of your page.
+        """,
+}
 MODNAME = {"page": "page", "video": "page", "assignment": "assign", "discussion": "forum", "quiz": "quiz",
            "link": "url", "file": "resource"}
 WEIGHTED_MEAN, NATURAL = 10, 13
@@ -48,12 +126,13 @@ class Restored:
 def restore(moodle, tmp_path_factory):
     """``restore(case)``: build, restore and read back one offering, once per test run."""
     done: dict[tuple[str, str], Restored] = {}
+    roots = {**ROOTS, "edges": write_tree(tmp_path_factory.mktemp("edges") / "course", EDGES)}
 
     def get(case: tuple[str, str]) -> Restored:
         if case not in done:
             root_name, offering = case
             out = tmp_path_factory.mktemp(f"mbz-{root_name}-{offering}")
-            (result,), _ = build(ROOTS[root_name], "mbz", out, offering=offering)
+            (result,), _ = build(roots[root_name], "mbz", out, offering=offering)
             summary = moodle.import_bundle(result.path, mode="restore")
             db = {}
             if summary.get("course_id"):
@@ -61,7 +140,7 @@ def restore(moodle, tmp_path_factory):
                                  f"--course={summary['course_id']}")
                 assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
                 db = json.loads(ran.stdout)
-            done[case] = Restored(select_offering(read_course(ROOTS[root_name]), offering), result.path, summary, db)
+            done[case] = Restored(select_offering(read_course(roots[root_name]), offering), result.path, summary, db)
         return done[case]
 
     return get
@@ -119,7 +198,8 @@ def test_the_course_has_the_offerings_names_dates_and_language(restored):
     course, found = restored.course, restored.db["course"]
     # A site that already holds a course of that name gets " copy N" / "_N" (Moodle's restore does that).
     assert re.fullmatch(re.escape(course.display_title) + r"( copy \d+)?", name(found["fullname"]))
-    assert re.fullmatch(re.escape(f"{course.code}-{course.offering}") + r"(_\d+)?", found["shortname"])
+    short = course.code if course.offering == "default" else f"{course.code}-{course.offering}"
+    assert re.fullmatch(re.escape(short) + r"(_\d+)?", found["shortname"])
     assert found["startdate"] == midnight(course.offering_info().start or course.start)
     assert found["lang"] == course.language.split("-")[0]
     assert found["format"] == "topics" and found["enablecompletion"] == 1
@@ -412,9 +492,11 @@ def attempt(moodle, tmp_path, cmid: int, posted: dict, manual: dict) -> dict:
 
 
 @pytest.mark.parametrize("right", [True, False], ids=["right", "wrong"])
-def test_a_restored_quiz_is_attempted_and_graded_by_moodle(restore, moodle, tmp_path, right):
-    restored = restore(("fidelity", "certificate"))
-    quiz = restored.course.item("foundations/check")
+@pytest.mark.parametrize("case, quiz_id", [(("fidelity", "certificate"), "foundations/check"),
+                                           (("edges", "default"), "only/check")], ids=["fidelity", "edges"])
+def test_a_restored_quiz_is_attempted_and_graded_by_moodle(restore, moodle, tmp_path, case, quiz_id, right):
+    restored = restore(case)
+    quiz = restored.course.item(quiz_id)
     cmid = activities(restored.db)[quiz.full_id]["cmid"]
     essays = {str(n): q.points - 1 for n, q in enumerate(quiz.questions, start=1) if q.type == "essay"}
     manual = essays if right else {k: 0 for k in essays}
@@ -430,6 +512,36 @@ def test_a_restored_quiz_is_attempted_and_graded_by_moodle(restore, moodle, tmp_
     assert result["gradebook"]["grade"] == pytest.approx(expected)
     assert result["gradebook"]["gradepass"] == pytest.approx(quiz.points * quiz.mastery / 100)
     assert result["completionstate"] == (COMPLETE_PASS if right else COMPLETE_FAIL)
+
+
+# -- what only the edges course has ----------------------------------------------------------------
+def test_a_video_file_plays_in_the_page_with_its_captions_track(restore):
+    restored = restore(("edges", "default"))
+    page = activities(restored.db)["only/clip"]
+    assert set(page["files"]) == {"/media/clip.mp4", "/media/clip.vtt"}
+    player = lxml.html.fragment_fromstring(page["content"], create_parent="div").find(".//video")
+    assert player.find("source").get("src") == "@@PLUGINFILE@@/media/clip.mp4"
+    track = player.find("track")
+    assert (track.get("kind"), track.get("src")) == ("captions", "@@PLUGINFILE@@/media/clip.vtt")
+
+
+def test_images_in_questions_and_overviews_live_in_their_own_file_areas(restore):
+    restored = restore(("edges", "default"))
+    slot = activities(restored.db)["only/check"]["slots"][0]
+    assert list(slot["files"]) == ["/images/map.png"]
+    assert '"@@PLUGINFILE@@/images/map.png"' in slot["questiontext"]
+    summary = restored.db["course"]
+    assert list(summary["summary_files"]) == ["/assets/logo.png"]
+    assert '"@@PLUGINFILE@@/assets/logo.png"' in summary["summary"]
+    section = restored.db["sections"][1]
+    assert list(section["files"]) == ["/images/map.png"]
+    assert '"@@PLUGINFILE@@/images/map.png"' in section["summary"]
+
+
+def test_a_graded_item_outside_every_group_counts_nothing_in_the_course_total(restore):
+    restored = restore(("edges", "default"))
+    grade = next(g for g in restored.db["grade_items"] if g["idnumber"] == "only/link-task")
+    assert grade["category"] is None and grade["weight"] == 0 and grade["grademax"] == 10
 
 
 def _sha1(path: Path) -> str:
