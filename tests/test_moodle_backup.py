@@ -259,3 +259,20 @@ def test_one_content_in_several_file_areas_is_stored_once(tmp_path):
         ("course", "map.png"), ("mod_page", "copy.png"), ("mod_page", "map.png")]
     assert len({r.findtext("contenthash") for r in records}) == 1
     assert len([p for p in files if p.startswith("files/")]) == 1
+
+
+def test_a_title_longer_than_moodle_keeps_is_refused_at_the_item(tmp_path):
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/01-p.md": f"---\ntitle: {'Long ' * 60}\n---\nText.\n",
+    })
+    with pytest.raises(CourseError) as caught:
+        build(root, "mbz", tmp_path / "out")
+    assert "modules/01-m/01-p.md:1: error: the title is 299 characters long; Moodle keeps at most 254" \
+        in caught.value.format_message()
+
+
+def test_partial_credit_on_multiple_answer_questions_is_a_note(tmp_path):
+    results, _ = build(FIDELITY, "mbz", tmp_path / "out", offering="mooc")
+    assert any("multiple-answer" in n.message for n in results[0].notes)

@@ -28,6 +28,7 @@ from .plan import Plan
 from .questions import QuestionBank
 from .richtext import Texts
 from .xml import container, element, serialize
+from .xml import name as moodle_name
 
 FALLBACK_START = dt.date(2000, 1, 1)
 
@@ -60,15 +61,37 @@ class MbzExporter(Exporter):
         bundle = Bundle(format="tar.gz")
         refuse_what_moodle_cannot_hold(course)
         BackupWriter(course, self.options, bundle).write()
+        if any(q.type == "multiple_answer" for i in course.items() for q in getattr(i, "questions", ())):
+            bundle.note("multiple-answer questions give part of the marks for some of the correct choices and "
+                        "no wrong one (Moodle's multiple choice has no all-or-nothing mode); the full set "
+                        "still scores full marks")
         bundle.warnings = list(dict.fromkeys(bundle.warnings))
         bundle.notes = list(dict.fromkeys(bundle.notes))
         bundle.counts = course.counts()
         return bundle
 
 
+#: Moodle's column sizes for names (course fullname is 254; every other name 255).
+NAME_LIMIT = 254
+
+
 def refuse_what_moodle_cannot_hold(course: Course) -> None:
-    """Moodle keeps an assignment's and a forum's maximum grade as a whole number."""
+    """What no Moodle can store: a name longer than its column, a fractional maximum grade
+    on an assignment or forum (integer columns)."""
     problems = []
+
+    def too_long(title: str, what: str, location) -> None:
+        if len(moodle_name(title)) > NAME_LIMIT:
+            problems.append(error(f"{what} is {len(title)} characters long; Moodle keeps at most {NAME_LIMIT}",
+                                  f"{course.root}/{location.path}", location.line))
+
+    too_long(course.display_title, "the course title (with the offering's suffix)", course.location)
+    for module in course.modules:
+        too_long(module.title, "the module title", module.location)
+        for item in module.items:
+            too_long(item.title, "the title", item.location)
+            for question in getattr(item, "questions", ()):
+                too_long(question.title, "the question title", question.location)
     for item in course.items():
         points = assignment_points(item) if isinstance(item, Assignment) else (
             item.points if isinstance(item, Discussion) and item.graded else None)

@@ -137,11 +137,20 @@ class ActivityWriter:
         items = self.c.gradebook.items_of(activity)
         if items:
             node.append(container("grade_itemref", [element("grade_item", None, id=i.id) for i in items]))
-        if activity.modname in ("quiz", "qbank") and self.c.bank.category_ids():
-            ids = self.c.bank.category_ids() if activity.modname == "qbank" else [
-                self.c.bank.top, *[e.category for e in self.c.bank.entries_of(activity)[:1]]]
-            node.append(container("question_categoryref", [element("question_category", None, id=i) for i in ids]))
+        categories = self._question_categories(activity)
+        if categories:
+            node.append(container("question_categoryref",
+                                  [element("question_category", None, id=i) for i in categories]))
         return node
+
+    def _question_categories(self, activity: Activity) -> list[int]:
+        """The bank lists all its categories; a quiz the ones its questions are in, as Moodle does."""
+        bank = self.c.bank
+        if activity.modname == "qbank":
+            return bank.category_ids()
+        if activity.modname == "quiz" and bank.entries_of(activity):
+            return [bank.top, bank.entries_of(activity)[0].category]
+        return []
 
     # -- the activity itself -----------------------------------------------------------
     def _area(self, activity: Activity, filearea: str) -> Area:

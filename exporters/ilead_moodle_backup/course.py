@@ -22,6 +22,7 @@ from .xml import NULL_VALUE, container, element
 from .xml import name as moodle_name
 
 FORMAT = "topics"
+NEWS_ITEMS = 5  # a new Moodle course's default: its Announcements forum appears on first view
 
 
 def short_name(course: Course) -> str:
@@ -52,7 +53,7 @@ class CourseWriter:
         course = element(
             "course", {"id": COURSE_ID, "contextid": self.plan.course_context},
             shortname=short_name(self.course), fullname=moodle_name(self.course.display_title), idnumber="",
-            summary=summary, summaryformat=1, format=FORMAT, showgrades=1, newsitems=0, startdate=self.start,
+            summary=summary, summaryformat=1, format=FORMAT, showgrades=1, newsitems=NEWS_ITEMS, startdate=self.start,
             enddate=0, marker=0, maxbytes=0, legacyfiles=0, showreports=0, visible=1, groupmode=0,
             groupmodeforce=0, defaultgroupingid=0, lang=moodle_language(self.course.language or "en"), theme="",
             timecreated=self.epoch, timemodified=self.epoch, requested=0, showactivitydates=1,

@@ -99,8 +99,7 @@ class FileStore:
     def _path_in_area(self, area: Area, asset: Asset) -> str:
         kind, _, rest = asset.key.partition("/")
         if kind == "modules":
-            rest = rest.partition("/")[2]  # drop the module id: the area belongs to one item
-            path = rest
+            path = rest.partition("/")[2]  # modules/<id>/images/a.png -> images/a.png
         else:
             path = asset.key  # assets/<path>: shared files keep their assets/ folder
         owner = self._paths.setdefault((area, path), asset.key)

@@ -42,6 +42,14 @@ class Numbers:
         return next(counter)
 
 
+IDNUMBER_LIMIT = 100  # course_modules.idnumber, question idnumbers
+
+
+def idnumber(identifier: str) -> str | None:
+    """The source identifier as a Moodle ID number, or none when it is longer than Moodle keeps."""
+    return identifier if len(identifier) <= IDNUMBER_LIMIT else None
+
+
 def audience(item: Item) -> str:
     """Who an item is for; ``instructors`` (``audience:`` in the source) is teacher-only."""
     return getattr(item, "audience", None) or "learners"
@@ -78,7 +86,7 @@ class Activity:
 
     @property
     def idnumber(self) -> str | None:
-        return self.item.full_id if self.item is not None else None
+        return idnumber(self.item.full_id) if self.item is not None else None
 
 
 @dataclass

@@ -26,7 +26,7 @@ from ilead_shell.identifiers import short_hash
 from ilead_shell.model import Choice, Course, Question, Quiz
 
 from .files import Area
-from .plan import Activity, Plan
+from .plan import Activity, Plan, idnumber
 from .richtext import Texts
 from .xml import NULL_VALUE, container, record
 from .xml import name as moodle_name
@@ -117,12 +117,12 @@ class QuestionBank:
         return root
 
     def _category(self, category_id: int, name: str, info: str, parent: int, sortorder: int,
-                  idnumber: str | None, entries: list[etree._Element]) -> etree._Element:
+                  identifier: str | None, entries: list[etree._Element]) -> etree._Element:
         return record(
             "question_category", category_id, name=name, contextid=self.bank.context,
             contextlevel=MODULE_CONTEXT, contextinstanceid=self.bank.cmid, info=info, infoformat=PLAIN,
-            stamp=self._stamp("category", name if idnumber is None else idnumber), parent=parent,
-            sortorder=sortorder, idnumber=idnumber if idnumber is not None else NULL_VALUE,
+            stamp=self._stamp("category", name if identifier is None else identifier), parent=parent,
+            sortorder=sortorder, idnumber=(idnumber(identifier) if identifier else None) or NULL_VALUE,
             question_bank_entries=entries)
 
     def _stamp(self, *parts: str) -> str:
@@ -146,7 +146,7 @@ class QuestionBank:
         node.append(etree.Element("tags"))
         version = record("question_versions", entry.id, version=1, status="ready", questions=[node])
         return record("question_bank_entry", entry.id, questioncategoryid=entry.category,
-                      idnumber=question.id, ownerid=NULL_VALUE, question_version=[version])
+                      idnumber=idnumber(question.id) or NULL_VALUE, ownerid=NULL_VALUE, question_version=[version])
 
     # -- one element per question type ---------------------------------------------------
     def _plugin(self, entry: QuestionEntry) -> etree._Element:
