@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,18 +33,14 @@ import pytest
 from lxml import etree
 
 import qti_evaluator as qti
-from ilead_shell.archive import write_archive
+from built_bundles import CARTRIDGE_TARGETS, build_archive, read_archive
 from ilead_shell.model import Course, Question, Quiz
 from ilead_shell.offerings import select_offering
-from ilead_shell.pipeline import exporter_options
 from ilead_shell.reader import read_course
 from ilead_shell.registry import Registry
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = {"course_source": REPO / "course_source", "fidelity": REPO / "tests" / "roots" / "fidelity"}
-#: (name in the report, registered target, CC version option)
-TARGETS = [("cc-1.3", "cc", "1.3"), ("cc-1.1", "cc", "1.1"), ("canvas", "canvas", None),
-           ("moodle", "moodle", None), ("brightspace", "brightspace", None), ("blackboard", "blackboard", None)]
 #: Which QTI dialects each target must carry for every quiz: "cc" is the Common Cartridge
 #: profile (assessment_qti.xml), "canvas" Canvas's own (non_cc_assessments/<id>.xml.qti).
 DIALECTS = {"canvas": {"cc", "canvas"}}
@@ -56,7 +51,7 @@ def _offerings(root: Path) -> list[str]:
 
 
 CASES = [(source, offering, target) for source, root in SOURCES.items() for offering in _offerings(root)
-         for target, _, _ in TARGETS]
+         for target, _, _ in CARTRIDGE_TARGETS]
 
 
 # -- the evaluator itself, on items written by hand from the spec's examples ----------------
@@ -133,30 +128,20 @@ def test_multiple_response_varequal_matches_any_chosen_label():
 
 
 # -- building and walking the cartridges ------------------------------------------------------
-_built: dict[tuple[str, str, str], tuple[Course, dict[str, bytes]]] = {}
-
-
 @pytest.fixture(scope="session")
 def cartridge(tmp_path_factory):
     registry = Registry()
     courses = {name: read_course(root) for name, root in SOURCES.items()}
     folder = tmp_path_factory.mktemp("qti-scoring")
+    built: dict[tuple[str, str, str], tuple[Course, dict[str, bytes]]] = {}
 
     def get(source: str, offering: str, target: str) -> tuple[Course, dict[str, bytes]]:
         key = (source, offering, target)
-        if key not in _built:
-            _, name, version = next(t for t in TARGETS if t[0] == target)
-            course = courses[source]
-            cls = registry.load(name)
-            options = exporter_options(course, cls, name)
-            if version:
-                options = options.model_copy(update={"cc_version": version})
-            selected = select_offering(course, offering)
-            path = folder / f"{source}-{offering}-{target}.imscc"
-            write_archive(cls(options).build_bundle(selected), path)
-            with zipfile.ZipFile(path) as archive:
-                _built[key] = selected, {n: archive.read(n) for n in archive.namelist()}
-        return _built[key]
+        if key not in built:
+            selected = select_offering(courses[source], offering)
+            path = build_archive(selected, target, folder / f"{source}-{offering}-{target}.imscc", registry)
+            built[key] = selected, read_archive(path)
+        return built[key]
 
     return get
 
