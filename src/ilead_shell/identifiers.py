@@ -16,8 +16,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 OUTCOME_ID_PATTERN = re.compile(r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")
 ORDER_PREFIX = re.compile(r"^\d+[-_ ]+")
 _SAFE_SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
-#: A derived choice id keeps the first words of the choice, up to this many characters.
-CHOICE_ID_LENGTH = 32
+#: A derived choice id keeps the first words of the choice, up to this many characters
+#: (short enough that a multiple-answer SCORM response of about ten choices fits its 255 characters).
+CHOICE_ID_LENGTH = 24
 
 
 def slugify(text: str) -> str:
