@@ -14,7 +14,14 @@ The rules it follows:
   Subtract, Multiply, Divide; ``varname`` SCORE by default) and its ``displayfeedback``s are
   shown.  Processing then stops unless the condition says ``continue="Yes"``
   (``<!ATTLIST respcondition continue (Yes | No) 'No'>``).
-- A ``conditionvar`` with several tests is true when all of them are.
+- A ``conditionvar`` with several tests is true when all of them are (as the QTI 1.2 runtimes
+  OLAT and pyslet read it).  One reading is taken from the importers instead of the letter of
+  the spec: sibling ``varequal``s on the same response that holds a single value are accepted
+  alternatives, any one of them enough.  All of them at once could never be true, and that is
+  how Canvas writes a short answer's accepted answers (its export in
+  shared/samples/cc2olx-canvas-fixture) and how Moodle's CC importer and cc2olx read them
+  (each ``varequal`` of the scoring condition is an accepted answer).  A strict QTI 1.2 runtime
+  would score such an item zero; ``<or>`` is the spec's way.
 - ``varequal``: a response equals the element's text (any response, for a response that takes
   several).  ``case="Yes"`` compares case-sensitively; the default is ``No``
   (``<!ATTLIST varequal case (Yes | No) 'No'>``).  A response declared numeric
@@ -31,6 +38,7 @@ The rules it follows:
 
 from __future__ import annotations
 
+import copy
 import math
 import operator
 from collections.abc import Collection, Mapping
@@ -202,7 +210,7 @@ def evaluate(item: Item, responses: Mapping[str, Response]) -> Outcome:
             if len(conditionvar) != 1:
                 raise AssertionError(f"item {item.ident}: a respcondition needs one conditionvar")
             state = _State(item, given, fired)
-            if not all(_test(test, state) for test in _children(conditionvar[0])):
+            if not all(_test(test, state) for test in _conjuncts(conditionvar[0], item)):
                 continue
             fired = True
             outcome.fired += 1
@@ -218,6 +226,22 @@ def evaluate(item: Item, responses: Mapping[str, Response]) -> Outcome:
         if variable.maximum is not None:
             values[name] = min(values[name], variable.maximum)
     return outcome
+
+
+def _conjuncts(conditionvar: etree._Element, item: Item) -> list[etree._Element]:
+    """The tests of a conditionvar, with sibling varequals on one single-valued response
+    grouped into an <or> (the importers' reading, see the module docstring)."""
+    tests, alternatives = [], {}
+    for test in _children(conditionvar):
+        spec = item.responses.get(test.get("respident", ""))
+        if _local(test) == "varequal" and spec is not None and spec.cardinality == "Single":
+            if spec.ident not in alternatives:
+                alternatives[spec.ident] = etree.Element("or")
+                tests.append(alternatives[spec.ident])
+            alternatives[spec.ident].append(copy.deepcopy(test))
+        else:
+            tests.append(test)
+    return tests
 
 
 def _as_values(value: Response) -> tuple[str, ...]:
