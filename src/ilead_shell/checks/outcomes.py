@@ -249,14 +249,15 @@ def _unassessed(course: Course, rows: list[OutcomeCoverage], at) -> list[Diagnos
 
 
 def _only_hidden_items(items: list[Item]) -> str:
-    drafts = [repr(i.title) for i in items if not i.published and not i.for_instructors]
-    for_instructors = [repr(i.title) for i in items if i.for_instructors]
-    parts = ([f"unpublished items ({', '.join(drafts)})"] if drafts else []) + (
-        [f"items for instructors only ({', '.join(for_instructors)})"] if for_instructors else [])
-    if not parts:
-        return ""
-    return f"only {' and '.join(parts)} list it" + (
-        ", and learners never see instructor material" if for_instructors else "")
+    drafts = ", ".join(repr(i.title) for i in items if not i.published and not i.for_instructors)
+    instructors = ", ".join(repr(i.title) for i in items if i.for_instructors)
+    if drafts and instructors:
+        return f"only unpublished items ({drafts}) and instructor material ({instructors}) list it"
+    if drafts:
+        return f"only unpublished items list it ({drafts})"
+    if instructors:
+        return f"only instructor material lists it ({instructors}), which learners never see"
+    return ""
 
 
 # -- the coverage table printed by `ilead-shell check --coverage` --------------------------------
