@@ -99,3 +99,8 @@ def test_the_section_passes_axe_wcag_21_aa(with_section, tmp_path):
     finally:
         page.close()
     assert failures == {}
+
+
+def test_the_section_is_the_same_bytes_on_every_build(with_section):
+    again = build("html", instructor_material=True)
+    assert files(again) == files(with_section)
