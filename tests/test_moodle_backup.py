@@ -276,3 +276,21 @@ def test_a_title_longer_than_moodle_keeps_is_refused_at_the_item(tmp_path):
 def test_partial_credit_on_multiple_answer_questions_is_a_note(tmp_path):
     results, _ = build(FIDELITY, "mbz", tmp_path / "out", offering="mooc")
     assert any("multiple-answer" in n.message for n in results[0].notes)
+
+
+def test_a_criterion_with_performance_levels_gets_exactly_those_levels_lowest_first():
+    from types import SimpleNamespace as Level
+    from ilead_moodle_backup.rubric import levels_of
+    criterion = Level(criterion="Analysis", points=8, description="Names barriers with evidence.", levels=(
+        Level(label="Strong", points=8, description="Every barrier, with evidence."),
+        Level(label="Developing", points=4, description="Some barriers."),
+        Level(label="Missing", points=0, description="")))
+    assert [(level.score, level.definition) for level in levels_of(criterion)] == [
+        (0.0, "Missing"), (4.0, "Developing: Some barriers."), (8.0, "Strong: Every barrier, with evidence.")]
+
+
+def test_a_criterion_without_levels_gets_none_and_all_of_its_points():
+    from types import SimpleNamespace as Criterion
+    from ilead_moodle_backup.rubric import levels_of
+    levels = levels_of(Criterion(criterion="Writing", points=4, description="Clear.", levels=()))
+    assert [(level.score, level.definition) for level in levels] == [(0.0, "Not yet: Clear."), (4.0, "Meets: Clear.")]

@@ -28,10 +28,11 @@ from ilead_shell.reader import read_course
 
 REPO = Path(__file__).resolve().parents[1]
 PHP = Path(__file__).parent / "moodle_php"
-ROOTS = {"fidelity": REPO / "tests" / "roots" / "fidelity", "course_source": REPO / "course_source"}
+ROOTS = {"fidelity": REPO / "tests" / "roots" / "fidelity", "course_source": REPO / "course_source",
+         "audience": REPO / "tests" / "roots" / "audience"}
 CASES = [("fidelity", "mooc"), ("fidelity", "certificate"),
          ("course_source", "mooc"), ("course_source", "certificate"), ("course_source", "onsite"),
-         ("edges", "default")]
+         ("edges", "default"), ("audience", "default")]
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
 #: What neither real course has: a video file with captions, an image in a question and in a
@@ -177,7 +178,20 @@ def activities(db: dict) -> dict[str, dict]:
 
 
 def for_learners(item: Item) -> bool:
-    return item.published and (getattr(item, "audience", None) or "learners") != "instructors"
+    return item.published and item.audience != "instructors"
+
+
+def graded_points(item: Item) -> float | None:
+    """The points an item counts for in the gradebook: none for instructor material."""
+    if item.audience == "instructors":
+        return None
+    if isinstance(item, Quiz):
+        return item.points or None
+    if isinstance(item, Assignment):
+        return item.points if item.points is not None else (sum(c.points for c in item.rubric) or None)
+    if isinstance(item, Discussion) and item.graded:
+        return item.points
+    return None
 
 
 def items_of(course: Course, kind: type) -> list:
@@ -211,6 +225,7 @@ def test_one_named_section_per_module_in_order_with_its_overview(restored):
     course, sections = restored.course, restored.db["sections"]
     assert [s["number"] for s in sections] == list(range(len(course.modules) + 1))
     assert [name(s["name"]) for s in sections[1:]] == [m.title for m in course.modules]
+    assert [s["visible"] for s in sections[1:]] == [0 if m.audience == "instructors" else 1 for m in course.modules]
     for module, section in zip(course.modules, sections[1:]):
         summary = text(section["summary"])
         assert text(module.overview.html) in summary
@@ -239,7 +254,7 @@ def test_each_activity_is_complete_when_the_learner_has_done_what_it_asks(restor
     found = activities(restored.db)
     for item in restored.course.items():
         activity = found[item.full_id]
-        if (getattr(item, "audience", None) or "learners") == "instructors":
+        if item.audience == "instructors":
             assert activity["completion"] == 0
             continue
         assert activity["completion"] == 2, item.full_id  # automatic
@@ -322,7 +337,7 @@ def test_discussions_are_forums_with_their_prompt_and_points(restored):
         assert forum["type"] == "single" and len(forum["discussions"]) == 1
         assert text(item.body.html) in text(forum["intro"])
         assert text(item.body.html) in text(forum["first_posts"][0])
-        if item.graded:
+        if graded_points(item):
             assert forum["grade_forum"] == item.points
             assert grades[forum["cmid"]]["grademax"] == item.points
         else:
@@ -335,7 +350,8 @@ def test_quizzes_have_every_question_with_its_points_in_the_course_bank(restored
     for quiz in items_of(course, Quiz):
         stored = found[quiz.full_id]
         assert stored["attempts"] == (quiz.attempts or 0)
-        assert stored["grade"] == pytest.approx(quiz.points) and stored["sumgrades"] == pytest.approx(quiz.points)
+        assert stored["grade"] == pytest.approx(graded_points(quiz) or 0)
+        assert stored["sumgrades"] == pytest.approx(quiz.points)
         assert stored["shuffleanswers"] == (1 if quiz.shuffle else 0)
         assert [(s["name"], s["idnumber"], s["maxmark"]) for s in stored["slots"]] == [
             (q.title, q.id, pytest.approx(q.points)) for q in quiz.questions]
@@ -390,7 +406,7 @@ def test_assignments_have_points_due_dates_submissions_and_their_rubric(restored
     for item in items_of(course, Assignment):
         stored = found[item.full_id]
         points = item.points if item.points is not None else sum(c.points for c in item.rubric)
-        assert stored["grade"] == points, item.full_id
+        assert stored["grade"] == (graded_points(item) or 0), item.full_id
         assert text(item.body.html) in text(stored["intro"])
         if item.due:
             assert stored["duedate"] == day_end(item.due)
@@ -407,13 +423,14 @@ def test_assignments_have_points_due_dates_submissions_and_their_rubric(restored
         for source, criterion in zip(item.rubric, rubric["criteria"]):
             assert criterion["description"].startswith(source.criterion)
             assert source.description in criterion["description"]
-            levels = getattr(source, "levels", None) or ()
-            if levels:
-                expected = sorted(float(getattr(level, "points", None) if getattr(level, "points", None) is not None
-                                        else level.score) for level in levels)
-            else:
-                expected = [0.0, float(source.points)]
-            assert [level["score"] for level in criterion["levels"]] == expected, source.criterion
+            levels = sorted(getattr(source, "levels", None) or (), key=lambda level: level.points)
+            if levels:  # the source's performance levels, lowest first as Moodle shows them
+                assert [level["score"] for level in criterion["levels"]] == [float(v.points) for v in levels]
+                for level, stored_level in zip(levels, criterion["levels"]):
+                    assert level.label in stored_level["definition"], source.criterion
+                    assert text(level.description) in text(stored_level["definition"]), source.criterion
+            else:  # two levels: none of the points, or all of them
+                assert [level["score"] for level in criterion["levels"]] == [0.0, float(source.points)]
         assert sum(c["levels"][-1]["score"] for c in rubric["criteria"]) == pytest.approx(points)
 
 
@@ -435,17 +452,7 @@ def test_every_graded_item_is_in_its_groups_category_with_its_points(restored):
     course, db = restored.course, restored.db
     found = activities(db)
     names = {g.id: g.name for g in course.grading.groups}
-    graded = {}
-    for item in course.items():
-        points = None
-        if isinstance(item, Quiz):
-            points = item.points
-        elif isinstance(item, Assignment):
-            points = item.points if item.points is not None else (sum(c.points for c in item.rubric) or None)
-        elif isinstance(item, Discussion) and item.graded:
-            points = item.points
-        if points:
-            graded[found[item.full_id]["cmid"]] = (item, points)
+    graded = {found[i.full_id]["cmid"]: (i, graded_points(i)) for i in course.items() if graded_points(i)}
     stored = {g["cmid"]: g for g in db["grade_items"]}
     assert set(stored) == set(graded)
     for cmid, (item, points) in graded.items():
@@ -512,6 +519,22 @@ def test_a_restored_quiz_is_attempted_and_graded_by_moodle(restore, moodle, tmp_
     assert result["gradebook"]["grade"] == pytest.approx(expected)
     assert result["gradebook"]["gradepass"] == pytest.approx(quiz.points * quiz.mastery / 100)
     assert result["completionstate"] == (COMPLETE_PASS if right else COMPLETE_FAIL)
+
+
+# -- instructor material --------------------------------------------------------------------------
+def test_instructor_material_is_kept_whole_for_teachers_and_out_of_learners_way(restore):
+    restored = restore(("audience", "default"))
+    course, found = restored.course, activities(restored.db)
+    instructor = [i for i in course.items() if i.audience == "instructors"]
+    assert instructor and all(found[i.full_id]["visible"] == 0 for i in instructor)
+    notes = found["session/facilitator-notes"]
+    assert "Room plan" in notes["content"] and list(notes["files"]) == ["/images/room-plan.png"]
+    assert len(found["session/calibration"]["slots"]) == 1
+    assert found["session/slides"]["modname"] == "resource" and found["session/slides"]["files"]
+    welcome = found["session/welcome"]["content"]
+    assert "facilitator notes" in welcome and f"view.php?id={notes['cmid']}" not in welcome
+    graded = {g["idnumber"] for g in restored.db["grade_items"]}
+    assert not graded & {i.full_id for i in instructor}
 
 
 # -- what only the edges course has ----------------------------------------------------------------

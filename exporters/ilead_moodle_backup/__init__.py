@@ -61,6 +61,9 @@ class MbzExporter(Exporter):
         bundle = Bundle(format="tar.gz")
         refuse_what_moodle_cannot_hold(course)
         BackupWriter(course, self.options, bundle).write()
+        for item in course.items():
+            if item.for_instructors and _has_points(item):
+                bundle.note(f"'{item.title}' is for instructors: a hidden activity that counts in no grade")
         if any(q.type == "multiple_answer" for i in course.items() for q in getattr(i, "questions", ())):
             bundle.note("multiple-answer questions give part of the marks for some of the correct choices and "
                         "no wrong one (Moodle's multiple choice has no all-or-nothing mode); the full set "
@@ -69,6 +72,14 @@ class MbzExporter(Exporter):
         bundle.notes = list(dict.fromkeys(bundle.notes))
         bundle.counts = course.counts()
         return bundle
+
+
+def _has_points(item) -> bool:
+    if isinstance(item, Assignment):
+        return bool(assignment_points(item))
+    if isinstance(item, Discussion):
+        return item.graded
+    return bool(getattr(item, "questions", ()))
 
 
 #: Moodle's column sizes for names (course fullname is 254; every other name 255).

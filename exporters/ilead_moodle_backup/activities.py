@@ -11,8 +11,9 @@
 | quiz | Quiz, its questions in the course's question bank | graded (passed, when it has a mastery) |
 | assignment | Assignment: text/file submissions, due date, rubric | submitted |
 
-Unpublished and instructor-only items are hidden activities, which only teachers see;
-instructor-only ones track no completion, as learners never meet them.
+Unpublished and instructor-only items are hidden activities, which only teachers see (a
+module for instructors is a hidden section); instructor-only ones track no completion and
+carry no grade, as learners never meet them.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from ilead_shell.model import Assignment, Course, Discussion, File, Link, Page, 
 
 from .files import Area, FileStore
 from .gradebook import Gradebook
-from .plan import Activity, for_instructors
+from .plan import Activity
 from .questions import QuestionBank, mark
 from .richtext import Texts
 from .rubric import grading_xml
@@ -73,7 +74,7 @@ class Context:
 
 def completion_of(activity: Activity, gradebook: Gradebook) -> Completion:
     item = activity.item
-    if item is None or for_instructors(item):
+    if item is None or item.for_instructors:
         return Completion()
     if isinstance(item, Quiz):
         graded = gradebook.items_of(activity)
@@ -193,7 +194,8 @@ class ActivityWriter:
 
     def _forum(self, activity: Activity, item: Discussion, completion: Completion) -> etree._Element:
         epoch = self.c.epoch
-        points = item.points if item.graded else 0
+        graded = self.c.gradebook.items_of(activity)
+        points = graded[0].grademax if graded else 0
         return record(
             "forum", activity.instance, type="single", name=activity.name,
             intro=self._intro(activity, item.body) or f"<p>{_escape(item.title)}</p>", introformat=1,
@@ -221,7 +223,8 @@ class ActivityWriter:
             preferredbehaviour="deferredfeedback", canredoquestions=0, attempts_number=item.attempts or 0,
             attemptonlast=0, grademethod=1, decimalpoints=2, questiondecimalpoints=-1, **review,
             questionsperpage=0, navmethod="free", shuffleanswers=1 if item.shuffle else 0,
-            sumgrades=number(item.points), grade=number(item.points), timecreated=epoch, timemodified=epoch,
+            sumgrades=number(item.points), grade=number(item.points if self.c.gradebook.items_of(activity) else 0),
+            timecreated=epoch, timemodified=epoch,
             password="", subnet="", browsersecurity="-", delay1=0, delay2=0, showuserpicture=0, showblocks=0,
             completionattemptsexhausted=0, completionminattempts=0, allowofflineattempts=0,
             precreateattempts=NULL_VALUE, subplugin_quizaccess_seb_quiz=[], quiz_grade_items=[],

@@ -90,7 +90,7 @@ class CourseWriter:
             name, summary = moodle_name(section.module.title), self._module_summary(section.module, area)
         record = element(
             "section", {"id": section.id}, number=section.number, name=name, summary=summary, summaryformat=1,
-            sequence=",".join(str(a.cmid) for a in section.activities), visible=1, availabilityjson=NULL_VALUE,
+            sequence=",".join(str(a.cmid) for a in section.activities), visible=1 if section.visible else 0, availabilityjson=NULL_VALUE,
             component=NULL_VALUE, itemid=NULL_VALUE, timemodified=self.epoch)
         inforef = etree.Element("inforef")
         owned = self.files.ids_owned_by(section.key)

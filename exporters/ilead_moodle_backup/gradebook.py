@@ -54,6 +54,8 @@ class Category:
 def item_points(activity: Activity) -> tuple[int, float] | None:
     """(itemnumber, points) of the activity's grade item, or None when it is not graded."""
     item = activity.item
+    if item is None or item.for_instructors:
+        return None  # learners never meet it: it counts in no grade
     if isinstance(item, Quiz):
         return (0, item.points) if item.points > 0 else None
     if isinstance(item, Assignment):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from ilead_shell.audience import module_visible_to_learners, visible_to_learners
 from ilead_shell.model import Course, Item, Module
 
 from .xml import name as moodle_name
@@ -50,15 +51,6 @@ def idnumber(identifier: str) -> str | None:
     return identifier if len(identifier) <= IDNUMBER_LIMIT else None
 
 
-def audience(item: Item) -> str:
-    """Who an item is for; ``instructors`` (``audience:`` in the source) is teacher-only."""
-    return getattr(item, "audience", None) or "learners"
-
-
-def for_instructors(item: Item) -> bool:
-    return audience(item) == "instructors"
-
-
 @dataclass
 class Activity:
     modname: str
@@ -80,9 +72,7 @@ class Activity:
     @property
     def visible(self) -> bool:
         """Unpublished and instructor-only items are hidden: only teachers see them."""
-        if self.item is None:
-            return False
-        return self.item.published and not for_instructors(self.item)
+        return self.item is not None and visible_to_learners(self.item)
 
     @property
     def idnumber(self) -> str | None:
@@ -95,6 +85,11 @@ class Section:
     id: int
     module: Module | None  # None for section 0, the course's general section
     activities: list[Activity] = field(default_factory=list)
+
+    @property
+    def visible(self) -> bool:
+        """A module for instructors is a hidden section: teachers see it, learners do not."""
+        return self.module is None or module_visible_to_learners(self.module)
 
     @property
     def directory(self) -> str:

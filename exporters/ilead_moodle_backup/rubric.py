@@ -42,26 +42,18 @@ def criterion_text(criterion: RubricCriterion) -> str:
 
 
 def levels_of(criterion: RubricCriterion) -> list[Level]:
-    """The criterion's performance levels, lowest score first."""
-    declared = getattr(criterion, "levels", None) or ()
+    """The criterion's performance levels, lowest score first (Moodle's ascending order)."""
+    declared = getattr(criterion, "levels", ())  # a criterion's ``levels:`` in the source
     if declared:
-        found = [Level(float(_level_points(level)), _level_text(level)) for level in declared]
+        found = [Level(float(level.points), _definition(level.label, level.description)) for level in declared]
         return sorted(found, key=lambda level: level.score)
     meets = criterion.description or criterion.criterion
     return [Level(0.0, f"Not yet: {meets}"), Level(float(criterion.points), f"Meets: {meets}")]
 
 
-def _level_points(level) -> float:
-    return getattr(level, "points", None) if getattr(level, "points", None) is not None else level.score
-
-
-def _level_text(level) -> str:
-    # A level may carry a short name and a description; Moodle's level has one definition.
-    name = getattr(level, "name", None) or getattr(level, "label", None) or getattr(level, "title", None) or ""
-    description = getattr(level, "description", None) or getattr(level, "definition", None) or ""
-    if name and description:
-        return f"{name}: {description}"
-    return name or description
+def _definition(label: str, description: str) -> str:
+    # Moodle's level has one definition; the source's has a label and a description.
+    return f"{label}: {description}" if label and description else (label or description)
 
 
 def grading_xml(activity: Activity, epoch: int) -> etree._Element:
