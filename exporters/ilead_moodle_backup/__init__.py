@@ -43,7 +43,7 @@ class MbzOptions(ExporterOptions):
     @classmethod
     def _known_zone(cls, value: str) -> str:
         try:
-            zoneinfo.ZoneInfo(value)
+            zone(value)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone '{value}' (an IANA name such as Europe/London)") from None
         return value
@@ -115,11 +115,16 @@ def refuse_what_moodle_cannot_hold(course: Course) -> None:
         raise CourseError(problems)
 
 
+def zone(name: str) -> dt.tzinfo:
+    # UTC needs no time zone database (a minimal system may have none); other names do.
+    return dt.timezone.utc if name == "UTC" else zoneinfo.ZoneInfo(name)
+
+
 class Dates:
     """Timestamps of the backup, all from the course start: no clock is read."""
 
     def __init__(self, course: Course, timezone: str, warn):
-        self.zone = zoneinfo.ZoneInfo(timezone)
+        self.zone = zone(timezone)
         start = course.offering_info().start or course.start
         if start is None:
             warn(f"the course has no start date; the Moodle course starts on {FALLBACK_START} "

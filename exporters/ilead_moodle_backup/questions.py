@@ -18,7 +18,6 @@ part of the marks (Moodle's multichoice has no all-or-nothing mode).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
 
 from lxml import etree
 
