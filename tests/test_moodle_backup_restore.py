@@ -19,6 +19,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+import tarfile
+from lxml import etree
 
 from course_tree import write_tree
 from ilead_shell.model import Assignment, Course, Discussion, File, Item, Link, Page, Quiz, Video
@@ -519,6 +521,49 @@ def test_a_restored_quiz_is_attempted_and_graded_by_moodle(restore, moodle, tmp_
     assert result["gradebook"]["grade"] == pytest.approx(expected)
     assert result["gradebook"]["gradepass"] == pytest.approx(quiz.points * quiz.mastery / 100)
     assert result["completionstate"] == (COMPLETE_PASS if right else COMPLETE_FAIL)
+
+
+# -- the same shape as Moodle's own backups ------------------------------------------------------------
+def element_paths(folder: Path, pattern: str) -> set[str]:
+    """Every element path (``quiz/question_instances/question_instance/maxmark``) of the matching files."""
+    found = set()
+    for path in folder.glob(pattern):
+        tree = etree.parse(str(path))
+        for node in tree.iter():
+            found.add(path.name + ":" + "/".join([a.tag for a in node.iterancestors()][::-1] + [node.tag]))
+    return found
+
+
+def extracted(archive: Path, into: Path) -> Path:
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+@pytest.fixture(scope="module")
+def moodles_own(moodle, tmp_path_factory) -> Path:
+    """A backup Moodle 5.1 made itself of a course with every kind of activity we write."""
+    out = tmp_path_factory.mktemp("reference")
+    ran = moodle.php(PHP / "make_reference_backup.php", f"--moodle={moodle.home / 'moodle'}",
+                     f"--out={out / 'reference.mbz'}")
+    assert ran.returncode == 0 and (out / "reference.mbz").is_file(), ran.stdout[-3000:] + ran.stderr[-3000:]
+    return extracted(out / "reference.mbz", out / "x")
+
+
+def test_every_file_has_the_element_layout_of_a_backup_moodle_made(restore, moodles_own, tmp_path):
+    ours = extracted(restore(("fidelity", "certificate")).bundle, tmp_path / "ours")
+    # Left out on purpose: enrolment methods (the restore adds a new course's defaults) and
+    # the role definitions and references they would need.
+    def kept(found: set[str]) -> set[str]:
+        return {p for p in found if p.split(":")[0] not in ("enrolments.xml", "roles.xml") and "/roleref" not in p}
+
+    for pattern in ("*.xml", "course/*.xml", "sections/*/*.xml"):
+        assert kept(element_paths(ours, pattern)) == kept(element_paths(moodles_own, pattern)), pattern
+    modnames = {p.name.rsplit("_", 1)[0] for p in (ours / "activities").iterdir()}
+    assert modnames == {"page", "url", "resource", "forum", "quiz", "assign", "qbank"}
+    for modname in modnames:
+        assert element_paths(ours, f"activities/{modname}_*/*.xml") == element_paths(
+            moodles_own, f"activities/{modname}_*/*.xml"), modname
 
 
 # -- instructor material --------------------------------------------------------------------------

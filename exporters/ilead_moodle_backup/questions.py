@@ -141,6 +141,9 @@ class QuestionBank:
             length=1, stamp=self._stamp("question", entry.quiz.full_id, question.id),
             timecreated=self.epoch, timemodified=self.epoch, createdby=NULL_VALUE, modifiedby=NULL_VALUE)
         node.append(self._plugin(entry))
+        # The question bank plugins' parts, empty as in a backup of new questions.
+        node.append(record("plugin_qbank_comment_question", comments=[]))
+        node.append(record("plugin_qbank_customfields_question", customfields=[]))
         node.append(etree.Element("question_hints"))
         node.append(etree.Element("tags"))
         version = record("question_versions", entry.id, version=1, status="ready", questions=[node])
