@@ -295,16 +295,18 @@ def test_links_between_items_and_modules_work_after_the_restore(restored):
     checked = 0
     for item in course.items():
         stored = found[item.full_id]
-        body = stored.get("content") if stored["modname"] == "page" else stored["intro"]
-        for target in item.body.items:
-            if target in kept:
-                target_cm = found[target]
-                assert f"/mod/{target_cm['modname']}/view.php?id={target_cm['cmid']}" in body, (item.full_id, target)
-                checked += 1
-        for target in re.findall(r'ilead:module/([^"#]+)', item.body.html):
-            if target in sections:
-                assert f"/course/section.php?id={sections[target]}" in body, (item.full_id, target)
-                checked += 1
+        bodies = [stored.get("content") if stored["modname"] == "page" else stored["intro"]]
+        bodies += stored.get("first_posts", [])  # a single discussion's first post is the prompt again
+        for body in bodies:
+            for target in item.body.items:
+                if target in kept:
+                    target_cm = found[target]
+                    assert f"/mod/{target_cm['modname']}/view.php?id={target_cm['cmid']}" in body, (item.full_id, target)
+                    checked += 1
+            for target in re.findall(r'ilead:module/([^"#]+)', item.body.html):
+                if target in sections:
+                    assert f"/course/section.php?id={sections[target]}" in body, (item.full_id, target)
+                    checked += 1
     if course.code == "FIDELITY-1":
         assert checked >= 4
         assert "#weekly-rhythm" in found["practice/plan"]["content"]
