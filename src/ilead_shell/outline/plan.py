@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
+from ..audience import without_instructor_material
 from ..checks.bibliography import pending_readings, used_works
 from ..checks.outcomes import ASSESSING_TYPES, competency_service, coverage
 from ..citations import reference, sort_key
@@ -112,6 +113,8 @@ class Outline:
 
 
 def build_outline(course: Course) -> Outline:
+    # The outline plans what learners do: facilitator material is neither activity nor effort.
+    course = without_instructor_material(course)
     numbers = {m.id: n for n, m in enumerate(course.modules, start=1)}
     modules = tuple(_module_plan(course, numbers[m.id], m) for m in course.modules)
     labels = _assessment_labels(course, numbers)

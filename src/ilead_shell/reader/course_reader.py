@@ -511,6 +511,7 @@ class CourseReader:
             title=source.front.title,
             outcomes=outcomes,
             offerings=tuple(source.front.offerings) if source.front.offerings is not None else None,
+            audience=source.front.audience or "learners",
             overview=citing.body,
             cites=citing.cites,
             readings=citing.readings,
@@ -535,12 +536,20 @@ class CourseReader:
             return None
         return real
 
+    def audience(self, item: _ItemSource, module: _ModuleSource) -> str:
+        """An item's own audience, or its module's; a module for instructors has nothing else."""
+        if module.front.audience == "instructors" and item.front.audience == "learners":
+            self.fail(f"audience: 'learners', but its module is for instructors ({self.rel(module.path)}); "
+                      "move the item to a module for learners", item.path, item.document.line_of(("audience",)))
+        return item.front.audience or module.front.audience or "learners"
+
     def build_item(self, item: _ItemSource, module: _ModuleSource, scope: ModuleScope):
         front = item.front
         common: dict[str, Any] = dict(
             id=item.id, module_id=module.id, title=front.title, outcomes=tuple(front.outcomes),
             offerings=tuple(front.offerings) if front.offerings is not None else None,
-            published=front.published, location=self.loc(item.path, 1),
+            published=front.published, audience=self.audience(item, module),
+            location=self.loc(item.path, 1),
         )
         if front.effort is not None:
             common["effort_minutes"] = parse_duration(front.effort)

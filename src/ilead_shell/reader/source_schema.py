@@ -147,6 +147,7 @@ class RawModule(Raw):
     offerings: list[str] | None = None
     references: list[str] = []
     readings: list[Any] = []  # checked by reader.bibliography, which knows the works
+    audience: Literal["learners", "instructors"] | None = None
 
 
 class RawItemCommon(Raw):
@@ -159,6 +160,7 @@ class RawItemCommon(Raw):
     effort: Any = None  # checked by reader.durations
     references: list[str] = []
     readings: list[Any] = []  # checked by reader.bibliography, which knows the works
+    audience: Literal["learners", "instructors"] | None = None  # None: the module's
 
 
 class RawPage(RawItemCommon):
