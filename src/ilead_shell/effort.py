@@ -104,11 +104,16 @@ def hours(minutes: int) -> str:
     return f"{value:g} h"
 
 
+def overview_minutes(module) -> int:
+    """Reading the module's overview (and its readings still to be chosen); 0 without one."""
+    if module.overview.is_empty:
+        return 0
+    return max(1, round(reading_minutes(module.overview, pending=sum(r.pending for r in module.readings))))
+
+
 def module_minutes(course: Course, module) -> int:
     """The module's overview and its published items (rounded as the outline rounds them)."""
-    overview = max(1, round(reading_minutes(module.overview, pending=sum(r.pending for r in module.readings)))) \
-        if not module.overview.is_empty else 0
-    return overview + sum(item_minutes(course, i) for i in module.items if i.published)
+    return overview_minutes(module) + sum(item_minutes(course, i) for i in module.items if i.published)
 
 
 def course_minutes(course: Course) -> int:

@@ -78,9 +78,11 @@ def render_markdown(outline: Outline) -> str:
         if module.summary:
             out += [module.summary, ""]
         out += ["Outcomes:", ""] + [f"- **{o.id}** {plain(o.text)}" for o in module.outcomes] + [""]
+        overview = [["Module overview", "Reading", "", "", hours(module.overview_minutes)]] \
+            if module.overview_minutes else []
         out += table(["Activity", "Type", "Outcomes", "Assessment", "Effort"],
-                     [[a.title, a.kind, ", ".join(a.outcomes), a.assessment, hours(a.minutes)]
-                      for a in module.activities])
+                     overview + [[a.title, a.kind, ", ".join(a.outcomes), a.assessment, hours(a.minutes)]
+                                 for a in module.activities])
 
     out += ["## Assessment and grading", ""]
     if outline.grading:

@@ -15,7 +15,7 @@ from ..audience import without_instructor_material
 from ..checks.bibliography import pending_readings, used_works
 from ..checks.outcomes import ASSESSING_TYPES, competency_service, coverage
 from ..citations import reference, sort_key
-from ..effort import item_minutes, module_minutes
+from ..effort import item_minutes, module_minutes, overview_minutes
 from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, Reading, RichText, Work
 
 TYPE_LABELS = {
@@ -42,6 +42,7 @@ class ModulePlan:
     outcomes: tuple[ModuleOutcome, ...]
     activities: tuple[Activity, ...]
     minutes: int
+    overview_minutes: int = 0  # reading the overview: a row of its own, so the rows add up to ``minutes``
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def _module_plan(course: Course, number: int, module) -> ModulePlan:
     )
     summary = next(iter(_blocks(module.overview)), "")
     return ModulePlan(number, module.id, module.title, summary, module.outcomes, activities,
-                      module_minutes(course, module))
+                      module_minutes(course, module), overview_minutes(module))
 
 
 def _outcomes_of(item: Item) -> tuple[str, ...]:
