@@ -289,7 +289,9 @@ class CanvasSettings:
         modules = {m.slug: m for m in course.modules if m.slug}
         items = {i.key: i for i in course.items()}
         counter = 0
-        taken = {o.id for o in course.outcomes}
+        existing = {o.id: o for o in course.outcomes}
+        existing.update({o.id: o for m in course.modules for o in m.outcomes})
+        taken = set(existing)
         for group in [g for g in document.iter() if isinstance(g.tag, str) and local(g) == "learningOutcomeGroup"] \
                 or [document]:
             identifier = group.get("identifier", "")
@@ -315,11 +317,13 @@ class CanvasSettings:
                     while oid in taken:
                         counter += 1
                         oid = f"LO{counter}"
-                if oid in taken:
-                    continue
-                taken.add(oid)
-                outcome = ImportedOutcome(oid, text, links)
-                (module.outcomes if module is not None else course.outcomes).append(outcome)
+                if oid in existing:
+                    existing[oid].links = existing[oid].links or links
+                elif oid not in taken:
+                    taken.add(oid)
+                    outcome = ImportedOutcome(oid, text, links)
+                    existing[oid] = outcome
+                    (module.outcomes if module is not None else course.outcomes).append(outcome)
                 for alignment in descendants(entry, "alignment"):
                     content = _field(alignment, "content_id")
                     key = resource_keys.get(content) or resource_keys.get(self.object_ids.get(content, ""))

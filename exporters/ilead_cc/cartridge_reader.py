@@ -21,7 +21,7 @@ from ilead_shell.import_api import (ArchiveRefused, ImportedCourse, ImportedFile
                                     ImportedOutcome, Importer, ImportReport, SourceArchive, asset_url, item_url,
                                     module_url)
 
-from . import generated_sections
+from . import generated_sections, lom_reader as lom, video_page
 from .canvas_reader import CanvasSettings
 from .qti_reader import QtiReader
 from .qti_scoring import children, descendants, local
@@ -102,7 +102,8 @@ class CartridgeReading:
                                                        else "Common Cartridge")
         self.source_format = f"{flavour} {version or _version_from_namespace(self.namespace)}".strip()
         title = self.lom_title(metadata) or (self.canvas.title if self.canvas else "") or "Imported course"
-        course = ImportedCourse(title=title, code=self.course_code(title), source_format=self.source_format)
+        course = ImportedCourse(title=title, code=self.course_code(title, manifest), source_format=self.source_format)
+        lom.fill_course(course, metadata)
         if self.canvas:
             self.canvas.fill_course(course)
         self.limits(course)
@@ -128,9 +129,12 @@ class CartridgeReading:
                 return text.replace("\u2039", "<").replace("\u203a", ">")
         return ""
 
-    def course_code(self, title: str) -> str:
+    def course_code(self, title: str, manifest) -> str:
         if self.canvas and self.canvas.code:
             return self.canvas.code
+        keyword = lom.keyword(manifest)
+        if keyword:
+            return keyword
         words = [w for w in slugify(title).split("-") if w][:4]
         return "-".join(words).upper() or "IMPORTED"
 
@@ -140,16 +144,17 @@ class CartridgeReading:
             report.limit("a Canvas export holds one offering of a course: offerings, the course's own title "
                          "without the offering's suffix, competency domains and question-level outcomes are not "
                          "in it; outcomes are aligned only to graded items", ("offerings", "title", "competencies",
-                                                                               "outcomes", "default_offering",
-                                                                               "offering"))
+                                                                               "default_offering", "offering"))
             report.limit("Canvas keeps due dates as dates ('due: week N' arrives as the date), file names as their "
-                         "safe names, no description for file and link items, and videos as pages",
-                         ("due", "due_week", "assets", "body", "type", "asset", "url", "captions", "transcript",
-                          "youtube_id", "license", "authors", "version", "language", "description", "exporters"))
+                         "safe names, no description for file and link items, and instructor material as unpublished "
+                         "items; exporter options are not in a cartridge",
+                         ("due", "due_week", "assets", "link.body", "file.body", "audience", "published",
+                          "exporters", "question.outcomes", "page.outcomes", "video.outcomes", "discussion.outcomes"))
         else:
             report.limit("a plain cartridge holds one offering and no points, grading groups, due dates, rubrics, "
-                         "outcomes of items, mastery scores, published state, file and link descriptions or "
-                         "videos (pages instead); numeric ranges arrive as essays graded by hand",
+                         "outcomes of items, mastery scores, published state (unpublished and instructor material are both "
+                         "for the Instructor role), file and link descriptions; grading group ids are their names' "
+                         "slugs; numeric answers arrive as text answers, ranges as essays graded by hand",
                          ("offerings", "title", "default_offering", "offering", "points", "group", "due", "due_week",
                           "rubric", "outcomes", "mastery", "published", "body", "type", "asset", "url", "captions",
                           "transcript", "youtube_id", "questions", "submission", "grading", "competencies",
@@ -273,7 +278,9 @@ class CartridgeReading:
                 if item.key in self.used_keys:  # a manifest with duplicate identifiers
                     item.key = f"{item.key}~{len(self.used_keys)}"
                 self.used_keys.add(item.key)
-                if resource.instructor and item.audience == "learners":
+                # An unpublished item is hidden from learners as instructor material is, and
+                # writers mark both for the Instructor role: unpublished says it already.
+                if resource.instructor and item.audience == "learners" and item.published:
                     item.audience = "instructors"
                 module.items.append(item)
         if module.items and all(i.audience == "instructors" for i in module.items) and not module.published:
@@ -351,6 +358,7 @@ class CartridgeReading:
         item.body_html = body
         if meta.get("workflow_state") == "unpublished":
             item.published = False
+        video_page.read_video(item)
 
     def read_overview(self, module: ImportedModule, resource: Resource) -> None:
         _, _, body = self.page_parts(resource.href or resource.files[0])

@@ -176,6 +176,7 @@ class ImportedCourse:
     description_html: str = ""
     license: str | None = None
     authors: list[str] = field(default_factory=list)
+    version: str | None = None
     start: dt.date | None = None
     outcomes: list[ImportedOutcome] = field(default_factory=list)
     groups: list[ImportedGroup] = field(default_factory=list)

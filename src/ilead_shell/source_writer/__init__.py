@@ -133,6 +133,8 @@ class SourceWriter:
             data["license"] = course.license
         if course.authors:
             data["authors"] = list(course.authors)
+        if course.version:
+            data["version"] = course.version
         if course.start:
             data["start"] = course.start
         if course.competencies:

@@ -101,21 +101,23 @@ def file_users(course: ImportedCourse) -> dict[str, set[str]]:
     return users
 
 
-def _inner_path(file: ImportedFile) -> list[str]:
+def _inner_path(file: ImportedFile) -> tuple[list[str], bool]:
     """The file's path below the archive's files folder, minus our own bundles' layout
-    (``web_resources/modules/<module>/...``, ``web_resources/assets/...``)."""
+    (``web_resources/modules/<module>/...``, ``web_resources/assets/...``), and whether the
+    archive keeps it with the course's shared files (``assets/``)."""
     parts = [p for p in file.name.split("/") if p]
+    shared = False
     if parts and parts[0] in ("web_resources", "webresources", "course_files", "files"):
         parts = parts[1:]
     if len(parts) > 2 and parts[0] == "modules":
         parts = parts[2:]
     elif len(parts) > 1 and parts[0] == "assets":
-        parts = parts[1:]
+        parts, shared = parts[1:], True
     if not parts:
         parts = [file.filename or "file"]
     if file.filename and file.filename != parts[-1] and "/" not in file.filename:
         parts[-1] = file.filename
-    return [safe_segment(p) for p in parts]
+    return [safe_segment(p) for p in parts], shared
 
 
 def place(course: ImportedCourse) -> Placement:
@@ -137,8 +139,8 @@ def place(course: ImportedCourse) -> Placement:
     for key in sorted(course.files, key=lambda k: course.files[k].name):
         file = course.files[key]
         who = users.get(key, set())
-        parts = _inner_path(file)
-        if len(who) == 1 and "" not in who:
+        parts, shared = _inner_path(file)
+        if len(who) == 1 and "" not in who and not shared:
             base = placement.module_folders[next(iter(who))]
             if len(parts) == 1 and parts[0].lower().endswith(".md"):
                 parts = ["files", *parts]  # a .md at the top of a module folder would be an item
