@@ -147,9 +147,9 @@ class CartridgeReading:
                                                                                "default_offering", "offering"))
             report.limit("Canvas keeps due dates as dates ('due: week N' arrives as the date), file names as their "
                          "safe names, no description for file and link items, and instructor material as unpublished "
-                         "items; exporter options are not in a cartridge",
+                         "items; the outcomes of a quiz's questions arrive as the quiz's own; exporter options are not in a cartridge",
                          ("due", "due_week", "assets", "link.body", "file.body", "audience", "published",
-                          "exporters", "question.outcomes", "page.outcomes", "video.outcomes", "discussion.outcomes"))
+                          "exporters", "question.outcomes", "quiz.outcomes", "page.outcomes", "video.outcomes", "discussion.outcomes"))
         else:
             report.limit("a plain cartridge holds one offering and no points, grading groups, due dates, rubrics, "
                          "outcomes of items, mastery scores, published state (unpublished and instructor material are both "
