@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,26 @@ def test_reference_style_for_each_documented_type(tmp_path):
     assert citations.plain(citations.reference(untitled)) == "Racial equity toolkit. (n.d.). GARE."
     assert citations.in_text(book, "1991") == "Fisher et al., 1991"
     assert citations.markdown(citations.reference(book)).startswith("Fisher, R., Ury, W., & Patton, B. (1991). *Getting to yes*")
+
+
+def test_section_headings_get_the_ids_markdown_would_give_them(tmp_path):
+    """So a page written back as Markdown (ilead-shell import) reads the same."""
+    body = "## References\n\nThe page's own section [@tervalon-1998].\n"
+    _, page = page_of(course_with(tmp_path, body, front="readings: [ala-edi]\n"))
+    root = lxml_html.fragment_fromstring(page.body.html, create_parent="div")
+    assert [(h.text, h.get("id")) for h in root.iter("h2")] == \
+        [("References", "references"), ("Readings", "readings"), ("References", "references_1")]
+
+
+def test_rendered_reference_lists_survive_being_written_back_as_markdown(tmp_path):
+    from ilead_shell.source_writer.html_markdown import html_to_markdown
+    _, page = page_of(course_with(tmp_path, "Humility [@tervalon-1998].\n",
+                                  front='readings:\n  - {ref: ala-edi, note: "Short."}\n'))
+    markdown = html_to_markdown(page.body.html, lambda url: url)
+    assert '<ul class="references">' in markdown and 'id="ref-a-p-tervalon-1998"' in markdown
+    assert '<ul class="readings">' in markdown and "[Tervalon & Murray-García, 1998](#ref-a-p-tervalon-1998)" in markdown
+    again = page_of(course_with(tmp_path / "again", markdown))[1]
+    def fold(html: str) -> str:
+        return re.sub(r">\s+<", "><", html).strip()
+
+    assert fold(again.body.html) == fold(page.body.html)

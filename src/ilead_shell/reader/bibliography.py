@@ -279,8 +279,9 @@ def _render(bibliography: Bibliography, body_html: str, cites: tuple[str, ...], 
     root = lxml_html.fragment_fromstring(body_html, create_parent="div") if body_html.strip() else \
         lxml_html.fragment_fromstring("<div></div>")
     _link_citations(root, bibliography, anchor)
+    taken = {node.get("id") for node in root.iter() if node.get("id")}
     if readings:
-        heading = etree.SubElement(root, "h2")
+        heading = etree.SubElement(root, "h2", id=_heading_id("readings", taken))
         heading.text = "Readings"
         listing = etree.SubElement(root, "ul", {"class": "readings"})
         for reading in readings:
@@ -296,7 +297,7 @@ def _render(bibliography: Bibliography, body_html: str, cites: tuple[str, ...], 
                 note = etree.SubElement(entry, "span", {"class": "reading-note"})
                 note.text = f" {reading.note}"
     if cites:
-        heading = etree.SubElement(root, "h2")
+        heading = etree.SubElement(root, "h2", id=_heading_id("references", taken))
         heading.text = "References"
         listing = etree.SubElement(root, "ul", {"class": "references"})
         for work in bibliography.ordered(cites):
@@ -305,6 +306,17 @@ def _render(bibliography: Bibliography, body_html: str, cites: tuple[str, ...], 
     lead = root.text or ""
     inner = "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
     return _escape_text(lead) + inner
+
+
+def _heading_id(slug: str, taken: set[str]) -> str:
+    """The id Python-Markdown's table of contents would give the heading (``slug``, then
+    ``slug_1``...), so the section reads the same when a page is written back as Markdown."""
+    found, number = slug, 0
+    while found in taken:
+        number += 1
+        found = f"{slug}_{number}"
+    taken.add(found)
+    return found
 
 
 def _escape_text(text: str) -> str:
