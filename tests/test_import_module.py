@@ -44,7 +44,7 @@ def test_a_module_list_in_flow_style_is_extended(tmp_path):
     with (course / "course.yml").open("a") as handle:
         handle.write("modules: [01-welcome, 02-foundations]  # the practice module is not taught yet\n")
     result = CliRunner().invoke(main, ["import", str(_bundle(tmp_path)), "--module", "foundations of equity, "
-                                       "diversity and inclusion", "--out", str(course)])
+                                       "diversity, and inclusion", "--out", str(course)])
     assert result.exit_code == 0, result.output
     text = (course / "course.yml").read_text()
     assert "# the practice module is not taught yet" in text

@@ -14,6 +14,7 @@ other modules) is reported.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -61,10 +62,27 @@ def read_archive(path: Path, registry: ImporterRegistry | None = None) -> tuple[
             raise ArchiveRefused(f"{path}: the manifest names {exc} but the archive does not have it") from None
         except Exception as exc:  # an importer bug: say which, keep the traceback chained
             raise IleadError(f"importer '{importer.name}' failed on {path}: {type(exc).__name__}: {exc}") from exc
+        _note_rendered_references(course, report)
         return course, report, archive
     except BaseException:
         archive.close()
         raise
+
+
+_RENDERED_REFERENCES = re.compile(r'<ul[^>]*class="(?:readings|references)"')
+
+
+def _note_rendered_references(course: ImportedCourse, report: ImportReport) -> None:
+    """A course built from a source with references.yml carries its Readings and References as
+    page HTML; the keys behind them (and the other keys of such a source no LMS format holds)
+    are reported once, for the whole course."""
+    bodies = [course.description_html] + [m.overview_html for m in course.modules] + \
+        [i.body_html for i in course.items()]
+    if any(_RENDERED_REFERENCES.search(b or "") for b in bodies):
+        report.limit("references.yml works, citations and reading lists arrive as the pages' Readings and "
+                     "References sections (HTML, links kept), not as keys; effort: estimates and rubric "
+                     "performance levels are not in the archive",
+                     ("bibliography", "cites", "readings", "references", "effort_minutes", "rubric"))
 
 
 def default_out(course: ImportedCourse) -> Path:
