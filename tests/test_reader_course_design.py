@@ -114,10 +114,15 @@ def test_every_target_carries_the_levels(tmp_path, registry):
     options = ora.findall(".//criterion/option")
     assert [(o.get("points"), o.findtext("label")) for o in options] == [
         ("3", "Beginning"), ("7", "Proficient"), ("10", "Exemplary")]
-    for target in ("html", "cc"):
+    for target in ("html", "cc", "scorm12"):
         bundle = registry.load(target)().build_bundle(course)
         pages = b"".join(f.read() for p, f in bundle.files.items() if p.endswith(".html"))
         assert b"Performance levels" in pages and b"Proficient (7)" in pages, target
+    mbz = registry.load("mbz")().build_bundle(course)
+    levels = [etree.fromstring(f.read()) for p, f in mbz.files.items() if p.endswith("grading.xml")]
+    scores = sorted((float(lv.findtext("score")), lv.findtext("definition")) for g in levels for lv in g.iter("level"))
+    assert scores == [(3, "Beginning: One source."), (7, "Proficient: Two sources."),
+                      (10, "Exemplary: Several sources, weighed.")]
 
 
 # -- effort ----------------------------------------------------------------------------------------
