@@ -163,6 +163,9 @@ def _expected_tree(course):
 
 
 def _scorable(item) -> bool:
+    """What Open edX grades: learners' quizzes with points and assignments (instructor material is staff-only)."""
+    if item.for_instructors:
+        return False
     return (isinstance(item, Quiz) and item.questions and item.points > 0) or isinstance(item, Assignment)
 
 

@@ -78,10 +78,11 @@ def _as_titled(title: str) -> str:
 def _expected_scoes(course: Course) -> list[tuple[str, str, str]]:
     """(identifier, title, scormtype) an LMS must list, from the course model alone."""
     rows = [("I_home", "About this course", "sco")]
-    for module in course.modules:
+    for module in (m for m in course.modules if not m.for_instructors):   # learners see every SCO
         rows.append((f"M_{module.id}", _as_titled(module.title), "asset"))   # the module's folder
         rows.append((f"IO_{module.id}", "Overview", "sco"))
-        rows += [(_sco_id(item), _as_titled(item.title), "sco") for item in module.items if item.published]
+        rows += [(_sco_id(item), _as_titled(item.title), "sco") for item in module.items
+                 if item.published and not item.for_instructors]
     return rows
 
 
