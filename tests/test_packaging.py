@@ -87,7 +87,8 @@ def test_every_declared_target_class_is_an_exporter_with_its_name():
         assert issubclass(cls, Exporter)
         aliases = [n for n, v in entry_points().items() if v == value]
         assert cls.name in aliases, f"{value}.name = {cls.name!r}, registered as {aliases}"
-        assert cls.suffix.endswith(("zip", "tar.gz", "imscc")) and cls.format in ("zip", "tar.gz")
+        # .mbz is a Moodle backup: a tar.gz under the name Moodle's Restore asks for.
+        assert cls.suffix.endswith(("zip", "tar.gz", "imscc", "mbz")) and cls.format in ("zip", "tar.gz")
 
 
 def test_a_built_wheel_contains_every_package_with_its_data(tmp_path):
