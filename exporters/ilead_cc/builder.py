@@ -50,6 +50,7 @@ class CartridgeBuilder:
         self.locations: dict[str, Location] = {}
         self._used_assets: set[str] = set()
         self._reported_links: set[str] = set()
+        self._file_item_published: dict[str, bool] | None = None
 
     # -- the walk ---------------------------------------------------------------------------
     def build(self) -> Bundle:
@@ -145,8 +146,14 @@ class CartridgeBuilder:
 
     def asset_hidden(self, key: str) -> bool:
         """A file offered only through unpublished file items stays hidden."""
-        users = [i for i in self.course.items() if isinstance(i, File) and i.asset == key]
-        return bool(users) and not any(i.published for i in users)
+        if self._file_item_published is None:  # one pass over the items, not one per file
+            self._file_item_published = {}
+            for item in self.course.items():
+                if isinstance(item, File):
+                    self._file_item_published[item.asset] = (self._file_item_published.get(item.asset, False)
+                                                             or item.published)
+        published = self._file_item_published.get(key)
+        return published is not None and not published
 
     def add_syllabus(self) -> None:
         path = "course/syllabus.html"
