@@ -49,8 +49,11 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True,
               help="List each note on what a target simplified (by default only counted).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Bundles built at once, each in its own process (default: one per CPU when the "
+                   "course is large enough for that to help; 1 builds in this process).")
 def build(source: Path, target: str, out: Path, offering: str | None, strict: bool, quiet: bool,
-          verbose: bool) -> None:
+          verbose: bool, jobs: int | None) -> None:
     """Build bundles from the course in SOURCE (default: ./course_source).
 
     Warnings are about the source and are fatal with --strict.  Notes say what a target's
@@ -62,7 +65,8 @@ def build(source: Path, target: str, out: Path, offering: str | None, strict: bo
         if total > 1 and not quiet:
             click.echo(f"[{index}/{total}] building {label}", err=True)
 
-    results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress)
+    results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress,
+                                  jobs=jobs)
     if not quiet:
         _print_findings(findings)
     for result in results:
