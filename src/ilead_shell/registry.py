@@ -10,8 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
+from typing import TYPE_CHECKING
+
 from .errors import ExporterError, UnknownTargetError
-from .exporter_api import Exporter
+from .target_info import class_attributes
+
+if TYPE_CHECKING:  # imported when a target is loaded: listing targets needs neither lxml nor pydantic
+    from .exporter_api import Exporter
 
 GROUP = "ilead_shell.exporters"
 
@@ -51,6 +56,9 @@ class Registry:
 
     def _primary(self, value: str, names: list[str]) -> str:
         # The class's own ``name`` decides, when the module imports; else the first name.
+        info = class_attributes(value)
+        if info is not None:
+            return info["name"] if info["name"] in names else sorted(names)[0]
         try:
             cls = self._points[names[0]].load()
             if cls.name in names:
@@ -59,7 +67,14 @@ class Registry:
             pass
         return sorted(names)[0]
 
+    def describe(self, name: str) -> str:
+        """A target's description, read from its source when possible (no import)."""
+        point = self._points.get(name)
+        info = class_attributes(point.value) if point is not None and name not in self.conflicts else None
+        return info["description"] if info is not None else self.load(name).description
+
     def load(self, name: str) -> type[Exporter]:
+        from .exporter_api import Exporter
         if name in self.conflicts:
             raise ExporterError(
                 f"target '{name}' is provided by several exporters ({', '.join(self.conflicts[name])}); "
