@@ -66,9 +66,15 @@ def build(source: Path, target: str, out: Path, offering: str | None, strict: bo
             click.echo(f"[{index}/{total}] building {label}", err=True)
 
     from .pipeline import build as run_build
+    from .staging import BuildInterrupted
 
-    results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress,
-                                  jobs=jobs)
+    try:
+        results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress,
+                                      jobs=jobs)
+    except BuildInterrupted as stop:
+        # The temporary files are gone by now; exit as a process killed by that signal would.
+        click.echo(f"error: interrupted by {stop.name}; no bundle was written", err=True)
+        sys.exit(128 + stop.signum)
     if not quiet:
         _print_findings(findings)
     for result in results:
@@ -144,8 +150,13 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
     if out is None:
         click.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    from .errors import IleadError, display_path
+    from .staging import write_file
+
+    try:  # all of it or nothing: a full or read-only disk leaves no truncated file
+        write_file(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise IleadError(f"cannot write {display_path(out)}: {exc.strerror or exc}") from None
     click.echo(f"{out}  {chosen[0]} outline ({fmt})", err=True)
 
 
