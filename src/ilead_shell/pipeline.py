@@ -230,7 +230,7 @@ def build(
         if workers > 1:
             try:
                 answers = run_forked(lambda index: _portable(make(index)), len(plan), workers,
-                                     on_dispatch=announce, stop=lambda answer: answer[0] == "failed",
+                                     on_dispatch=announce, failed=lambda answer: answer[0] == "failed",
                                      close_in_workers=[fd for fd in [staging.lock_fd] if fd is not None])
             except WorkerFailed as exc:
                 raise ExporterError(f"target '{plan[exc.index].targets[0]}' failed: {exc.reason}") from None

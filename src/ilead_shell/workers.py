@@ -1,9 +1,9 @@
 """Running a build's independent jobs in forked worker processes.
 
-Each bundle is built and written by one process; the parent only hands out job numbers
-and collects small results, so the bytes are those a serial build writes.  Workers are
-forked (Linux), so they start with the course already read and checked, and nothing
-large is ever sent between processes.
+Each bundle is built and written by one process, the same code as a serial build, so the
+bytes are the same.  Workers are forked (Linux), so they start with the course already
+read and checked, and nothing large is ever sent between processes: a worker sends back
+the small result of each job (sizes, counts, warnings).
 
 A worker lives no longer than its parent: it asks the kernel to kill it when the parent
 dies (``PR_SET_PDEATHSIG``), and it leaves when the parent closes its end of the pipe.
@@ -45,27 +45,33 @@ class WorkerFailed(Exception):
 
 def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                on_dispatch: Callable[[int], None] | None = None,
-               stop: Callable[[Any], bool] | None = None,
+               failed: Callable[[Any], bool] | None = None,
                close_in_workers: Iterable[int] = ()) -> list[Any]:
-    """``[function(0), ..., function(count - 1)]``, computed in ``workers`` forked processes.
+    """``[function(0), ..., function(count - 1)]``, computed by ``workers`` processes.
 
-    Jobs are handed out in order, so ``on_dispatch`` (progress) is called in order too.
-    Once a result satisfies ``stop`` no further job is started; those already running
-    finish, and the jobs never started are ``None``.  ``function`` should return its
-    errors rather than raise them; a raised exception or a dead worker is
-    :class:`WorkerFailed`.  ``close_in_workers`` are file descriptors workers must not
-    keep open (the parent's lock).
+    This process is one of them, and forks the others: a worker of its own would hold
+    one more bundle and one more private copy of every page of the course it touches.
+    Jobs are taken in order from a pipe filled with their numbers (a read of four bytes
+    from a pipe is atomic), so each process takes the next one when it is free.  After
+    a result for which ``failed`` is true, the process that got it empties the pipe, so
+    nothing more starts; every job already started finishes.  Jobs never started are
+    ``None``.  ``function`` should return its errors rather than raise them; a raised
+    exception, or a worker that dies, is :class:`WorkerFailed`.  ``close_in_workers``
+    are file descriptors the forked workers must not keep open (the parent's lock).
     """
     from multiprocessing.connection import Pipe, wait
 
     results: list[Any] = [None] * count
-    children: dict[Any, int] = {}  # the parent's end of each worker's pipe -> pid
+    todo_read, todo_write = os.pipe()
+    os.write(todo_write, b"".join(index.to_bytes(4, "little") for index in range(count)))
+    os.close(todo_write)  # an empty pipe now reads as the end: no more jobs
+    children: dict[Any, int] = {}  # this process's end of each worker's pipe -> pid
     sys.stdout.flush()
     sys.stderr.flush()
+    gc.freeze()  # the course, read once, is shared with the workers: keep every GC off its pages
     finished = False
-    gc.freeze()  # the course, read once, is shared with the workers: keep their GC off its pages
     try:
-        for _ in range(min(workers, count)):
+        for _ in range(max(0, min(workers, count) - 1)):
             mine, theirs = Pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the worker (coverage cannot see it)
@@ -75,55 +81,73 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                     for other in children:
                         other.close()
                     _become_worker(close_in_workers)
-                    _serve(theirs, function)
-                except BaseException:
+                    _work(todo_read, function, on_dispatch, failed,
+                          lambda index, answer: theirs.send(("done", index, answer)),
+                          lambda index: theirs.send(("took", index, None)))
+                except BaseException as exc:  # noqa: BLE001 - reported to the parent, then gone
+                    with contextlib.suppress(Exception):
+                        theirs.send(("raised", -1, "".join(traceback.format_exception_only(type(exc), exc)).strip()))
                     status = 1
                 finally:
                     os._exit(status)
             theirs.close()
             children[mine] = pid
-        gc.unfreeze()
 
-        idle = list(children)
-        busy: dict[Any, int] = {}
-        next_index = 0
-        stopped = False
-        while True:
-            while idle and next_index < count and not stopped:
-                conn = idle.pop(0)
-                if on_dispatch:
-                    on_dispatch(next_index)
-                conn.send(next_index)
-                busy[conn] = next_index
-                next_index += 1
-            if not busy:
-                break
-            for conn in wait(list(busy)):
-                index = busy.pop(conn)
+        def keep(index: int, answer: Any) -> None:
+            results[index] = answer
+
+        _work(todo_read, function, on_dispatch, failed, keep, lambda index: None)
+        taken: dict[Any, int | None] = {conn: None for conn in children}
+        while taken:
+            for conn in wait(list(taken)):
                 try:
-                    kind, value = conn.recv()
+                    kind, index, value = conn.recv()
                 except (EOFError, OSError):
-                    pid = children.pop(conn)
-                    conn.close()
-                    raise WorkerFailed(index, f"its worker process ended unexpectedly ({_reap(pid)})") from None
-                if kind == "raised":
-                    raise WorkerFailed(index, value)
-                results[index] = value
-                if stop is not None and stop(value):
-                    stopped = True
-                idle.append(conn)
+                    index = taken.pop(conn)
+                    if index is not None:
+                        raise WorkerFailed(index, "its worker process ended unexpectedly "
+                                                  f"({_reap(children.pop(conn))})") from None
+                    continue
+                if kind == "took":
+                    taken[conn] = index
+                elif kind == "done":
+                    results[index] = value
+                    taken[conn] = None
+                else:
+                    raise WorkerFailed(taken[conn] if taken[conn] is not None else 0, value)
         finished = True
         return results
     finally:
         gc.unfreeze()
+        os.close(todo_read)
         for conn, pid in children.items():
-            if not finished:  # an error or a signal in the parent: stop the workers now
+            if not finished:  # an error or a signal here: stop the workers now
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
-                conn.close()  # idle workers read end-of-file and leave
+                conn.close()
         for pid in children.values():
             _reap(pid)
+
+
+def _work(todo: int, function: Callable[[int], Any], on_dispatch: Callable[[int], None] | None,
+          failed: Callable[[Any], bool] | None, done: Callable[[int, Any], None],
+          took: Callable[[int], None]) -> None:
+    """Take job numbers from the pipe ``todo`` until it is empty; run each."""
+    while True:
+        raw = os.read(todo, 4)
+        if len(raw) < 4:
+            return
+        index = int.from_bytes(raw, "little")
+        took(index)
+        if on_dispatch:
+            on_dispatch(index)
+        answer = function(index)
+        done(index, answer)
+        if failed is not None and failed(answer):
+            while len(os.read(todo, 4096)) > 0:  # nothing more starts, in any process
+                pass
+            return
 
 
 def _become_worker(close_fds: Iterable[int]) -> None:  # pragma: no cover - runs in the worker
@@ -142,19 +166,6 @@ def _become_worker(close_fds: Iterable[int]) -> None:  # pragma: no cover - runs
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
-
-
-def _serve(conn, function: Callable[[int], Any]) -> None:  # pragma: no cover - runs in the worker
-    while True:
-        try:
-            index = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = ("done", function(index))
-        except BaseException as exc:  # noqa: BLE001 - reported by the parent as WorkerFailed
-            answer = ("raised", "".join(traceback.format_exception_only(type(exc), exc)).strip())
-        conn.send(answer)
 
 
 def _reap(pid: int) -> str:
