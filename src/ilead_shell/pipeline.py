@@ -211,7 +211,7 @@ def build(
         try:
             staging.open()
         except OSError as exc:
-            raise _cannot_write(out_dir, exc, every_output) from None
+            raise _cannot_write(out_dir, exc, every_output, out_dir) from None
         for output in every_output:  # named here, so that this process can rename what workers write
             staging.temporary(output)
 
@@ -248,7 +248,8 @@ def build(
         try:
             staging.commit()
         except OSError as exc:
-            raise _cannot_write(out_dir / (exc.filename or out_dir), exc, every_output) from None
+            final = getattr(exc, "filename2", None) or exc.filename or out_dir
+            raise _cannot_write(Path(final), exc, every_output, out_dir) from None
 
     by_output = {result.path.name: result for answer in answers for result in answer[1]}
     # Reported in the order the user asked for: offerings, then targets.
@@ -287,21 +288,22 @@ def _make_bundle(course: Course, job: Job, staging: Staging, strict: bool,
     except OSError as exc:
         failed = next((o for o in job.outputs if exc.filename and Path(exc.filename).name.startswith(f".{o}.")),
                       first)
-        raise _cannot_write(staging.folder / failed, exc, every_output) from None
+        raise _cannot_write(staging.folder / failed, exc, every_output, staging.folder) from None
     counts = bundle.counts or selected.counts()
     return [BuildResult(target, job.offering, staging.folder / output, size, counts, bundle.warnings, bundle.notes)
             for target, output in zip(job.targets, job.outputs)]
 
 
-def _cannot_write(path: Path, exc: OSError, every_output: list[str]) -> IleadError:
+def _cannot_write(path: Path, exc: OSError, every_output: list[str], folder: Path) -> IleadError:
+    """'cannot write <path>: <reason>', and which bundles this leaves unwritten."""
     detail = exc.strerror or str(exc)
-    temporary = exc.filename and Path(str(exc.filename)).name.endswith(".part")
-    where = (f" ({exc.filename})" if exc.filename and not temporary and str(exc.filename) != str(path)
-             and Path(str(exc.filename)) != path.parent else "")
+    named = str(exc.filename) if exc.filename else ""
+    temporary = Path(named).name.endswith(".part")
+    where = f" ({named})" if named and not temporary and Path(named) not in (path, folder) else ""
     message = f"cannot write {display_path(path)}: {detail}{where}"
     if len(every_output) > 1:
         message += (f"\nnothing was written: none of the {len(every_output)} bundles of this build "
-                    f"({', '.join(every_output)}) is in {display_path(path.parent)}")
+                    f"({', '.join(every_output)}) is in {display_path(folder)}")
     return IleadError(message)
 
 

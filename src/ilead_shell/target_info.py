@@ -13,6 +13,7 @@ imports the exporter as before.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 WANTED = ("name", "description")
 
 
+@functools.lru_cache(maxsize=None)  # the listing asks twice per target (name, then description)
 def class_attributes(value: str) -> dict[str, str] | None:
     """``{"name": ..., "description": ...}`` for the entry point value ``module:Class``."""
     module, _, qualname = value.partition(":")
