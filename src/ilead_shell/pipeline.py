@@ -165,9 +165,10 @@ def plan_jobs(course: Course, names: list[str], offerings: list[str],
     return jobs
 
 
-# Below this much work (items and files times bundles) forking workers costs more than it
-# saves: measured with benchmarks/bench_build.py (--jobs), see README "Speed".
-PARALLEL_MIN_WORK = 400
+# Below this much work (modules, items and files, times bundles) forking workers costs more
+# than it saves.  benchmarks/bench_build.py --only workers: 30 pages (about 420) were slower
+# in two processes, 99 pages (about 1,400) faster; README "Benchmarks".
+PARALLEL_MIN_WORK = 1000
 
 
 def worker_count(course: Course, jobs: list[Job], requested: int | None) -> int:
