@@ -30,8 +30,11 @@ def available_cpus() -> int:
 
 
 def can_fork() -> bool:
-    """Forking a process that has read the course is safe and cheap on Linux only."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    """Forking a process that has read the course is safe and cheap on Linux, and only while
+    this process runs one thread (a fork copies other threads' locks, not the threads)."""
+    import threading
+
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 class WorkerFailed(Exception):
