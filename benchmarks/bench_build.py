@@ -104,7 +104,7 @@ def measure_floor(source: Path, bundles: list[Path]) -> dict:
             continue  # an identical bundle costs nothing more to make
         digests.add(digest)
         found = []
-        if bundle.name.endswith(".tar.gz"):
+        if not zipfile.is_zipfile(bundle):  # tar.gz, whatever its suffix (.mbz)
             with tarfile.open(bundle) as archive:
                 for member in archive.getmembers():
                     found.append((member.name, archive.extractfile(member).read()))
