@@ -139,6 +139,35 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
     click.echo(f"{out}  {chosen[0]} outline ({fmt})", err=True)
 
 
+@main.command()
+@click.argument("bundles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--schemas", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder with the official IMS/ADL XSDs (cc11/, cc13/, scorm12/) to run as well.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Findings as 'bundle:member:line: level: ...' lines, or one JSON document.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (what some LMS will misread or drop).")
+def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: bool) -> None:
+    """Check Common Cartridge, SCORM 1.2 and OLX bundles, made here or elsewhere, against their
+    format and the rules of the LMSs that import them.
+
+    An error is something an LMS refuses or a rule of the format broken; a warning is
+    something a named LMS will misread, drop or show broken.  Exits 1 when any bundle has
+    errors (or, with --strict, warnings)."""
+    from .validation import render_json, render_text, validate_bundles
+
+    reports, notes = validate_bundles(list(bundles), schemas)
+    if fmt == "json":
+        click.echo(render_json(reports, notes))
+    else:
+        lines, summaries = render_text(reports)
+        for line in lines + notes:
+            click.echo(line, err=True)
+        for summary in summaries:
+            click.echo(summary)
+    if any(report.errors or (strict and report.warnings) for report in reports):
+        sys.exit(1)
+
+
 @main.command("dump-model")
 @SOURCE
 @click.option("--offering", help="Dump one offering's view of the course instead of the whole course.")
