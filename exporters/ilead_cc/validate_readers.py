@@ -283,9 +283,6 @@ def _judge(member: str, links: list[str], files: set[str], pages: set[str], mood
             if path and target not in files:
                 broken[EVERY_LMS].append(link)
                 continue
-            if target in descriptors:
-                broken[EVERY_LMS].append(link)
-                continue
             if not path:
                 continue
             # cc2olx rewrites only its tokens; a relative link reaches Open edX unchanged and breaks.
@@ -313,10 +310,9 @@ def _judge(member: str, links: list[str], files: set[str], pages: set[str], mood
             broken[CC2OLX].append(link)
     found = []
     explain = {
-        EVERY_LMS: ("links/broken", "links to files that are not in the cartridge, or to another item's descriptor "
-                    "XML (readers show the file, not the item)"),
+        EVERY_LMS: ("links/broken", "links to files that are not in the cartridge"),
         MOODLE: ("moodle/links", "Moodle cannot follow these links (it leaves Canvas tokens in pages as written and "
-                 "copies only the non-page files of webcontent resources)"),
+                 "copies only the non-page files of webcontent resources, so a link to another page or item breaks)"),
         CC2OLX: ("cc2olx/links", "cc2olx cannot follow these links (it rewrites only $IMS-CC-FILEBASE$/, "
                  "$WIKI_REFERENCE$/pages/ and $CANVAS_OBJECT_REFERENCE$/quizzes/ and leaves the rest as written)"),
     }

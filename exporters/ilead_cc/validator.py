@@ -110,7 +110,7 @@ class CommonCartridgeValidator(BundleValidator):
 
     @classmethod
     def claims(cls, archive: BundleArchive) -> bool:
-        data = archive.read(MANIFEST, [])
+        data = archive.read(MANIFEST)
         if data is None:
             return False
         root = parse_xml(data, MANIFEST, [])

@@ -54,7 +54,7 @@ RESOLVERS["scorm12"] = AdlSchemaFix
 
 
 def _manifest_namespace(archive: BundleArchive, member: str) -> str:
-    data = archive.read(member, [])
+    data = archive.read(member)
     root = parse_xml(data, member, []) if data is not None else None
     return namespace(root) if root is not None and local(root) == "manifest" else ""
 

@@ -126,8 +126,10 @@ class BundleArchive:
     def declared_total(self) -> int:
         return sum(m.size for m in self.members.values())
 
-    def read(self, name: str, findings: list[Finding] | None = None, limit: int = MAX_MEMBER_BYTES) -> bytes | None:
-        """The member's bytes, or None (with a finding) when it is larger than ``limit``."""
+    def read(self, name: str, findings: list[Finding] | None = None, limit: int | None = None) -> bytes | None:
+        """The member's bytes, or None (with a finding) when it is larger than ``limit``
+        (:data:`MAX_MEMBER_BYTES` by default), whatever size the archive declares."""
+        limit = limit or MAX_MEMBER_BYTES
         if not self.has(name):
             return None
         handle = self._handle(name)
