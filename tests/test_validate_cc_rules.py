@@ -116,6 +116,16 @@ def _feedback_first(root):
     feedback.addnext(extra)
 
 
+def _feedback_after_key(root):
+    """The right choice's own feedback in a condition after the scoring one: Moodle takes the
+    score of the last condition naming a choice, so the right answer scores 0 there."""
+    scoring = conditions(root, "Q_mc")[0]
+    echo = copy.deepcopy(scoring)
+    echo.set("continue", "Yes")
+    echo.remove(echo.find(f"{Q}setvar"))
+    item(root, "Q_mc").find(f"{Q}resprocessing").append(echo)
+
+
 def _mr_without_case(root):
     for varequal in item(root, "Q_mr").iter(f"{Q}varequal"):
         del varequal.attrib["case"]
@@ -346,6 +356,7 @@ CC11_CASES = [
     # Moodle
     ("error", "moodle/true-false-idents", quiz(_tf_idents)),
     ("warning", "moodle/correct-choices", quiz(_mr_without_case)),
+    ("warning", "moodle/correct-choices", quiz(_feedback_after_key)),
     ("warning", "moodle/accepted-answers", quiz(_alternatives_apart)),
     ("warning", "moodle/feedback-solution", quiz(_feedback_as_solution)),
     ("warning", "moodle/question-marks", quiz(_weighting("2"))),
@@ -424,6 +435,13 @@ def test_cc2olx_reading_names_the_choices_it_gets_wrong(cc11, tmp_path):
     assert "means 'Fair outcomes for different needs'" in finding.message
     # Moodle reads the same item right (the last condition naming a choice decides).
     assert "moodle/correct-choices" not in {f.rule for f in report.findings}
+
+
+def test_moodle_takes_the_last_condition_that_names_a_choice(cc11, tmp_path):
+    report = validate_files(quiz(_feedback_after_key)(dict(cc11)), tmp_path)
+    (finding,) = [f for f in report.findings if f.rule == "moodle/correct-choices"]
+    assert "Moodle marks none correct" in finding.message
+    assert "cc2olx/correct-choices" not in {f.rule for f in report.findings}
 
 
 def test_accepted_answers_lost_are_named(cc11, tmp_path):
