@@ -78,8 +78,8 @@ def _item_findings(item: Item, member: str, version: str) -> list[Finding]:
         found.append(warning("moodle/question-marks", f"{name} ({weighting} points)", *at, affects=(MOODLE,)))
     if item.profile not in readers.KNOWN_PROFILES:
         found.append(error("qti/profile", f"{name}: cc_profile {item.profile!r} is not a Common Cartridge question "
-                           "type; cc2olx stops converting the whole cartridge (QtiError) and Moodle drops the "
-                           "question", *at, affects=(CC2OLX, MOODLE)))
+                           "type; cc2olx fails on the whole quiz (QtiError; Open edX gets none of it) and Moodle "
+                           "drops the question", *at, affects=(CC2OLX, MOODLE)))
         return found
     lid = item.element.find("q:presentation//q:response_lid", Q)
     string = item.element.find("q:presentation//q:response_str", Q)
@@ -120,7 +120,7 @@ def _choice_findings(item: Item, name: str, version: str, at) -> list[Finding]:
     for varequal in item.element.iterfind("q:resprocessing//q:varequal", Q):
         if (varequal.text or "").strip() not in known:
             found.append(error("qti/unknown-choice", f"{name}: a condition names choice {varequal.text!r}, which "
-                               "the question does not have (cc2olx stops with a KeyError)", at[0],
+                               "the question does not have (cc2olx fails on the whole quiz with a KeyError)", at[0],
                                varequal.sourceline, (EVERY_LMS, CC2OLX)))
             return found
     intended = readers.intended_choices(item)

@@ -247,7 +247,7 @@ def resource_rules(cartridge: Cartridge) -> list[Finding]:
             found.append(error("cc/file-twice", f"resource '{identifier}' lists a file twice", MANIFEST, line))
         if resource.get("href") and resource.get("href") not in hrefs:
             found.append(error("cc/href-not-listed", f"resource '{identifier}': href '{resource.get('href')}' is not "
-                               "one of its files (cc2olx reads a resource's first file and fails without one; "
+                               "one of its files (cc2olx reads a resource's first file and skips the item without one; "
                                "Moodle copies only listed files)", MANIFEST, line, (EVERY_LMS, CC2OLX)))
         if kind.startswith(DESCRIPTOR_PREFIXES) and (len(hrefs) != 1 or resource.get("href")):
             found.append(error("cc/descriptor-files", f"resource '{identifier}' ({kind}) needs exactly one file (its "
