@@ -98,13 +98,30 @@ def targets() -> None:
 @SOURCE
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option("--coverage", is_flag=True, help="Also print which outcomes are assessed and which competencies served.")
-def check(source: Path, strict: bool, coverage: bool) -> None:
+@click.option("--report", "report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write one HTML page with every finding by module, outcome coverage, readability "
+                   "and quiz statistics.")
+def check(source: Path, strict: bool, coverage: bool, report: Path | None) -> None:
     """Read and check the course without exporting anything."""
+    from .checks.accessibility import REVIEW_ADVICE, files_for_review
+
     course, findings = read_and_check(source, strict)
     _print_findings(findings)
+    review = files_for_review(course)
+    if review:
+        click.echo(f"{len(review)} file{'s' if len(review) != 1 else ''} to review by hand ({REVIEW_ADVICE}): "
+                   + ", ".join(name for name, _, _ in review), err=True)
     if coverage:
         from .checks.outcomes import coverage_table
         click.echo(coverage_table(course))
+    if report is not None:
+        from .checks.report import render_report
+        try:
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(render_report(course, findings), encoding="utf-8")
+        except OSError as exc:
+            raise IleadError(f"cannot write {report}: {exc.strerror or exc}") from None
+        click.echo(f"{report}  quality report", err=True)
     counts = course.counts()
     warnings = sum(1 for f in findings if not f.is_error)
     click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "

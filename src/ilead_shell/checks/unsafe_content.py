@@ -66,7 +66,9 @@ def unsafe_parts(text_html: str, hosts: list[str]) -> list[tuple[str, str]]:
                     found.append((name, f"has an event-handler attribute {name}=, which runs script; remove it"))
                 elif lowered in URL_ATTRIBUTES and scheme_of(value) in DANGEROUS_SCHEMES:
                     scheme = scheme_of(value)
-                    found.append((f"{scheme}:", f"has a {scheme}: URL in {name}=, which runs or hides content "
+                    # "javascript" finds the obfuscated forms too (JaVaScRiPt&colon;), as line_of ignores case.
+                    needle = scheme if scheme != "data" else "data:"
+                    found.append((needle, f"has a {scheme}: URL in {name}=, which runs or hides content "
                                                 f"a reader cannot see before following it; link to a page or file "
                                                 "instead"))
             if tag == "iframe":
