@@ -172,7 +172,7 @@ def test_correct_answers_pass_with_score_100(lms):
     assert [values[f"cmi.interactions.{n}.result"] for n in range(6)] == ["correct"] * 5 + ["neutral"]
     assert values["cmi.interactions.0.id"] == "equity-and-equality"
     assert values["cmi.interactions.0.type"] == "choice"
-    assert values["cmi.interactions.1.student_response"] == "c1,c2"
+    assert values["cmi.interactions.1.student_response"] == "offering-materials-in,holding-events-at-times"
     assert values["cmi.interactions.2.type"] == "true-false"
     assert values["cmi.interactions.2.student_response"] == "f"
     assert values["cmi.core.score.min"] == "0" and values["cmi.core.score.max"] == "100"

@@ -151,8 +151,8 @@ def test_a_third_party_validator_plugs_in_and_a_broken_one_is_only_noted(tmp_pat
 
 def test_a_validator_that_is_not_a_validator_class_is_refused():
     registry = ValidatorRegistry([EntryPoint("odd", "json:dumps", VALIDATOR_GROUP)])
-    loaded, failures = registry.load_all()
-    assert loaded == [] and "is not a BundleValidator class" in failures[0].format_message()
+    ((name, loaded, problem),) = registry.load_all()
+    assert name == "odd" and loaded is None and "is not a BundleValidator class" in problem
 
 
 def test_the_installed_registry_has_one_validator_per_format():

@@ -1,13 +1,13 @@
-"""Plug-ins found by name through entry points: exporters, bundle validators and checks.
+"""Finding plugins by name through entry points: exporters, importers, validators and checks.
 
-Built-in plug-ins register exactly like third-party ones.  Loading is lazy and per name,
-so a plug-in that fails to import breaks only itself.  Two different plug-ins claiming one
-name are refused rather than resolved by install order.
-
-:class:`PluginRegistry` holds what every kind shares; :class:`Registry` (targets, in the
-``ilead_shell.exporters`` group), :class:`ValidatorRegistry` (``ilead_shell.validators``) and
-:class:`CheckRegistry` (``ilead_shell.checks``) say what a plug-in of their kind must be and
-how a failure is reported.
+Each kind of plugin has an entry-point group and says what a plugin of its kind must be:
+exporters are the targets of ``ilead_shell.exporters`` (:class:`Registry`), importers the
+readers of other formats in ``ilead_shell.importers`` (:class:`ImporterRegistry`), bundle
+validators ``ilead_shell.validators`` (:class:`ValidatorRegistry`) and course checks
+``ilead_shell.checks`` (:class:`CheckRegistry`).  Built-in plugins register exactly like
+third-party ones.  Loading is lazy and per name, so a plugin that fails to import breaks only
+its own name.  Two different plugins claiming one name is refused rather than resolved by
+install order.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any, ClassVar
 
 from .errors import ExporterError, IleadError, UnknownTargetError
-from .exporter_api import Exporter
 
 GROUP = "ilead_shell.exporters"
+IMPORTERS_GROUP = "ilead_shell.importers"
 VALIDATOR_GROUP = "ilead_shell.validators"
 CHECK_GROUP = "ilead_shell.checks"
 
@@ -32,16 +32,20 @@ class Target:
 
 
 class PluginError(IleadError):
-    """A plug-in could not be loaded, or is not what its group expects."""
+    """A validator or check plugin could not be loaded, or is not what its group expects."""
 
 
 class PluginRegistry:
-    """Entry points of one group, by name; a subclass names the group and the kind."""
+    """The plugins of one entry-point group; subclasses name the group and what a plugin is."""
 
-    group: ClassVar[str] = ""
-    kind: ClassVar[str] = "plug-in"  # how messages name one: "target", "validator", "check"
-    error: ClassVar[type[IleadError]] = PluginError
-    unknown_error: ClassVar[type[IleadError]] = PluginError
+    group: ClassVar[str] = GROUP
+    kind: ClassVar[str] = "target"  # the word used in messages
+    error: ClassVar[type[IleadError]] = ExporterError
+    unknown_error: ClassVar[type[IleadError]] = UnknownTargetError
+
+    def base_class(self) -> type | None:
+        """The class a plugin must subclass, or None when :meth:`refuse` decides otherwise."""
+        return None
 
     def __init__(self, points: list[EntryPoint] | None = None):
         found = list(points) if points is not None else list(entry_points(group=self.group))
@@ -57,8 +61,8 @@ class PluginRegistry:
         """Every accepted name, aliases included."""
         return sorted(self._points)
 
-    def entries(self) -> list[Target]:
-        """One entry per plug-in; the other names pointing at the same object are aliases."""
+    def targets(self) -> list[Target]:
+        """One entry per plugin; the other names pointing at the same object are aliases."""
         by_value: dict[str, list[str]] = {}
         for name, point in self._points.items():
             by_value.setdefault(point.value, []).append(name)
@@ -68,29 +72,41 @@ class PluginRegistry:
             entries.append(Target(primary, value, tuple(sorted(n for n in names if n != primary))))
         return sorted(entries, key=lambda t: t.name)
 
+    entries = targets
+
     def _primary(self, names: list[str]) -> str:
         # The object's own ``name`` decides, when its module imports; else the first name.
         try:
-            loaded = self._points[names[0]].load()
-            own = getattr(loaded, "name", None)
+            own = getattr(self._points[names[0]].load(), "name", None)
             if own in names:
                 return own
-        except Exception:  # noqa: BLE001 - a broken plug-in must not break the listing
+        except Exception:  # noqa: BLE001 - a broken plugin must not break the listing
             pass
         return sorted(names)[0]
 
+    @property
+    def plural(self) -> str:
+        return "exporters" if self.kind == "target" else f"{self.kind}s"
+
+    def refuse(self, loaded: Any) -> str:
+        """Why ``loaded`` is not a plugin of this kind ('' when it is one)."""
+        base = self.base_class()
+        if base is None or (isinstance(loaded, type) and issubclass(loaded, base)):
+            return ""
+        article = "an" if base.__name__[0] in "AEIOU" else "a"
+        return f"is not {article} {base.__name__} class"
+
     def load(self, name: str) -> Any:
         if name in self.conflicts:
-            raise self.error(
-                f"{self.kind} '{name}' is provided by several {self.plural} ({', '.join(self.conflicts[name])}); "
-                "uninstall one of them")
+            raise self.error(f"{self.kind} '{name}' is provided by several {self.plural} "
+                             f"({', '.join(self.conflicts[name])}); uninstall one of them")
         point = self._points.get(name)
         if point is None:
-            known = ", ".join(t.name for t in self.entries())
+            known = ", ".join(t.name for t in self.targets())
             raise self.unknown_error(f"unknown {self.kind} '{name}'. Available {self.kind}s: {known}")
         try:
             loaded = point.load()
-        except Exception as exc:  # noqa: BLE001 - report which plug-in is broken
+        except Exception as exc:  # noqa: BLE001 - report which plugin is broken
             raise self.error(f"{self.kind} '{name}' could not be loaded ({point.value}): "
                              f"{type(exc).__name__}: {exc}") from exc
         problem = self.refuse(loaded)
@@ -98,41 +114,27 @@ class PluginRegistry:
             raise self.error(f"{self.kind} '{name}' ({point.value}) {problem}")
         return loaded
 
-    def load_all(self) -> tuple[list[tuple[str, Any]], list[IleadError]]:
-        """Every plug-in of the group, in name order, and the failures of those that broke."""
-        loaded, failures = [], []
-        for entry in self.entries():
+    def load_all(self) -> list[tuple[str, Any | None, str]]:
+        """Every plugin as (name, plugin or None, problem): for uses that must not stop at a
+        broken one."""
+        found = []
+        for target in self.targets():
             try:
-                loaded.append((entry.name, self.load(entry.name)))
+                found.append((target.name, self.load(target.name), ""))
             except IleadError as exc:
-                failures.append(exc)
-        return loaded, failures
-
-    def refuse(self, loaded: Any) -> str:
-        """Why ``loaded`` is not a plug-in of this kind ('' when it is one)."""
-        return ""
-
-    @property
-    def plural(self) -> str:
-        return {"target": "exporters"}.get(self.kind, f"{self.kind}s")
+                found.append((target.name, None, exc.format_message()))
+        return found
 
 
 class Registry(PluginRegistry):
-    """Exporters by target name (aliases included)."""
+    """The exporters: one per target name, aliases allowed (``scorm`` -> ``scorm12``)."""
 
     group = GROUP
     kind = "target"
-    error = ExporterError
-    unknown_error = UnknownTargetError
 
-    def targets(self) -> list[Target]:
-        return self.entries()
-
-    def refuse(self, loaded: Any) -> str:
-        return "" if isinstance(loaded, type) and issubclass(loaded, Exporter) else "is not an Exporter class"
-
-    def load(self, name: str) -> type[Exporter]:
-        return super().load(name)
+    def base_class(self) -> type:
+        from .exporter_api import Exporter
+        return Exporter
 
     def resolve(self, spec: str) -> list[str]:
         """``"canvas,scorm"`` or ``"all"`` to a list of distinct primary target names."""
@@ -150,17 +152,28 @@ class Registry(PluginRegistry):
         return resolved
 
 
+class ImporterRegistry(PluginRegistry):
+    """The importers: each says from an archive's contents whether it reads it."""
+
+    group = IMPORTERS_GROUP
+    kind = "importer"
+
+    def base_class(self) -> type:
+        from .import_api import Importer
+        return Importer
+
+
 class ValidatorRegistry(PluginRegistry):
     """Bundle validators (see :mod:`ilead_shell.validation.api`), one per bundle format."""
 
     group = VALIDATOR_GROUP
     kind = "validator"
+    error = PluginError
+    unknown_error = PluginError
 
-    def refuse(self, loaded: Any) -> str:
+    def base_class(self) -> type:
         from .validation.api import BundleValidator  # the registry must not import validation eagerly
-
-        ok = isinstance(loaded, type) and issubclass(loaded, BundleValidator)
-        return "" if ok else "is not a BundleValidator class"
+        return BundleValidator
 
 
 class CheckRegistry(PluginRegistry):
@@ -169,6 +182,8 @@ class CheckRegistry(PluginRegistry):
 
     group = CHECK_GROUP
     kind = "check"
+    error = PluginError
+    unknown_error = PluginError
 
     def refuse(self, loaded: Any) -> str:
         return "" if callable(loaded) and not isinstance(loaded, type) else "is not a check function"

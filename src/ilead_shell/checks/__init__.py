@@ -54,15 +54,16 @@ def registered_checks(plugins: bool = True) -> tuple[list[Check], list[Diagnosti
     if plugins:
         from ..registry import CheckRegistry
 
-        loaded, failures = CheckRegistry().load_all()
         known = {check.name for check in found}
-        for name, function in loaded:
+        for name, function, problem in CheckRegistry().load_all():
+            if function is None:
+                problems.append(warning(f"{problem}; that check was not run"))
+                continue
             if name in known:
                 problems.append(warning(f"check plug-in '{name}' has the name of a built-in check and was not run"))
                 continue
             found.append(Check(name, function, bool(getattr(function, "gated", False)),
                                (function.__doc__ or "").strip().split("\n")[0]))
-        problems += [warning(f"{failure.format_message()}; that check was not run") for failure in failures]
     return found, problems
 
 

@@ -41,10 +41,10 @@ def validate_bundles(paths: list[Path], schemas: Path | None = None,
                      registry: ValidatorRegistry | None = None) -> tuple[list[BundleReport], list[str]]:
     """A report per bundle, and notes about the run (a validator that failed to load, skipped XSDs)."""
     registry = registry or ValidatorRegistry()
-    loaded, failures = registry.load_all()
+    found = registry.load_all()
     context = ValidationContext(schemas=schemas)
-    notes = [f"note: {failure.format_message()}" for failure in failures]
-    reports = [validate_one(Path(path), [cls for _, cls in loaded], context) for path in paths]
+    notes = [f"note: {problem}" for _, cls, problem in found if cls is None]
+    reports = [validate_one(Path(path), [cls for _, cls, _ in found if cls is not None], context) for path in paths]
     return reports, notes + list(dict.fromkeys(context.notes))
 
 
