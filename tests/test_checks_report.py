@@ -49,6 +49,14 @@ def test_every_finding_is_listed_once_under_its_module(reported):
     assert per_check == dict(Counter(f.check or "reader" for f in findings))
     module_headings = [h.text_content() for h in page.iter("h3")]
     assert module_headings == ["The course as a whole"] + [f"Module: {m.title}" for m in course.modules]
+    for module in course.modules:
+        folder = Path(module.location.path).parent.as_posix()
+        own = [t for t in page.iter("table") if t.find("caption") is not None
+               and t.find("caption").text_content().endswith(f": Module: {module.title}")]
+        for row in (r for t in own for r in t.iter("tr") if r.find("td") is not None):
+            assert row[1].text_content().startswith(folder + "/"), (module.title, row[1].text_content())
+        expected = sum(1 for f in findings if f.location and folder + "/" in f.location.path.replace("\\", "/"))
+        assert sum(1 for t in own for r in t.iter("tr") if r.find("td") is not None) == expected, module.title
 
 
 def test_the_coverage_matrix_is_the_coverage_table(reported):
