@@ -225,23 +225,23 @@ class OlxWriter:
         else:
             if body:
                 self._html(vertical, names.html(item), item.title, body)
-            transcript_file = self._transcript_file(item)
+            val_id = self._transcript(item)
             url_name = names.video(item)
             self._pointer(vertical, "video", url_name)
-            self._xml(f"video/{url_name}.xml",
-                      videos.video_block(item, static_url, transcript_file, self.language))
+            self._xml(f"video/{url_name}.xml", videos.video_block(item, static_url, val_id, self.language))
         if item.transcript is not None and not item.transcript.is_empty:
             text = _serialize(E.H3("Transcript")) + fragment_html(self.links.rewrite(item.transcript.html))
             self._html(vertical, names.html(item, "transcript"), f"Transcript: {item.title}", text)
 
-    def _transcript_file(self, item: Video) -> str | None:
+    def _transcript(self, item: Video) -> str | None:
+        """Write the captions as the video's SRT transcript; its edx-val id, or None without captions."""
         if not item.captions:
             return None
         source = self.course.asset_source(item.captions)
-        name = f"{names.video(item)}-{self.language}.srt"
         srt = videos.vtt_to_srt(source.read_text(encoding="utf-8-sig", errors="replace"))
-        self.bundle.add_text(f"{TOP}/static/{name}", srt)
-        return name
+        val_id = videos.val_video_id(self.course.code, item, srt)
+        self.bundle.add_text(f"{TOP}/static/{videos.transcript_name(val_id, self.language)}", srt)
+        return val_id
 
     def _assignment(self, item: Assignment, vertical: etree._Element) -> None:
         window = self._window(item)

@@ -1,7 +1,8 @@
 """The ``scorm12`` target (alias ``scorm``): one SCO per item, tracked in the LMS.
 
 Pages, links, files, videos, discussions and assignments are completed once viewed;
-quizzes score themselves and report passed/failed against the mastery score.  The
+quizzes score themselves and report passed/failed against their pass mark (``mastery``, else
+the course's ``grading: pass:``; see :mod:`.pass_mark`).  The
 run-time script (``static/scorm12.js``) is written for this project and works offline.
 """
 
@@ -15,6 +16,7 @@ from ilead_shell.model import Assignment, Course, Discussion, Quiz
 from ilead_shell.web import PageRenderer, RenderOptions, static_files
 
 from .manifest import build_manifest
+from .pass_mark import with_pass_marks
 from .structure import LAYOUT, home_sco, plan
 
 RUNTIME_SCRIPT = "scorm12.js"
@@ -44,7 +46,7 @@ class Scorm12Exporter(Exporter):
 
     def build_bundle(self, course: Course) -> Bundle:
         bundle = Bundle(format=self.format)
-        course = _leave_out_instructor_material(course, bundle)
+        course = with_pass_marks(_leave_out_instructor_material(course, bundle))
         home, modules = home_sco(course), plan(course)
         pages = PageRenderer(course, LAYOUT, RENDER_OPTIONS)
         bundle.add_text(home.href, pages.home())
