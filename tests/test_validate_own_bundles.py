@@ -38,13 +38,12 @@ LIMITS = {
 
 # What Moodle, cc2olx and the viewer were shown to misread in issue 9 and this tree does not fix
 # yet: the cartridge fixes (branch cc: scoring condition first, Canvas's type names and
-# submission_types in CC 1.3, a Moodle flavour) and the SCORM title fix (branch scorm) land
-# separately.  The tests below leave only these rules out (every other rule still counts);
-# empty the set as those branches are merged.
+# submission_types in CC 1.3, a Moodle flavour) land separately.  The tests below leave only
+# these rules out (every other rule still counts); empty the set once that branch is merged.
 OPEN_IN_ISSUE_9 = {
     "cc2olx/essay-condition", "cc2olx/accepted-answers", "cc2olx/correct-choices", "moodle/accepted-answers",
     "moodle/correct-choices", "moodle/feedback-solution", "moodle/first-section", "moodle/title-tags",
-    "moodle/course-title", "moodle/scorm-title-spaces", "viewer/resource-type", "viewer/assignment-submission-types",
+    "moodle/course-title", "viewer/resource-type", "viewer/assignment-submission-types",
 }
 
 
