@@ -10,7 +10,6 @@ from lxml import etree
 
 from course_tree import write_tree
 
-from ilead_shell.checks.answer_keys import check_answer_keys
 from ilead_shell.checks.workload import check_workload
 from ilead_shell.errors import CourseError
 from ilead_shell.offerings import select_offering
@@ -211,34 +210,3 @@ def test_framework_mistakes_are_located(tmp_path, change, message):
     framework = FRAMEWORK.replace(*change)
     found = errors_of(make(tmp_path, extra={"competencies.yml": framework, "references.yml": REFERENCES}))
     assert any(message in f for f in found), found
-
-
-# -- answer keys -----------------------------------------------------------------------------------
-def quiz_with(positions: list[int], longest_right: bool = False) -> str:
-    out = ["---\ntitle: Check\ntype: quiz\ngroup: checks\nofferings: [mooc]\n---\n"]
-    for number, right in enumerate(positions, start=1):
-        out.append(f"### Question {number}\nPick one.\n\n")
-        for choice in range(1, 4):
-            text = f"Option {choice}" + (" with a great deal more detail" if longest_right and choice == right else "")
-            out.append(f"- [{'x' if choice == right else ' '}] {text}\n")
-        out.append("\n")
-    return "".join(out)
-
-
-def test_balanced_keys_pass_and_a_loaded_position_is_named(tmp_path):
-    balanced = make(tmp_path / "a", extra={"modules/01-a/02-check.md": quiz_with([1, 2, 3] * 4)})
-    assert check_answer_keys(read_course(balanced)) == []
-    loaded = make(tmp_path / "b", extra={"modules/01-a/02-check.md": quiz_with([2] * 6 + [1, 3] * 3)})
-    [finding] = check_answer_keys(read_course(loaded))
-    assert "choice 2 is right in 6 of 12 single-answer questions (50%)" in finding.message
-
-
-def test_the_longest_choice_being_right_is_named(tmp_path):
-    root = make(tmp_path, extra={"modules/01-a/02-check.md": quiz_with([1, 2, 3] * 4, longest_right=True)})
-    [finding] = check_answer_keys(read_course(root))
-    assert "the right choice is the longest in 12 of 12" in finding.message
-
-
-def test_small_quizzes_are_not_judged(tmp_path):
-    root = make(tmp_path, extra={"modules/01-a/02-check.md": quiz_with([2] * 9)})
-    assert check_answer_keys(read_course(root)) == []

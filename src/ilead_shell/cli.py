@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import IleadError
-from .pipeline import build as run_build, read_and_check
-from .registry import Registry
+
+# The pipeline (lxml, pydantic, the reader) and the registry are imported inside the
+# commands that use them, so that --version, --help and `targets` start in a few
+# hundredths of a second.
 
 SOURCE = click.argument("source", type=click.Path(path_type=Path), default="course_source", required=False)
 
@@ -49,8 +49,11 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True,
               help="List each note on what a target simplified (by default only counted).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Bundles built at once, each in its own process (default: one per CPU when the "
+                   "course is large enough for that to help; 1 builds in this process).")
 def build(source: Path, target: str, out: Path, offering: str | None, strict: bool, quiet: bool,
-          verbose: bool) -> None:
+          verbose: bool, jobs: int | None) -> None:
     """Build bundles from the course in SOURCE (default: ./course_source).
 
     Warnings are about the source and are fatal with --strict.  Notes say what a target's
@@ -62,7 +65,16 @@ def build(source: Path, target: str, out: Path, offering: str | None, strict: bo
         if total > 1 and not quiet:
             click.echo(f"[{index}/{total}] building {label}", err=True)
 
-    results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress)
+    from .pipeline import build as run_build
+    from .staging import BuildInterrupted
+
+    try:
+        results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress,
+                                      jobs=jobs)
+    except BuildInterrupted as stop:
+        # The temporary files are gone by now; exit as a process killed by that signal would.
+        click.echo(f"error: interrupted by {stop.name}; no bundle was written", err=True)
+        sys.exit(128 + stop.signum)
     if not quiet:
         _print_findings(findings)
     for result in results:
@@ -83,11 +95,13 @@ def build(source: Path, target: str, out: Path, offering: str | None, strict: bo
 @main.command()
 def targets() -> None:
     """List the available targets."""
+    from .errors import IleadError
+    from .registry import Registry
+
     registry = Registry()
     for target in registry.targets():
         try:
-            cls = registry.load(target.name)
-            description = cls.description
+            description = registry.describe(target.name)
         except IleadError as exc:
             description = f"(unavailable: {exc.format_message()})"
         aliases = f" (alias: {', '.join(target.aliases)})" if target.aliases else ""
@@ -98,15 +112,35 @@ def targets() -> None:
 @SOURCE
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option("--coverage", is_flag=True, help="Also print which outcomes are assessed and which competencies served.")
-def check(source: Path, strict: bool, coverage: bool) -> None:
+@click.option("--report", "report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write one HTML page with every finding by module, outcome coverage, readability "
+                   "and quiz statistics.")
+def check(source: Path, strict: bool, coverage: bool, report: Path | None) -> None:
     """Read and check the course without exporting anything."""
+    from .checks.accessibility import REVIEW_ADVICE, files_for_review
+    from .pipeline import read_and_check
+
     course, findings = read_and_check(source, strict)
     _print_findings(findings)
+    review = files_for_review(course)
+    if review:
+        click.echo(f"{len(review)} file{'s' if len(review) != 1 else ''} to review by hand ({REVIEW_ADVICE}): "
+                   + ", ".join(name for name, _, _ in review), err=True)
     if coverage:
         from .checks.bibliography import readings_table
         from .checks.outcomes import coverage_table
         click.echo(coverage_table(course))
         click.echo(readings_table(course))
+    if report is not None:
+        from .checks.report import render_report
+        from .errors import IleadError
+        from .staging import write_file
+
+        try:  # all of it or nothing, as outline --out
+            write_file(report, render_report(course, findings).encode("utf-8"))
+        except OSError as exc:
+            raise IleadError(f"cannot write {report}: {exc.strerror or exc}") from None
+        click.echo(f"{report}  quality report", err=True)
     counts = course.counts()
     warnings = sum(1 for f in findings if not f.is_error)
     click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "
@@ -125,7 +159,7 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
     """Write the curriculum outline: description, competencies, outcomes, module plan, alignment."""
     from .offerings import select_offering
     from .outline import render_outline
-    from .pipeline import offerings_to_build
+    from .pipeline import offerings_to_build, read_and_check
 
     course, findings = read_and_check(source)
     _print_findings(findings)
@@ -136,9 +170,43 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
     if out is None:
         click.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    from .errors import IleadError, display_path
+    from .staging import write_file
+
+    try:  # all of it or nothing: a full or read-only disk leaves no truncated file
+        write_file(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise IleadError(f"cannot write {display_path(out)}: {exc.strerror or exc}") from None
     click.echo(f"{out}  {chosen[0]} outline ({fmt})", err=True)
+
+
+@main.command()
+@click.argument("bundles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--schemas", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder with the official IMS/ADL XSDs (cc11/, cc13/, scorm12/) to run as well.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Findings as 'bundle:member:line: level: ...' lines, or one JSON document.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (what some LMS will misread or drop).")
+def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: bool) -> None:
+    """Check Common Cartridge, SCORM 1.2 and OLX bundles, made here or elsewhere, against their
+    format and the rules of the LMSs that import them.
+
+    An error is something an LMS refuses or a rule of the format broken; a warning is
+    something a named LMS will misread, drop or show broken.  Exits 1 when any bundle has
+    errors (or, with --strict, warnings)."""
+    from .validation import render_json, render_text, validate_bundles
+
+    reports, notes = validate_bundles(list(bundles), schemas)
+    if fmt == "json":
+        click.echo(render_json(reports, notes))
+    else:
+        lines, summaries = render_text(reports)
+        for line in lines + notes:
+            click.echo(line, err=True)
+        for summary in summaries:
+            click.echo(summary)
+    if any(report.errors or (strict and report.warnings) for report in reports):
+        sys.exit(1)
 
 
 @main.command("dump-model")
@@ -146,8 +214,10 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
 @click.option("--offering", help="Dump one offering's view of the course instead of the whole course.")
 def dump_model(source: Path, offering: str | None) -> None:
     """Print the course model as JSON (stable key order, for diffs and golden tests)."""
+    import json
+
     from .offerings import select_offering
-    from .pipeline import offerings_to_build
+    from .pipeline import offerings_to_build, read_and_check
 
     course, _ = read_and_check(source)
     if offering:
