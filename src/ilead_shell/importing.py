@@ -75,7 +75,9 @@ _RENDERED_REFERENCES = re.compile(r'<ul[^>]*class="(?:readings|references)"')
 def _note_rendered_references(course: ImportedCourse, report: ImportReport) -> None:
     """A course built from a source with references.yml carries its Readings and References as
     page HTML; the keys behind them (and the other keys of such a source no LMS format holds)
-    are reported once, for the whole course."""
+    are reported once, for the whole course.  So is course.yml's ``checks:``, in no archive."""
+    report.limit("course.yml's checks: settings (check families made strict or turned off) are not in "
+                 "any archive", ("checks",))
     bodies = [course.description_html] + [m.overview_html for m in course.modules] + \
         [i.body_html for i in course.items()]
     if any(_RENDERED_REFERENCES.search(b or "") for b in bodies):

@@ -43,12 +43,12 @@ CHECKS: list[Check] = [
     Check("content", check_content, True, "modules without items, pages without text"),
     Check("outcomes", check_outcomes, True, "outcome alignment, measurable verbs, coverage per offering"),
     Check("unsafe-content", check_unsafe_content, True, "scripts, event handlers, javascript:/data: URLs, iframes"),
-    Check("references", check_bibliography, True, "works in a references.yml that nothing cites, reads or maps to"),
-    Check("workload", check_workload, True, "an offering's credits against the hours its items' effort adds up to"),
     Check("accessibility", check_accessibility, False, "tables, headings, images, links, sensory wording, media"),
     Check("quiz-quality", check_quiz_quality, False, "answer keys, distractors, feedback, outcome levels"),
     Check("inclusive-language", check_inclusive_language, False, "terms with documented inclusive alternatives"),
     Check("readability", check_readability, False, "Flesch-Kincaid grade per page against the course target"),
+    Check("references", check_bibliography, True, "works in a references.yml that nothing cites, reads or maps to"),
+    Check("workload", check_workload, True, "an offering's credits against the hours its items' effort adds up to"),
 ]
 
 def registered_checks(plugins: bool = True) -> tuple[list[Check], list[Diagnostic]]:
