@@ -82,15 +82,31 @@ def test_organization_has_module_folders_in_source_order_with_overview_first(ful
         assert ids == [f"O_{module.id}"] + [f"I_{module.id}__{i.id}" for i in module.items]
 
 
-def test_links_in_plain_pages_are_relative_and_reach_files_in_the_cartridge(full_course):
-    files = bundle_files(cc().build_bundle(full_course))
+def link_target(files, url: str, from_path: str) -> str | None:
+    """Where a link of a built cartridge leads: a file, a page or a resource (None: nowhere)."""
+    identifiers = {r.get("identifier") for r in manifest(files).iter("{*}resource")}
+    url = unquote(url.split("#")[0])
+    if url.startswith("$IMS-CC-FILEBASE$/"):
+        found = "web_resources/" + url[len("$IMS-CC-FILEBASE$/"):]
+    elif url.startswith("$WIKI_REFERENCE$/pages/"):
+        found = "wiki_content/" + url[len("$WIKI_REFERENCE$/pages/"):] + ".html"
+    elif url.startswith("$CANVAS_OBJECT_REFERENCE$/"):
+        return url.rsplit("/", 1)[1] if url.rsplit("/", 1)[1] in identifiers else None
+    else:
+        found = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), url.replace("$IMS-CC-FILEBASE$", "")))
+    return found if found in files else None
+
+
+@pytest.mark.parametrize("exporter, style", [(cc("1.3"), "tokens"), (cc("1.1"), "tokens"), (MoodleExporter(), "relative")])
+def test_links_in_pages_reach_files_pages_and_activities_in_the_cartridge(exporter, style, full_course):
+    files = bundle_files(exporter.build_bundle(full_course))
     checked = 0
     for path, data in files.items():
         if not path.endswith(".html"):
             continue
-        for url in re.findall(r'(?:href|src)="([^"#:]+)(?:#[^"]*)?"', data.decode()):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(url)))
-            assert target in files, (path, url)
+        for url in re.findall(r'(?:href|src)="([^"#:]+|\$[^"#]+)(?:#[^"]*)?"', data.decode()):
+            assert (style == "tokens") == url.startswith("$"), (path, url)
+            assert link_target(files, url, path), (path, url)
             checked += 1
     assert checked >= 3
 
@@ -107,7 +123,8 @@ def with_discussion_image(course):
 
 
 @pytest.mark.parametrize("exporter, expected", [
-    (cc("1.1"), "$IMS-CC-FILEBASE$../web_resources/modules/welcome/images/map.png"),
+    (MoodleExporter(), "$IMS-CC-FILEBASE$../web_resources/modules/welcome/images/map.png"),
+    (cc("1.1"), "$IMS-CC-FILEBASE$/modules/welcome/images/map.png"),
     (CanvasExporter(), "$IMS-CC-FILEBASE$/modules/welcome/images/map.png")])
 def test_images_inside_descriptors_use_the_filebase_token_and_a_dependency(exporter, expected, full_course,
                                                                            shared_dir):
@@ -146,7 +163,7 @@ def test_assignments_are_cc_1_3_assignments_with_a_fallback_page_and_pages_in_cc
 
     old_bundle = cc("1.1").build_bundle(course)
     old = bundle_files(old_bundle)
-    page = old["pages/foundations__action-plan.html"].decode()
+    page = old["wiki_content/foundations__action-plan.html"].decode()
     for text in ("Points: 20", "Due: 2027-01-24", "Analysis of the current service", "text entry, file upload",
                  "Grading group: Assignments"):
         assert text in page
@@ -170,9 +187,9 @@ def test_generated_pages_have_language_title_landmark_and_ordered_headings(full_
 
 
 def test_video_page_embeds_the_player_with_captions_and_transcript(full_course):
-    page = bundle_files(cc().build_bundle(full_course))["pages/foundations__talk.html"].decode()
+    page = bundle_files(cc().build_bundle(full_course))["wiki_content/foundations__talk.html"].decode()
     assert 'title="Video: Talk: equity in public libraries"' in page
-    assert 'href="../web_resources/modules/foundations/media/talk.vtt"' in page
+    assert 'href="$IMS-CC-FILEBASE$/modules/foundations/media/talk.vtt"' in page
     assert "<h2>Transcript</h2>" in page and "Welcome to this talk" in page
 
 
@@ -196,8 +213,9 @@ def test_the_exporter_imports_only_public_core_modules():
                     assert name in PUBLIC_CORE, (source.name, name)
 
 
-def test_a_link_to_a_discussion_is_reported_once_in_plain_cc_and_not_in_canvas(full_course):
-    plain = [w.message for w in cc().build_bundle(full_course).notes if w.message.startswith("links to")]
-    assert plain == ["links to welcome/introductions point at its file R_welcome__introductions/topic.xml: plain "
-                     "CC cannot link to a discussion, quiz or assignment, so LMSs may show the file instead"]
-    assert not [w for w in CanvasExporter().build_bundle(full_course).notes if w.message.startswith("links to")]
+def test_a_link_between_items_is_reported_once_for_moodle_and_not_for_token_readers(full_course):
+    moodle = [w.message for w in MoodleExporter().build_bundle(full_course).notes if w.message.startswith("links to")]
+    assert len(moodle) == 1 and moodle[0].startswith("links to welcome/introductions point at its file "
+                                                     "R_welcome__introductions/topic.xml: Moodle's converter")
+    for exporter in (cc(), CanvasExporter()):
+        assert not [w for w in exporter.build_bundle(full_course).notes if w.message.startswith("links to")]

@@ -10,6 +10,7 @@ from ilead_shell.exporter_api import Bundle, Exporter, ExporterOptions
 from ilead_shell.model import Course
 
 from .builder import CartridgeBuilder
+from .moodle_builder import MoodleBuilder
 from .profiles import CC11, CC13, CcProfile
 
 
@@ -52,6 +53,7 @@ class MoodleExporter(FixedVersionExporter):
     name = "moodle"
     description = "Common Cartridge 1.1 for Moodle (Moodle imports only CC 1.0/1.1)"
     fixed = CC11
+    builder = MoodleBuilder
 
 
 class BrightspaceExporter(FixedVersionExporter):
