@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from pydantic import ValidationError
 
 from cc_validation import bundle_files, validate
+from ilead_cc.reader_notes import NOTES
 from ilead_cc import (BlackboardExporter, BrightspaceExporter, CanvasExporter, CommonCartridgeExporter,
                       MoodleExporter)
 
@@ -104,8 +105,8 @@ def test_links_in_pages_reach_files_pages_and_activities_in_the_cartridge(export
     for path, data in files.items():
         if not path.endswith(".html"):
             continue
-        for url in re.findall(r'(?:href|src)="([^"#:]+|\$[^"#]+)(?:#[^"]*)?"', data.decode()):
-            assert (style == "tokens") == url.startswith("$"), (path, url)
+        for url in re.findall(r'(?:href|src)="([^"#:]+)(?:#[^"]*)?"', data.decode()):
+            assert (style == "tokens") == url.startswith("%24"), (path, url)
             assert link_target(files, url, path), (path, url)
             checked += 1
     assert checked >= 3
@@ -124,8 +125,8 @@ def with_discussion_image(course):
 
 @pytest.mark.parametrize("exporter, expected", [
     (MoodleExporter(), "$IMS-CC-FILEBASE$../web_resources/modules/welcome/images/map.png"),
-    (cc("1.1"), "$IMS-CC-FILEBASE$/modules/welcome/images/map.png"),
-    (CanvasExporter(), "$IMS-CC-FILEBASE$/modules/welcome/images/map.png")])
+    (cc("1.1"), "%24IMS-CC-FILEBASE%24/modules/welcome/images/map.png"),
+    (CanvasExporter(), "%24IMS-CC-FILEBASE%24/modules/welcome/images/map.png")])
 def test_images_inside_descriptors_use_the_filebase_token_and_a_dependency(exporter, expected, full_course,
                                                                            shared_dir):
     files = bundle_files(exporter.build_bundle(with_discussion_image(full_course)))
@@ -189,14 +190,20 @@ def test_generated_pages_have_language_title_landmark_and_ordered_headings(full_
 def test_video_page_embeds_the_player_with_captions_and_transcript(full_course):
     page = bundle_files(cc().build_bundle(full_course))["wiki_content/foundations__talk.html"].decode()
     assert 'title="Video: Talk: equity in public libraries"' in page
-    assert 'href="$IMS-CC-FILEBASE$/modules/foundations/media/talk.vtt"' in page
+    assert 'href="%24IMS-CC-FILEBASE%24/modules/foundations/media/talk.vtt"' in page
     assert "<h2>Transcript</h2>" in page and "Welcome to this talk" in page
+
+
+def format_notes(bundle) -> list[str]:
+    """What the format itself could not hold (the notes on what each real importer drops aside)."""
+    readers = {n.text for n in NOTES}
+    return [w.message for w in bundle.notes if w.message not in readers]
 
 
 def test_lost_settings_are_reported_per_target(full_course_for):
     course = full_course_for("certificate")
-    plain = [w.message for w in cc().build_bundle(course).notes]
-    canvas = [w.message for w in CanvasExporter().build_bundle(course).notes]
+    plain = format_notes(cc().build_bundle(course))
+    canvas = format_notes(CanvasExporter().build_bundle(course))
     assert any("introductions" in m and "points" in m for m in plain)
     assert any("service-population" in m and "range" in m for m in plain)
     assert not any("points" in m or "range" in m or "rubric" in m for m in canvas)

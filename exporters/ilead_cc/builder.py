@@ -21,6 +21,7 @@ from .cartridge import Cartridge, OrgItem, Resource
 from .lom import manifest_metadata
 from .profiles import CcProfile
 from .qti import QtiWriter
+from .reader_notes import reader_notes
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class Location:
 
 
 FILEBASE = "$IMS-CC-FILEBASE$"
+# Canvas writes its link tokens percent-encoded in HTML, and the cartridge viewer recognises
+# $CANVAS_OBJECT_REFERENCE$ only in that form (src/RichContent.js).
+ENCODED_FILEBASE, WIKI_REFERENCE, OBJECT_REFERENCE = "%24IMS-CC-FILEBASE%24", "%24WIKI_REFERENCE%24", \
+    "%24CANVAS_OBJECT_REFERENCE%24"
 WEB_RESOURCES = "web_resources"
 OBJECT_PATHS = {Assignment: "assignments", Quiz: "quizzes", Discussion: "discussion_topics"}
 
@@ -68,12 +73,19 @@ class CartridgeBuilder:
             for item in module.items:
                 folder.children.append(self.add_item(item))
         self.finish()
+        for note in reader_notes(self.course, self.reader_target):
+            self.bundle.note(note)
         self.bundle.add_xml("imsmanifest.xml", self.cartridge.to_xml())
         self.bundle.counts = self.course.counts()
         return self.bundle
 
     def finish(self) -> None:
         """Hook for flavours that add course-level files once every item is known."""
+
+    @property
+    def reader_target(self) -> str:
+        """Which notes of :mod:`.reader_notes` describe this cartridge."""
+        return f"cc-{self.profile.version}"
 
     # -- names an LMS shows (hooks for flavours whose LMS restricts them) ----------------------
     def name(self, title: str) -> str:
@@ -127,18 +139,21 @@ class CartridgeBuilder:
         ``$CANVAS_OBJECT_REFERENCE$/<kind>/<resource>`` an activity.  cc2olx and the Canvas
         cartridge viewer resolve only these (docs/cartridge-readers.md)."""
         fragment = f"#{quote(ref.fragment, safe='')}" if ref.fragment else ""
+        # cc2olx looks a page up by everything before '?' plus ".html", so a fragment of a page
+        # link follows an empty query ("page?#part"), which every browser reads as "page#part".
+        page_fragment = f"?{fragment}" if fragment else ""
         if ref.kind == "asset":
             return self.file_url(ref.target) + fragment
         if ref.kind == "module":
-            return f"$WIKI_REFERENCE$/pages/{quote(ids.overview_slug(self.course.module(ref.target)))}{fragment}"
+            return f"{WIKI_REFERENCE}/pages/{quote(ids.overview_slug(self.course.module(ref.target)))}{page_fragment}"
         item = self.course.item(ref.target)
         if isinstance(item, Link):
             return item.url
         if isinstance(item, File):
             return self.file_url(item.asset) + fragment
         if isinstance(item, (Page, Video)) or (isinstance(item, Assignment) and self.assignments_are_pages):
-            return f"$WIKI_REFERENCE$/pages/{quote(ids.item_slug(item))}{fragment}"
-        return f"$CANVAS_OBJECT_REFERENCE$/{OBJECT_PATHS[type(item)]}/{ids.resource_id(item)}{fragment}"
+            return f"{WIKI_REFERENCE}/pages/{quote(ids.item_slug(item))}{page_fragment}"
+        return f"{OBJECT_REFERENCE}/{OBJECT_PATHS[type(item)]}/{ids.resource_id(item)}{fragment}"
 
     @property
     def assignments_are_pages(self) -> bool:
@@ -147,7 +162,7 @@ class CartridgeBuilder:
 
     def file_url(self, key: str) -> str:
         self._used_assets.add(key)
-        return f"{FILEBASE}/{quote(self.assets[key].bundle_path, safe='/')}"
+        return f"{ENCODED_FILEBASE}/{quote(self.assets[key].bundle_path, safe='/')}"
 
     def take_used_assets(self, resource: Resource) -> None:
         for key in sorted(self._used_assets):

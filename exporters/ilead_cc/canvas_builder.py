@@ -29,6 +29,7 @@ class CanvasBuilder(CartridgeBuilder):
     page_folder = "wiki_content"
     standalone_pages = False  # Canvas wraps a wiki page's body in its own page and heading
     assignments_are_pages = False  # learning-application resources with Canvas's settings
+    reader_target = "canvas"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

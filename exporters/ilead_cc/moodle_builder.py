@@ -12,6 +12,7 @@ section 0 ("General") and module *n* section *n*.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from ilead_shell import references
@@ -21,9 +22,13 @@ from .builder import FILEBASE, WEB_RESOURCES, CartridgeBuilder
 from .names import without_tags
 
 
+_ESCAPED_TAG = re.compile(r"&lt;(?=[A-Za-z/!?])([^<>&]*)(&gt;)?")
+
+
 class MoodleBuilder(CartridgeBuilder):
     page_folder = "pages"
     syllabus_first = True
+    reader_target = "moodle"
 
     def __init__(self, *args, **kwargs):
         self._reported_links: set[str] = set()
@@ -40,6 +45,18 @@ class MoodleBuilder(CartridgeBuilder):
 
     def course_name(self) -> str:
         return self.name(self.course.display_title)
+
+    # Moodle's converter decodes the entities of every text it copies (entities::safexml), so
+    # an escaped "&lt;word&gt;" in a page or a question becomes markup there and disappears.
+    def rewrite(self, html: str, from_path: str, descriptor: bool = False) -> str:
+        return self.text_without_tags(super().rewrite(html, from_path, descriptor))
+
+    def write_page(self, path: str, title: str, body: str, meta=()) -> None:
+        super().write_page(path, self.name(title), self.text_without_tags(body), meta)
+
+    @staticmethod
+    def text_without_tags(html: str) -> str:
+        return _ESCAPED_TAG.sub(lambda m: "\u2039" + m.group(1) + ("\u203a" if m.group(2) else ""), html)
 
     def resolve(self, ref: references.Reference, from_path: str, descriptor: bool) -> str:
         fragment = f"#{quote(ref.fragment, safe='')}" if ref.fragment else ""
