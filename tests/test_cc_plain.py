@@ -226,3 +226,40 @@ def test_a_link_between_items_is_reported_once_for_moodle_and_not_for_token_read
                                                      "R_welcome__introductions/topic.xml: Moodle's converter")
     for exporter in (cc(), CanvasExporter()):
         assert not [w for w in exporter.build_bundle(full_course).notes if w.message.startswith("links to")]
+
+
+def test_tag_like_titles_are_written_for_moodle_and_kept_for_canvas(copy_root):
+    from ilead_shell.offerings import select_offering
+    from ilead_shell.reader import read_course
+    course = select_offering(read_course(copy_root("fidelity")), "mooc")
+    moodle_bundle = MoodleExporter().build_bundle(course)
+    moodle = bundle_files(moodle_bundle)
+    assert manifest(moodle).findtext(".//{*}general/{*}title/{*}string").startswith("Fidelity \u2039Cohort A\u203a &")
+    titles = [t.text for t in manifest(moodle).iter("{*}title")]
+    assert "Practice \u2039in\u203a the field & beyond" in titles and not any("<" in t for t in titles)
+    assert any("refuses it in a course name" in n.message for n in moodle_bundle.notes)
+    canvas = bundle_files(CanvasExporter().build_bundle(course))
+    assert manifest(canvas).findtext(".//{*}general/{*}title/{*}string").startswith("Fidelity \u2039Cohort A\u203a")
+    settings = etree.fromstring(canvas["course_settings/course_settings.xml"])
+    assert settings.findtext("{*}title").startswith("Fidelity <Cohort A> &")  # what Canvas reads
+    assert "Practice <in> the field & beyond" in [t.text for t in manifest(canvas).iter("{*}title")]
+
+
+def test_the_moodle_flavour_puts_the_syllabus_first_so_that_it_is_section_zero(full_course):
+    root = manifest(bundle_files(MoodleExporter().build_bundle(full_course))).find("{*}organizations/{*}organization/{*}item")
+    first = root.find("{*}item")
+    assert (first.get("identifierref"), first.findtext("{*}title")) == ("RS_syllabus", "Syllabus")
+    for exporter in (cc(), CanvasExporter()):
+        root = manifest(bundle_files(exporter.build_bundle(full_course))).find("{*}organizations/{*}organization/{*}item")
+        assert root.find("{*}item").get("identifierref") is None  # a module folder
+
+
+def test_reader_limits_are_noted_once_for_what_the_course_uses(full_course):
+    notes = [n.message for n in MoodleExporter().build_bundle(full_course).notes]
+    assert sum("worth 1 mark" in n for n in notes) == 1
+    assert not any(n.startswith("Moodle restores only") for n in notes)
+    plain = [n.message for n in cc().build_bundle(full_course).notes]
+    assert any(n.startswith("Moodle restores only Common Cartridge 1.0 and 1.1") for n in plain)
+    without_quizzes = full_course.model_copy(update={"modules": tuple(
+        m.model_copy(update={"items": tuple(i for i in m.items if i.type != "quiz")}) for m in full_course.modules)})
+    assert not any("worth 1 mark" in n.message for n in MoodleExporter().build_bundle(without_quizzes).notes)

@@ -26,6 +26,8 @@ KEYS = bundle_keys(("cc", "canvas"))
 ERRORS = ["Resource Unavailable", "This resource is not included in the package", "Failed to load resource",
           "We had a problem loading the Common Cartridge", "Can't be Previewed", "(unidentified)",
           "Cannot Be Previewed"]
+LABELS = {"page": "Page", "video": "Page", "discussion": "Discussion", "link": "External link",
+          "quiz": "Classic Quiz", "assignment": "Assignment", "file": ""}
 PILLS = {"multiple_choice": "Multiple choice", "multiple_response": "Multiple response",
          "true_false": "True / false", "fib": "Fill in the blank", "essay": "Essay"}
 
@@ -46,7 +48,8 @@ READ_ITEM = """() => {
     })),
   }));
   const external = Array.from(document.querySelectorAll('main a[target="_blank"]')).map(a => a.getAttribute('href'));
-  return {body, images, links, questions, external};
+  const label = Array.from(document.querySelectorAll('main .resource-label')).map(e => e.textContent).join(',');
+  return {body, images, links, questions, external, label};
 }"""
 
 READ_HOME = """() => ({
@@ -61,6 +64,8 @@ READ_HOME = """() => ({
 LOADED = """() => {
   const main = document.querySelector('main');
   if (!main || /Loading/.test(main.innerText) || main.innerText.trim().length < 10) return false;
+  // InstUI writes a pill's text (TruncateText) after measuring it.
+  if (!Array.from(main.querySelectorAll('[data-cid="Pill"]')).every(p => p.textContent.trim())) return false;
   return Array.from(main.querySelectorAll('img')).every(i => i.complete);
 }"""
 
@@ -194,6 +199,8 @@ def test_every_item_renders_with_its_text_images_and_links(key, viewed, cartridg
         elif title not in page["body"]:
             problems.append(f"{title}: title not shown")
         kind = item_kind(item) if item is not None else "page"
+        if page["label"] != LABELS[kind]:
+            problems.append(f"{title}: shown as {page['label']!r}, want {LABELS[kind]!r}")
         if kind in ("page", "video", "discussion", "assignment") and not isinstance(item, Quiz):
             if plain(text) and squashed(plain(text)) not in squashed(page["body"]):
                 problems.append(f"{title}: text not shown: {plain(text)[:80]!r}")
