@@ -20,6 +20,7 @@ import pytest
 
 from real_cartridges import (Cartridge, bundle_keys, cartridges, cc_kind, item_kind, limit, links_in, plain,  # noqa: F401
                              quizzes, same_text, squashed, tag_free)
+from browser import support
 from ilead_shell.model import File, Link, Quiz
 
 KEYS = bundle_keys(("cc", "canvas"))
@@ -78,8 +79,6 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def viewed(cartridge_viewer, cartridges, tmp_path_factory) -> dict[str, dict]:
     """What the viewer shows of every cc and canvas bundle: its home page and every module item."""
-    from playwright.sync_api import sync_playwright
-
     site = tmp_path_factory.mktemp("viewer-site")
     for entry in cartridge_viewer.build.iterdir():
         (site / entry.name).symlink_to(entry)
@@ -105,42 +104,47 @@ def viewed(cartridge_viewer, cartridges, tmp_path_factory) -> dict[str, dict]:
         return request_route.abort()
 
     seen: dict[str, dict] = {}
+    # The session's one Chromium (tests/browser/support.py): a second Playwright in the same
+    # thread would refuse to start while the browser tests' one is alive.
+    chromium = support.browser()
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-            for key in sorted(wanted):
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.route("**/*", route)
-                crashes: list[str] = []
-                page.on("pageerror", lambda error: crashes.append(str(error)))
-                base = f"http://127.0.0.1:{port}/?cartridge=/cart/{key}.imscc"
-                page.goto(base + "#/")
-                page.wait_for_function("() => /Modules \\(|We had a problem/.test(document.body.innerText)",
-                                       timeout=60000)
-                # Page items get their link once the viewer has read the page: wait for all of them.
-                count = sum(1 + len(m.items) for m in wanted[key].course.modules)
-                try:
-                    page.wait_for_function(f"() => document.querySelectorAll('a[href^=\"#/module-items/\"]').length"
-                                           f" >= {count}", timeout=30000)
-                except Exception:  # noqa: BLE001 - the test reports what is missing
-                    pass
-                home = page.evaluate(READ_HOME)
-                items = {}
-                for module in home["modules"]:
-                    for _, href in module["items"]:
-                        page.goto(base + href)  # a change of hash: the viewer stays loaded
-                        try:
-                            page.wait_for_function(LOADED, timeout=20000)
-                        except Exception:  # noqa: BLE001 - recorded as what the viewer showed
-                            pass
-                        page.wait_for_timeout(150)
-                        items[href] = page.evaluate(READ_ITEM)
-                seen[key] = {"home": home, "items": items, "crashes": crashes}
+        for key in sorted(wanted):
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            try:
+                seen[key] = walk(page, f"http://127.0.0.1:{port}/?cartridge=/cart/{key}.imscc", route,
+                                 sum(1 + len(m.items) for m in wanted[key].course.modules))
+            finally:
                 page.close()
-            browser.close()
     finally:
         server.shutdown()
     return seen
+
+
+def walk(page, base: str, route, count: int) -> dict:
+    """The home page and every module item's page of one cartridge, as the viewer shows them."""
+    page.route("**/*", route)
+    crashes: list[str] = []
+    page.on("pageerror", lambda error: crashes.append(str(error)))
+    page.goto(base + "#/")
+    page.wait_for_function("() => /Modules \\(|We had a problem/.test(document.body.innerText)", timeout=60000)
+    # Page items get their link once the viewer has read the page: wait for all of them.
+    try:
+        page.wait_for_function(f"() => document.querySelectorAll('a[href^=\"#/module-items/\"]').length >= {count}",
+                               timeout=30000)
+    except Exception:  # noqa: BLE001 - the test reports what is missing
+        pass
+    home = page.evaluate(READ_HOME)
+    items = {}
+    for module in home["modules"]:
+        for _, href in module["items"]:
+            page.goto(base + href)  # a change of hash: the viewer stays loaded
+            try:
+                page.wait_for_function(LOADED, timeout=20000)
+            except Exception:  # noqa: BLE001 - recorded as what the viewer showed
+                pass
+            page.wait_for_timeout(150)
+            items[href] = page.evaluate(READ_ITEM)
+    return {"home": home, "items": items, "crashes": crashes}
 
 
 def resource_ids(cartridge: Cartridge) -> set[str]:
