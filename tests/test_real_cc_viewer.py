@@ -65,6 +65,8 @@ READ_HOME = """() => ({
 LOADED = """() => {
   const main = document.querySelector('main');
   if (!main || /Loading/.test(main.innerText) || main.innerText.trim().length < 10) return false;
+  // Rendered: the item's resource label, or a file's download button.
+  if (!main.querySelector('.resource-label') && !/Download /.test(main.innerText)) return false;
   // InstUI writes a pill's text (TruncateText) after measuring it.
   if (!Array.from(main.querySelectorAll('[data-cid="Pill"]')).every(p => p.textContent.trim())) return false;
   return Array.from(main.querySelectorAll('img')).every(i => i.complete);
@@ -137,12 +139,17 @@ def walk(page, base: str, route, count: int) -> dict:
     items = {}
     for module in home["modules"]:
         for _, href in module["items"]:
-            page.goto(base + href)  # a change of hash: the viewer stays loaded
-            try:
-                page.wait_for_function(LOADED, timeout=20000)
-            except Exception:  # noqa: BLE001 - recorded as what the viewer showed
-                pass
-            page.wait_for_timeout(150)
+            for attempt in range(3):  # on a loaded machine a page can take long: look again
+                if attempt:
+                    page.goto(base + "#/")
+                    page.wait_for_timeout(500)
+                page.goto(base + href)  # a change of hash: the viewer stays loaded
+                try:
+                    page.wait_for_function(LOADED, timeout=30000)
+                except Exception:  # noqa: BLE001 - recorded as what the viewer showed
+                    continue
+                page.wait_for_timeout(150)
+                break
             items[href] = page.evaluate(READ_ITEM)
     return {"home": home, "items": items, "crashes": crashes}
 
