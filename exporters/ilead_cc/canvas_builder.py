@@ -8,10 +8,11 @@ outcomes with alignments, published state, and full-fidelity quizzes.
 
 from __future__ import annotations
 
+from ilead_shell.audience import module_visible_to_learners, visible_to_learners
 from ilead_shell.exporter_api import ExporterOptions
 from ilead_shell.model import Assignment, Discussion, File, Link, Page, Quiz, Video
 
-from . import canvas_meta, ids, pages
+from . import audience_notes, canvas_meta, ids, pages
 from .descriptors import topic
 from .builder import CartridgeBuilder
 from .canvas_qti import CanvasQtiWriter
@@ -60,16 +61,17 @@ class CanvasBuilder(CartridgeBuilder):
     # -- walk hooks -------------------------------------------------------------------------
     def add_overview(self, module):
         org_item = super().add_overview(module)
+        shown = module_visible_to_learners(module)  # else unpublished: teachers see it, learners never
         self.module_rows.append({"identifier": ids.module_item(module), "title": module.title, "items": [],
-                                 "requirements": []})
-        self._row(org_item.identifier, "WikiPage", org_item.title, org_item.identifierref, True)
+                                 "requirements": [], "published": shown})
+        self._row(org_item.identifier, "WikiPage", org_item.title, org_item.identifierref, shown)
         return org_item
 
     def add_item(self, item):
         self.positions[item.full_id] = len(self.positions) + 1
         org_item = super().add_item(item)
         self._row(org_item.identifier, CONTENT_TYPES[type(item)], item.title, org_item.identifierref,
-                  item.published, item.url if isinstance(item, Link) else None)
+                  visible_to_learners(item), item.url if isinstance(item, Link) else None)
         if isinstance(item, Quiz) and item.mastery is not None:
             self.module_rows[-1]["requirements"].append(
                 (org_item.identifier, round(item.points * item.mastery / 100, 2)))
@@ -151,6 +153,9 @@ class CanvasBuilder(CartridgeBuilder):
         resource.dependencies = []  # LAR dependencies are not needed: Canvas resolves the tokens
         self.cartridge.add_resource(resource)
         return None  # Canvas shows it as the course's Syllabus page, outside the modules
+
+    def note_audience(self) -> None:
+        audience_notes.note_canvas(self.course, self.bundle)
 
     def finish(self) -> None:
         folder = "course_settings"

@@ -18,6 +18,7 @@ from urllib.parse import quote
 from ilead_shell import references
 from ilead_shell.model import Link
 
+from . import audience_notes
 from .builder import FILEBASE, WEB_RESOURCES, CartridgeBuilder
 from .names import without_tags
 
@@ -34,6 +35,9 @@ class MoodleBuilder(CartridgeBuilder):
         self._reported_links: set[str] = set()
         self._renamed = False
         super().__init__(*args, **kwargs)
+
+    def note_audience(self) -> None:
+        audience_notes.note_moodle(self.course, self.bundle)
 
     def name(self, title: str) -> str:
         written = without_tags(title)

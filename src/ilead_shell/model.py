@@ -23,6 +23,9 @@ QuestionType = Literal[
     "multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay"
 ]
 SubmissionType = Literal["text", "file", "url"]
+# Who an item or module is for: "instructors" material (facilitator notes, answer guides)
+# reaches teachers in every LMS and never learners.  See :mod:`ilead_shell.audience`.
+Audience = Literal["learners", "instructors"]
 
 
 class Node(BaseModel):
@@ -146,12 +149,17 @@ class ItemBase(Node):
     outcomes: tuple[str, ...] = ()
     offerings: tuple[str, ...] | None = None
     published: bool = True
+    audience: Audience = "learners"
     body: RichText = RichText()
     location: SourceLocation
 
     @property
     def full_id(self) -> str:
         return f"{self.module_id}/{self.id}"
+
+    @property
+    def for_instructors(self) -> bool:
+        return self.audience == "instructors"
 
 
 class Page(ItemBase):
@@ -258,10 +266,16 @@ class Module(Node):
     title: str
     outcomes: tuple[ModuleOutcome, ...] = ()
     offerings: tuple[str, ...] | None = None
+    # A module for instructors holds only instructor items (the reader sees to it).
+    audience: Audience = "learners"
     overview: RichText = RichText()
     items: tuple[Item, ...] = ()
     folder: str
     location: SourceLocation
+
+    @property
+    def for_instructors(self) -> bool:
+        return self.audience == "instructors"
 
 
 class Course(Node):
