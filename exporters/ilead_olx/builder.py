@@ -235,9 +235,8 @@ class OlxWriter:
     def _transcript_file(self, item: Video) -> str | None:
         if not item.captions:
             return None
-        source = self.course.asset_source(item.captions)
         name = f"{names.video(item)}-{self.language}.srt"
-        srt = videos.vtt_to_srt(source.read_text(encoding="utf-8-sig", errors="replace"))
+        srt = videos.vtt_to_srt(self.course.read_asset(item.captions).decode("utf-8-sig", errors="replace"))
         self.bundle.add_text(f"{TOP}/static/{name}", srt)
         return name
 

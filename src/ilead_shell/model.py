@@ -13,6 +13,7 @@ link to a file or to another item looks in its own bundle.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -302,9 +303,19 @@ class Course(Node):
         raise KeyError(key)
 
     def asset_source(self, asset: Asset | str) -> Path:
-        """Absolute path of an asset on disk, for streaming into an archive."""
+        """Absolute path of an asset on disk, for streaming into an archive.
+
+        The real path the reader checked, not resolved again: a link swapped in since then
+        must make the archive writer fail, not follow it (``source_files.open_checked``).
+        """
         found = asset if isinstance(asset, Asset) else self.asset(asset)
-        return Path(self.root, *found.source.split("/")).resolve()
+        return Path(os.path.normpath(os.path.join(self.root, *found.source.split("/"))))
+
+    def read_asset(self, asset: Asset | str) -> bytes:
+        """The bytes of an asset (captions an exporter converts), read as the reader checked it."""
+        from .source_files import read_checked
+
+        return read_checked(self.asset_source(asset))
 
     def all_outcomes(self) -> dict[str, CourseOutcome | ModuleOutcome]:
         found: dict[str, CourseOutcome | ModuleOutcome] = {o.id: o for o in self.outcomes}
