@@ -30,7 +30,7 @@ def test_python_tags_are_refused_never_run(tag, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text, line, says", [
-    ("a: 1\nb: [1, 2\n", 3, "expected ',' or ']'"),
+    ("a: 1\nb: [1, 2\n", 2, "expected ',' or ']'"),  # the line of the unclosed '[', not the end
     ("a: 1\n\tb: 2\n", 2, "YAML"),
     ("a: 1\nstart: 2027-02-30\n", 2, "not a valid date"),
     ("a: 1\nlist:\n  - {b: 2027-13-01}\n", 3, "not a valid date"),
@@ -38,7 +38,9 @@ def test_python_tags_are_refused_never_run(tag, tmp_path, monkeypatch):
     ("x:\n  - {id: 1, id: 2}\n", 2, "key 'id' is written twice"),
     ("a: 1\n---\nb: 2\n", 2, "single document"),
     ("a: *missing\n", 1, "undefined alias"),
-    ("[" * 3000 + "]" * 3000, 1, "nested too deeply"),
+    ("[" * 3000 + "]" * 3000, 1, "nested more than 50 levels deep"),
+    ("[" * 51 + "]" * 51, 1, "nested more than 50 levels deep"),
+    ("a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 60)), 50, "nested more than 50 levels deep"),
 ])
 def test_syntax_problems_are_located(text, line, says):
     found = problem(text)
