@@ -41,6 +41,7 @@ _H1 = re.compile(r"<h1\b", re.IGNORECASE)
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
+_BLOCK_OPENER = re.compile(r"^(?:[-*+]|\d{1,9}[.)]|!!!|\?\?\?)(?:\s|$)")
 _QUOTE_MARKERS = re.compile(r"^(?:[ ]{0,3}>)+")
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9A-Fa-f]+)|(?P<dec>[0-9]+));?")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -361,8 +362,9 @@ def _attribute(tag: str, wanted: str) -> str | None:
 def _too_deep_markdown(text: str) -> int | None:
     """The 0-based line where blocks nest deeper than the limit, or None.
 
-    A level is four columns of indentation (Python-Markdown's list and admonition step) or a
-    '>' quote marker; fenced code is skipped, since its indentation is content.
+    A level is four columns of indentation (Python-Markdown's list and admonition step), a
+    '>' quote marker, or the list item or admonition a line opens; fenced code is skipped,
+    since its indentation is content.
     """
     fence: str | None = None
     for index, line in enumerate(text.split("\n")):
@@ -379,7 +381,8 @@ def _too_deep_markdown(text: str) -> int | None:
         if not stripped:
             continue
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
-        depth = indent // 4 + (quotes.group(0).count(">") if quotes else 0)
+        # A list item or an admonition is itself inside one more block than its indentation says.
+        depth = indent // 4 + (quotes.group(0).count(">") if quotes else 0) + bool(_BLOCK_OPENER.match(inner))
         if depth > limits.MAX_MARKDOWN_NESTING:
             return index
     return None
