@@ -83,7 +83,8 @@ def test_an_unreadable_folder_or_file_is_a_located_error(course, rel, mode, file
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "Traceback" not in output and "cannot write" not in output, output
-    assert re.search(rf"^src/{re.escape(file)}:{line}: error: .*{re.escape(says)}", output, re.MULTILINE | re.IGNORECASE), output
+    pattern = rf"^src/{re.escape(file)}:{line}: error: .*{re.escape(says)}"
+    assert re.search(pattern, output, re.MULTILINE | re.IGNORECASE), output
     assert not (root.parent / "out").exists() or not any((root.parent / "out").iterdir())
 
 
