@@ -39,7 +39,8 @@ def course(tmp_path: Path) -> Path:
         "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
         "modules/01-m/01-page.md": "---\ntitle: Page\n---\n![The photo](images/photo.png)\n",
         "modules/01-m/02-talk.md": "---\ntitle: Talk\ntype: video\nurl: https://youtu.be/abc\n"
-                                   "captions: media/talk.vtt\n---\nA talk.\n",
+                                   "captions: media/talk.vtt\ntranscript: talk-transcript.md\n---\nA talk.\n",
+        "modules/01-m/talk-transcript.md": "Hello, and welcome.\n",
         "modules/01-m/images/photo.png": PHOTO,
         "modules/01-m/media/talk.vtt": CAPTIONS,
     })
@@ -269,4 +270,4 @@ def test_files_the_reader_checked_are_opened_once_by_the_reader(course, monkeypa
     read_course(course)
     assert len(opened) == len(set(opened)), sorted(opened)
     assert {Path(p).name for p in opened} >= {"course.yml", "module.md", "01-page.md", "02-talk.md",
-                                              "photo.png", "talk.vtt"}
+                                              "photo.png", "talk.vtt", "talk-transcript.md"}

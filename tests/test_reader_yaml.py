@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,20 @@ def test_front_matter_split_keeps_line_numbers(text, yaml_text, body, body_line)
 def test_unclosed_front_matter_is_an_error():
     with pytest.raises(ValueError, match="no closing '---'"):
         split_front_matter("---\ntitle: A\nBody\n")
+
+
+def test_each_yaml_document_of_a_course_is_parsed_once_with_the_c_parser_when_there_is_one(monkeypatch):
+    import yaml
+
+    import ilead_shell.reader.course_reader as course_reader
+    from ilead_shell.reader import read_course
+    from ilead_shell.reader.yaml_source import _Loader
+
+    if yaml.__with_libyaml__:
+        from yaml.cyaml import CParser
+        assert CParser in _Loader.__mro__
+    parsed: list[str] = []
+    real = course_reader.load_yaml
+    monkeypatch.setattr(course_reader, "load_yaml", lambda text, path, *a: parsed.append(path) or real(text, path, *a))
+    read_course(Path(__file__).parent / "roots" / "fidelity")
+    assert len(parsed) == len(set(parsed)) > 10, sorted(parsed)
