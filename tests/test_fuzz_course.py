@@ -77,10 +77,18 @@ TOKENS = ["---", "###", "- [x]", "- [ ]", "= ", "> ", "{", "}", "{type=numeric}"
           ")", "<", "!", "\t", "'", '"', "#", "%zz", "../", "|", "```", "\\", "\x00", "\x0b", "é", "{id=x}",
           "!!binary", "&a", "*a", "? ", "null", "1e999", "-1", "&#1;", "&#x0;", "<div>", "</div>", "<!--", "-->",
           "<![CDATA[", "]]>", "<?xml ?>", "\ufeff", "\u2028", "\r", "!!! note", "[^1]", "[^1]: x", "*[x]: y"]
-QUIZ_LINES = ["### Extra question", "### Extra {type=essay}", "### Extra {type=short_answer}", "### Extra {type=numeric}",
-              "### Extra {points=2.5 outcomes=M2.1}", "### Extra {id=q-x}", "### {type=essay}", "###Spaceless",
+QUIZ_LINES = ["### Extra question", "### Extra {type=essay}", "### Extra {type=short_answer}",
+              "### Extra {type=numeric}", "### Extra {points=2.5 outcomes=M2.1}", "### Extra {id=q-x}",
+              "### {type=essay}", "###Spaceless",
               "- [x] Yes", "- [ ] No", "- [X] Upper", "- [x]", "= 42", "= 40..44", "= 4,000", "= 2,5", "= forty",
               "= ALA", "> Feedback.", ">", "  > Per-choice feedback.", "Stem text.", "", "```", "1. [x] numbered"]
+# What #11 found: drawn as often as all the rest, so the fixed CI examples meet each of them.
+HOSTILE = ["\x00", "\x01", "\x0b", "\x0c", "\x1f", "\x7f", "\x85", "\ufffe", "\uffff", "&#1;", "&#x0B;", "&#0;",
+           "&#xFFFE;", "&#1114112;", "<img src=images/map.png>", "<img src=images/nothing.png alt=x>",
+           "".join("    " * i + "- deep\n" for i in range(25)), "> " * 30 + "deep",
+           "<div>" * 120 + "x" + "</div>" * 120]
+HOSTILE_TARGETS = ["02-introductions.md%00", "images/map%01.png", "images%00/map.png", "..\\..\\secret.md",
+                   "../../../secret/secret.md", "%2e%2e/%2e%2e/%2e%2e/secret/photo.png"]
 LINK_TARGETS = ["02-introductions.md", "02-introductions.md#nowhere", "../02-foundations/03-check.md",
                 "../02-foundations/module.md", "module.md", "images/map.png", "images/course%20map.png",
                 "<images/course map.png>", "images/missing.png", "../../assets/logo.png", "../../../secret/photo.png",
@@ -171,7 +179,8 @@ def mutate_link(root: Path, data) -> None:
     path = pick(data, [p for p in text_files(root) if p.suffix == ".md"], "file")
     if path is None:
         return
-    target = data.draw(st.sampled_from(LINK_TARGETS) | st.text(max_size=15), label="target")
+    target = data.draw(st.sampled_from(HOSTILE_TARGETS) | st.sampled_from(LINK_TARGETS) | st.text(max_size=15),
+                       label="target")
     form = data.draw(st.sampled_from(LINK_FORMS), label="form")
     lines = read(path).split("\n")
     at = data.draw(st.integers(0, len(lines)), label="line")
@@ -188,8 +197,8 @@ def mutate_text(root: Path, data) -> None:
     ends = [i for i, line in enumerate(lines) if line.strip() == "---"]
     first_body = ends[1] + 1 if len(ends) > 1 else 0
     at = data.draw(st.integers(first_body, len(lines)), label="line")
-    text = data.draw(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40) |
-                     st.sampled_from(TOKENS + TRICKY), label="text")
+    text = data.draw(st.sampled_from(HOSTILE) | st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+                     | st.sampled_from(TOKENS + TRICKY), label="text")
     lines.insert(at, text)
     path.write_text("\n".join(lines), encoding="utf-8")
 
