@@ -213,6 +213,30 @@ class EdxBlocks:
             return result
 
 
+    def details(self, archive: Path, source: Path | None = None, submissions: dict | None = None) -> dict:
+        """:meth:`load`'s report plus what each parsed block holds and capa's grade of ``submissions``.
+
+        Runs ``tests/edx/olx_details.py`` (olx_load's own ``load()``, the block classes wrapped to
+        keep what they parsed) with Django settings that add the ``waffle`` app the platform
+        has; ``submissions`` maps a problem's url_name to ``{"choices": [label, ...]}`` or
+        ``{"text": "..."}`` entries, each graded by a fresh ``LoncapaProblem``.
+        """
+        with tempfile.TemporaryDirectory() as work:
+            report = Path(work) / "report.json"
+            command = [str(self.venv / "bin" / "python"), str(Path(__file__).parent / "edx" / "olx_details.py"),
+                       str(archive), "--tool", str(TOOLS / "edx-blocks"), "--json", str(report)]
+            if source is not None:
+                command += ["--source", str(source)]
+            if submissions is not None:
+                (Path(work) / "submissions.json").write_text(json.dumps(submissions), encoding="utf-8")
+                command += ["--submissions", str(Path(work) / "submissions.json")]
+            done = _run(command, timeout=600)
+            if done.returncode != 0 or not report.exists():
+                raise AssertionError(f"olx_details.py failed (exit {done.returncode}):\n"
+                                     f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+            return json.loads(report.read_text(encoding="utf-8"))
+
+
 def edx_blocks() -> EdxBlocks:
     _need_shared()
     venv = Path(os.environ.get("EDX_BLOCKS_VENV", TMP / "ilead-edx-blocks"))

@@ -7,6 +7,7 @@ offerings, alignment with no gaps, accessible media, and bundles for every avail
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -167,17 +168,20 @@ def test_outcomes_start_with_measurable_verbs(course):
     assert not first_words & {"understand", "know", "learn", "appreciate", "be", "explore"}
 
 
-def test_every_available_target_builds_every_offering(tmp_path, registry):
-    available = []
-    for target in registry.targets():
+def test_every_built_in_target_builds_every_offering(tmp_path, registry):
+    """Every target pyproject.toml declares: one that fails to load fails this test (never skipped)."""
+    declared = sorted(tomllib.loads((SOURCE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+                      ["project"]["entry-points"]["ilead_shell.exporters"])
+    assert registry.names() == declared  # every declared name (aliases too) is installed
+    targets = [t.name for t in registry.targets()]
+    broken = []
+    for name in targets:
         try:
-            registry.load(target.name)
-        except IleadError:
-            continue
-        available.append(target.name)
-    if not available:
-        pytest.skip("no exporter is installed")
-    results, _ = build(SOURCE, ",".join(available), tmp_path, offering="all", registry=registry)
+            registry.load(name)
+        except IleadError as exc:
+            broken.append(f"{name}: {exc}")
+    assert not broken, broken
+    results, _ = build(SOURCE, ",".join(targets), tmp_path, offering="all", registry=registry)
     built = {(r.target, r.offering) for r in results}
-    assert built == {(t, o) for t in available for o in OFFERINGS}
+    assert built == {(t, o) for t in targets for o in OFFERINGS}
     assert all(r.size > 0 for r in results)

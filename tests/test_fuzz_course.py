@@ -9,7 +9,8 @@ deletions, links in and out of the course, FIFOs), raw bytes and text encodings.
 - exit 0, and every bundle passes the project's own validators: the Common Cartridge
   rules and XSDs (``cc_validation``) for the five cartridge targets, Open edX's checks
   (``ilead_olx.verify``, what ``python -m ilead_olx.verify`` runs), the SCORM 1.2 XSDs,
-  and well-formed accessible pages for the preview;
+  well-formed accessible pages for the preview, and for the Moodle backup well-formed XML,
+  Moodle's header and every file stored under its sha1;
 - exit 1, every error line shaped ``path:line: error:`` naming a file of the course (a
   folder, or a file that is missing, is named without a line), and nothing written.
 
@@ -24,6 +25,7 @@ two minutes), ``long`` for local runs (random, many more examples)::
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -302,7 +304,27 @@ def scorm_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(folder / "scorm12_all.xsd"), parser))
 
 
+def mbz_problems(path: Path) -> list[str]:
+    """What Moodle's restore checks first, and the backup's own rules: XML well-formed, files under their sha1."""
+    problems = []
+    with tarfile.open(path, "r:gz") as archive:
+        files = {m.name: archive.extractfile(m).read() for m in archive if m.isfile()}
+    if b"<moodle_backup>" not in files.get("moodle_backup.xml", b"")[:200]:
+        problems.append(f"{path.name}: moodle_backup.xml does not start as Moodle's backups do")
+    for name, data in files.items():
+        if name.endswith(".xml"):
+            try:
+                cc_validation.parse(data)
+            except etree.XMLSyntaxError as exc:
+                problems.append(f"{path.name}: {name}: {exc}")
+        elif name.startswith("files/") and hashlib.sha1(data).hexdigest() != name.rsplit("/", 1)[-1]:
+            problems.append(f"{path.name}: {name} is not stored under its sha1")
+    return problems + [f"{path.name}: holds the secret" for data in files.values() if SECRET.encode() in data]
+
+
 def bundle_problems(path: Path, scorm: etree.XMLSchema) -> list[str]:
+    if path.suffix == ".mbz":
+        return mbz_problems(path)
     if path.name.endswith(".tar.gz"):
         with tarfile.open(path) as archive:
             contents = [archive.extractfile(m).read() for m in archive if m.isfile()]

@@ -164,14 +164,14 @@ def test_captions_swapped_for_a_link_are_not_converted_into_the_edx_bundle(cours
     import ilead_olx.builder as olx_builder
 
     captions = course / "modules/01-m/media/talk.vtt"
-    real = olx_builder.OlxWriter._transcript_file
+    real = olx_builder.OlxWriter._transcript
 
     def swapped_first(self, item):
         if not captions.is_symlink():
             _swap_for_link(captions, tmp_path / "secret/talk.vtt")
         return real(self, item)
 
-    monkeypatch.setattr(olx_builder.OlxWriter, "_transcript_file", swapped_first)
+    monkeypatch.setattr(olx_builder.OlxWriter, "_transcript", swapped_first)
     _fails_cleanly(course, "edx", tmp_path / "out", "became a link")
 
 

@@ -158,3 +158,78 @@ def test_the_model_dump_is_identical_for_identical_sources(course):
     first = CliRunner().invoke(main, ["dump-model", str(HANDMADE)]).output
     second = CliRunner().invoke(main, ["dump-model", str(course)]).output
     assert first == second
+
+
+# -- choice ids: from the choice's words, never from its place ----------------------------
+def _choices(tmp_path: Path, body: str) -> list[tuple[str, str]]:
+    from test_reader_quiz import questions
+    (question,) = questions(tmp_path, body)
+    return [(c.id, c.text) for c in question.choices]
+
+
+def _choice_errors(tmp_path: Path, body: str) -> list[str]:
+    from test_reader_quiz import errors
+    return errors(tmp_path, body)
+
+
+MIXED = """\
+### Equity
+Which statement describes equity?
+
+- [ ] Giving every patron exactly the same service
+- [x] Taking difference into account so that process and outcome are fair
+- [ ] Counting how many groups are represented on staff
+- [ ] Counting how many groups are represented in leadership
+- [ ] 图书馆
+"""
+
+
+def test_choice_ids_are_slugs_of_their_first_words_and_hashes_only_where_needed(tmp_path):
+    assert _choices(tmp_path, MIXED) == [
+        ("giving-every-patron", "Giving every patron exactly the same service"),
+        ("taking-difference-into", "Taking difference into account so that process and outcome are fair"),
+        ("counting-how-many-groups-096fad", "Counting how many groups are represented on staff"),
+        ("counting-how-many-groups-919167", "Counting how many groups are represented in leadership"),
+        ("choice-78e295", "图书馆"),
+    ]
+
+
+def test_reordering_choices_keeps_each_choice_id(tmp_path):
+    head, *lines = MIXED.split("\n- ")
+    shuffled = "\n- ".join([head, *reversed([line.strip("\n") for line in lines])]) + "\n"
+    assert dict(_choices(tmp_path / "a", MIXED)) == dict(_choices(tmp_path / "b", shuffled))
+    assert [i for i, _ in _choices(tmp_path / "a", MIXED)] != [i for i, _ in _choices(tmp_path / "b", shuffled)]
+
+
+def test_markdown_decoration_links_and_tags_are_not_part_of_a_choice_id(tmp_path):
+    assert [i for i, _ in _choices(tmp_path, "### Q\nWhich?\n\n- [x] **Read** the [policy](https://example.org/p)\n"
+                                             "- [ ] Skip <em>it</em>\n")] == ["read-the-policy", "skip-it"]
+
+
+def test_true_false_choices_are_true_and_false(tmp_path):
+    assert [i for i, _ in _choices(tmp_path, "### Q\nTrue?\n\n- [ ] True\n- [x] False\n")] == ["true", "false"]
+
+
+def test_a_pinned_choice_id_survives_editing_the_choice(tmp_path):
+    first = _choices(tmp_path / "a", "### Q\nWhich?\n\n- [x] The community's needs {id=needs}\n- [ ] The budget\n")
+    edited = _choices(tmp_path / "b", "### Q\nWhich?\n\n- [ ] The budget\n"
+                                      "- [x] What the community says it needs {id=needs}\n")
+    assert first == [("needs", "The community's needs"), ("the-budget", "The budget")]
+    assert dict(edited)["needs"] == "What the community says it needs"
+
+
+def test_a_derived_id_that_equals_a_pin_takes_a_hash(tmp_path):
+    ids_found = [i for i, _ in _choices(tmp_path, "### Q\nWhich?\n\n- [x] Budget\n- [ ] Other {id=budget}\n")]
+    assert ids_found[1] == "budget" and ids_found[0].startswith("budget-") and len(set(ids_found)) == 2
+
+
+@pytest.mark.parametrize("body, line, words", [
+    ("### Q\nWhich?\n\n- [x] Same\n- [ ] Same\n", 5, "two choices read the same ('Same', the other is at line 8)"),
+    ("### Q\nWhich?\n\n- [x] One {id=x}\n- [ ] Two {id=x}\n", 5, "two choices have the id 'x' (the other is at line 8)"),
+    ("### Q\nWhich?\n\n- [x] One {id=Bad Id}\n- [ ] Two\n", 4, "choice id 'Bad Id' must be lower-case"),
+    ("### Q\nWhich?\n\n- [x] One {id=a--b}\n- [ ] Two\n", 4, "choice id 'a--b' must be lower-case"),
+])
+def test_choice_id_mistakes_are_located(tmp_path, body, line, words):
+    from test_reader_quiz import at
+    found = _choice_errors(tmp_path, body)
+    assert any(at(line) in m and words in m for m in found), found

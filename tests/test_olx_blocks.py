@@ -4,13 +4,16 @@ discussions, links and options, read from the bundle in memory."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from lxml import etree
 
 from ilead_shell.errors import CourseError
 from ilead_shell.model import NumericAnswer
+from ilead_shell.offerings import select_offering
 from ilead_shell.pipeline import exporter_options
+from ilead_shell.reader import read_course
 from ilead_olx import OlxExporter
 from ilead_olx.capa import merge_ranges, numeric_answer
 from ilead_olx.video import vtt_to_srt
@@ -120,10 +123,32 @@ def test_discussion_is_inline_with_stable_unique_id(certificate):
 def test_youtube_video_with_captions_as_srt_transcript(certificate):
     video = xml(certificate, "video/video_foundations__talk.xml")
     assert video.get("youtube_id_1_0") == "dQw4w9WgXcQ" and video.get("youtube") == "1.00:dQw4w9WgXcQ"
+    val_id = video.get("edx_video_id")
+    assert re.fullmatch(r"ILEAD-101-foundations-talk-[0-9a-f]{12}", val_id)
     transcripts = json.loads(video.get("transcripts"))
-    assert transcripts == {"en": "video_foundations__talk-en.srt"}
-    srt = text(certificate, "static/video_foundations__talk-en.srt")
+    assert transcripts == {"en": f"{val_id}-en.srt"}
+    srt = text(certificate, f"static/{val_id}-en.srt")
     assert srt == "1\n00:00:00,000 --> 00:00:04,000\nWelcome to this talk on equity in libraries.\n"
+    # edx-val imports the transcript named in <video_asset> first, so the platform does not look
+    # for the legacy subs_<youtube id>.srt.sjson of a YouTube video.
+    (listed,) = video.findall("video_asset/transcripts/transcript")
+    assert (listed.get("language_code"), listed.get("file_format"), listed.get("provider")) == ("en", "srt", "Custom")
+    assert video.find("video_asset").get("duration") == "0.0"
+
+
+def test_the_val_id_changes_with_the_captions_only(full_course_for, copy_root):
+    """edx-val never replaces the transcript of an id it holds: corrected captions need a new id."""
+    def val_id(course):
+        bundle = OlxExporter().build_bundle(course)
+        return xml(bundle, "video/video_foundations__talk.xml").get("edx_video_id")
+
+    first = val_id(full_course_for("certificate"))
+    assert val_id(full_course_for("mooc")) == first   # the same video, the same id in each offering
+    root = copy_root("full")
+    vtt = root / "modules" / "02-foundations" / "media" / "talk.vtt"
+    vtt.write_text(vtt.read_text(encoding="utf-8").replace("equity in libraries", "equity in public libraries"),
+                   encoding="utf-8")
+    assert val_id(select_offering(read_course(root), "certificate")) != first
 
 
 def test_vtt_conversion_handles_short_stamps_ids_settings_and_notes():

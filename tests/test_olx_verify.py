@@ -49,8 +49,9 @@ def test_missing_static_file_is_found(folder):
 
 
 def test_missing_transcript_is_found(folder):
-    (folder / "static/video_foundations__talk-en.srt").unlink()
-    assert "transcript static/video_foundations__talk-en.srt is missing" in findings(folder)
+    (transcript,) = (folder / "static").glob("ILEAD-101-foundations-talk-*-en.srt")
+    transcript.unlink()
+    assert f"transcript static/{transcript.name} is missing" in findings(folder)
 
 
 def test_pointer_with_extra_attributes_is_found(folder):

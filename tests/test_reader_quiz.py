@@ -55,7 +55,9 @@ Which statement describes **equity**?
         "equity-and-equality", "Equity and equality", "multiple_choice", 1, ("M1",))
     assert "<strong>equity</strong>" in q.stem.html
     assert [(c.id, c.text, c.correct) for c in q.choices] == [
-        ("c1", "Same service for all", False), ("c2", "Fair process and outcome", True), ("c3", "Counting groups", False)]
+        ("same-service-for-all", "Same service for all", False),
+        ("fair-process-and-outcome", "Fair process and outcome", True),
+        ("counting-groups", "Counting groups", False)]
     assert "adjusts" in q.choices[1].feedback.html
     assert q.choices[0].feedback is None
     assert "fair outcomes" in q.feedback.html and "fair outcomes" not in q.stem.html

@@ -172,7 +172,7 @@ def test_correct_answers_pass_with_score_100(lms):
     assert [values[f"cmi.interactions.{n}.result"] for n in range(6)] == ["correct"] * 5 + ["neutral"]
     assert values["cmi.interactions.0.id"] == "equity-and-equality"
     assert values["cmi.interactions.0.type"] == "choice"
-    assert values["cmi.interactions.1.student_response"] == "c1,c2"
+    assert values["cmi.interactions.1.student_response"] == "offering-materials-in,holding-events-at-times"
     assert values["cmi.interactions.2.type"] == "true-false"
     assert values["cmi.interactions.2.student_response"] == "f"
     assert values["cmi.core.score.min"] == "0" and values["cmi.core.score.max"] == "100"
@@ -272,3 +272,31 @@ def test_no_submission_beyond_the_allowed_attempts(lms):
     result = lms.leave()
     lms.assert_clean(result)
     assert result["values"]["cmi.core.exit"] == ""  # nothing left to resume
+
+
+def _seconds(timespan: str) -> float:
+    hours, minutes, seconds = timespan.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def test_leaving_a_page_reports_the_whole_visit_as_session_time(lms):
+    # An LMS adds session_time to total_time on LMSFinish: the value at launch (about 0 s)
+    # or at the last 15-second tick would record a short visit as no time at all.
+    frame = lms.launch("I_foundations__key-terms")
+    frame.get_by_role("heading", level=1).wait_for()
+    lms.page.wait_for_timeout(1500)
+    result = lms.leave()
+    lms.assert_clean(result)
+    assert _seconds(result["values"]["cmi.core.session_time"]) >= 1.4
+
+
+def test_a_quiz_counts_the_time_after_submitting_too(lms):
+    frame = lms.launch(QUIZ)
+    _answer_correctly(frame)
+    frame.get_by_role("button", name="Submit answers").click()
+    lms.page.wait_for_function("() => lms.result().commitCount > 0")
+    at_submit = _seconds(lms.result()["values"]["cmi.core.session_time"])
+    lms.page.wait_for_timeout(1500)
+    result = lms.leave()
+    lms.assert_clean(result)
+    assert _seconds(result["values"]["cmi.core.session_time"]) >= at_submit + 1.4

@@ -12,11 +12,12 @@ from urllib.parse import quote
 
 
 from ilead_shell import references
+from ilead_shell.audience import assets_for_learners, hidden_from_learners, module_visible_to_learners
 from ilead_shell.exporter_api import Bundle
 from ilead_shell.model import (Assignment, Course, Discussion, File, Item, Link, Module, Page, Quiz,
                                Video)
 
-from . import descriptors, ids, pages
+from . import audience_notes, descriptors, ids, pages
 from .cartridge import Cartridge, OrgItem, Resource
 from .lom import manifest_metadata
 from .profiles import CcProfile
@@ -64,12 +65,16 @@ class CartridgeBuilder:
             for item in module.items:
                 folder.children.append(self.add_item(item))
         self.finish()
+        self.note_audience()
         self.bundle.add_xml("imsmanifest.xml", self.cartridge.to_xml())
         self.bundle.counts = self.course.counts()
         return self.bundle
 
     def finish(self) -> None:
         """Hook for flavours that add course-level files once every item is known."""
+
+    def note_audience(self) -> None:
+        audience_notes.note_plain(self.course, self.bundle)
 
     # -- locations and links ---------------------------------------------------------------------
     def asset_path(self, key: str) -> str:
@@ -144,9 +149,11 @@ class CartridgeBuilder:
                                              instructor_only=self.asset_hidden(asset.key)))
 
     def asset_hidden(self, key: str) -> bool:
-        """A file offered only through unpublished file items stays hidden."""
-        users = [i for i in self.course.items() if isinstance(i, File) and i.asset == key]
-        return bool(users) and not any(i.published for i in users)
+        """A file learners never reach (offered only through unpublished file items, or used
+        only by instructor material) is for instructors."""
+        if not hasattr(self, "_learner_assets"):
+            self._learner_assets = assets_for_learners(self.course)
+        return key not in self._learner_assets
 
     def add_syllabus(self) -> None:
         path = "course/syllabus.html"
@@ -164,8 +171,10 @@ class CartridgeBuilder:
         path = self.overview_path(module)
         title = f"Overview: {module.title}"
         body = pages.overview_body(module, self.rewrite(module.overview.html, path))
-        self.write_page(path, title, body, self.page_meta(ids.overview_resource(module), True))
-        resource = Resource(ids.overview_resource(module), "webcontent", [path], href=path)
+        self.write_page(path, title, body, self.page_meta(ids.overview_resource(module),
+                                                          module_visible_to_learners(module)))
+        resource = Resource(ids.overview_resource(module), "webcontent", [path], href=path,
+                            instructor_only=not module_visible_to_learners(module))
         self.take_used_assets(resource)
         self.cartridge.add_resource(resource)
         return OrgItem(ids.overview_item(module), title, resource.identifier)
@@ -181,14 +190,14 @@ class CartridgeBuilder:
     def new_resource(self, item: Item, type_: str, files: list[str], href: str | None = None,
                      **extra) -> Resource:
         resource = Resource(ids.resource_id(item), type_, files, href=href,
-                            instructor_only=not item.published, **extra)
+                            instructor_only=hidden_from_learners(item), **extra)
         self.take_used_assets(resource)
         return self.cartridge.add_resource(resource)
 
     def add_page(self, item: Page) -> str:
         path = self.item_path(item)
         body = self.rewrite(item.body.html, path)
-        self.write_page(path, item.title, body, self.page_meta(ids.resource_id(item), item.published))
+        self.write_page(path, item.title, body, self.page_meta(ids.resource_id(item), not hidden_from_learners(item)))
         return self.new_resource(item, "webcontent", [path], href=path).identifier
 
     def add_video(self, item: Video) -> str:
@@ -199,7 +208,7 @@ class CartridgeBuilder:
         transcript = self.rewrite(item.transcript.html, path) if item.transcript else None
         body = pages.video_body(item.title, self.course.language, item.url, item.youtube_id, video_src, captions_src,
                                 self.rewrite(item.body.html, path), transcript)
-        self.write_page(path, item.title, body, self.page_meta(ids.resource_id(item), item.published))
+        self.write_page(path, item.title, body, self.page_meta(ids.resource_id(item), not hidden_from_learners(item)))
         return self.new_resource(item, "webcontent", [path], href=path).identifier
 
     def add_file(self, item: File) -> str:
@@ -266,7 +275,7 @@ class CartridgeBuilder:
                              "assignment type has no fields for them)")
         resource = self.new_resource(item, "assignment_xmlv1p0", [descriptor_path], href=descriptor_path)
         fallback = Resource(ids.fallback_resource_id(item), "webcontent", [path], href=path,
-                            instructor_only=not item.published, variant_of=resource.identifier)
+                            instructor_only=hidden_from_learners(item), variant_of=resource.identifier)
         fallback.dependencies = list(resource.dependencies)
         self.cartridge.add_resource(fallback)
         return resource.identifier

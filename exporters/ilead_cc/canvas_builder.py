@@ -11,10 +11,11 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from ilead_shell import references
+from ilead_shell.audience import module_visible_to_learners, visible_to_learners
 from ilead_shell.exporter_api import ExporterOptions
 from ilead_shell.model import Assignment, Discussion, File, Link, Page, Quiz, Video
 
-from . import canvas_meta, ids, pages
+from . import audience_notes, canvas_meta, ids, pages
 from .descriptors import topic
 from .builder import FILEBASE, CartridgeBuilder
 from .canvas_qti import CanvasQtiWriter
@@ -68,16 +69,17 @@ class CanvasBuilder(CartridgeBuilder):
     # -- walk hooks -------------------------------------------------------------------------
     def add_overview(self, module):
         org_item = super().add_overview(module)
+        shown = module_visible_to_learners(module)  # else unpublished: teachers see it, learners never
         self.module_rows.append({"identifier": ids.module_item(module), "title": module.title, "items": [],
-                                 "requirements": []})
-        self._row(org_item.identifier, "WikiPage", org_item.title, org_item.identifierref, True)
+                                 "requirements": [], "published": shown})
+        self._row(org_item.identifier, "WikiPage", org_item.title, org_item.identifierref, shown)
         return org_item
 
     def add_item(self, item):
         self.positions[item.full_id] = len(self.positions) + 1
         org_item = super().add_item(item)
         self._row(org_item.identifier, CONTENT_TYPES[type(item)], item.title, org_item.identifierref,
-                  item.published, item.url if isinstance(item, Link) else None)
+                  visible_to_learners(item), item.url if isinstance(item, Link) else None)
         if isinstance(item, Quiz) and item.mastery is not None:
             self.module_rows[-1]["requirements"].append(
                 (org_item.identifier, round(item.points * item.mastery / 100, 2)))
@@ -158,6 +160,9 @@ class CanvasBuilder(CartridgeBuilder):
         self.take_used_assets(resource)
         resource.dependencies = []  # LAR dependencies are not needed: Canvas resolves the tokens
         self.cartridge.add_resource(resource)
+
+    def note_audience(self) -> None:
+        audience_notes.note_canvas(self.course, self.bundle)
 
     def finish(self) -> None:
         folder = "course_settings"

@@ -10,6 +10,7 @@ import datetime as dt
 
 from lxml import etree
 
+from ilead_shell.audience import visible_to_learners
 from ilead_shell.model import Assignment, Course, Discussion, Quiz
 
 from . import ids
@@ -90,7 +91,7 @@ def assignment_fields(parent: etree._Element, course: Course, item: Assignment |
     group = course.grading.group(item.group)
     if group:
         sub(parent, "assignment_group_identifierref", ids.group_id(group.id))
-    sub(parent, "workflow_state", "published" if item.published else "unpublished")
+    sub(parent, "workflow_state", "published" if visible_to_learners(item) else "unpublished")
     sub(parent, "points_possible", float(points) if points is not None else None)
     sub(parent, "grading_type", "points" if points is not None else "not_graded")
     sub(parent, "submission_types", submission_types)
@@ -118,7 +119,7 @@ def topic_meta(course: Course, item: Discussion, position: int) -> etree._Elemen
     sub(node, "title", item.title)
     sub(node, "type", "topic")
     sub(node, "discussion_type", "threaded")
-    sub(node, "workflow_state", "active" if item.published else "unpublished")
+    sub(node, "workflow_state", "active" if visible_to_learners(item) else "unpublished")
     sub(node, "position", position)
     if item.graded:
         assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
@@ -138,7 +139,7 @@ def assessment_meta(course: Course, item: Quiz, description: str, position: int)
     sub(node, "allowed_attempts", -1 if item.attempts is None else item.attempts)
     sub(node, "one_question_at_a_time", False)
     sub(node, "cant_go_back", False)
-    sub(node, "available", item.published)
+    sub(node, "available", visible_to_learners(item))
     group = course.grading.group(item.group)
     assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
     assignment_fields(assignment, course, item, item.points, "online_quiz", position)
@@ -254,7 +255,7 @@ def module_meta(modules: list[dict]) -> etree._Element:
     for position, module in enumerate(modules, start=1):
         entry = sub(node, "module", identifier=module["identifier"])
         sub(entry, "title", module["title"])
-        sub(entry, "workflow_state", "active")
+        sub(entry, "workflow_state", "active" if module.get("published", True) else "unpublished")
         sub(entry, "position", position)
         sub(entry, "require_sequential_progress", False)
         sub(entry, "locked", False)

@@ -2,15 +2,23 @@
 
 Authors open ``index.html`` straight from disk before importing anywhere, so every link
 is relative and the quizzes score in the browser (no server, works from ``file://``).
+The site is what learners see: instructor material is left out, or gathered in a separate
+facilitator section with ``instructor_material: true`` (:mod:`.facilitator`).
 """
 
 from __future__ import annotations
 
-from ilead_shell.exporter_api import Bundle, Exporter
+from ilead_shell.exporter_api import Bundle, Exporter, ExporterOptions
 from ilead_shell.model import Course
 from ilead_shell.web import PageRenderer, WebLayout, static_files
 
+from .facilitator import add_facilitator_section, leave_out_instructor_material
+
 LAYOUT = WebLayout()
+
+
+class HtmlOptions(ExporterOptions):
+    instructor_material: bool = False  # True: add the facilitator section (facilitator/index.html)
 
 
 class HtmlExporter(Exporter):
@@ -18,9 +26,11 @@ class HtmlExporter(Exporter):
     description = "Static HTML preview site (open index.html in a browser)"
     format = "zip"
     suffix = "zip"
+    Options = HtmlOptions
 
     def build_bundle(self, course: Course) -> Bundle:
         bundle = Bundle(format=self.format)
+        full_course, course = course, leave_out_instructor_material(course, bundle, self.options.instructor_material)
         pages = PageRenderer(course, LAYOUT)
         bundle.add_text(LAYOUT.home_page, pages.home())
         for module in course.modules:
@@ -32,4 +42,6 @@ class HtmlExporter(Exporter):
         for asset in course.assets:
             bundle.add_file(LAYOUT.media(asset), course.asset_source(asset))
         bundle.counts = {**course.counts(), "pages": 1 + len(course.modules) + len(course.items())}
+        if self.options.instructor_material:
+            add_facilitator_section(full_course, LAYOUT, bundle)
         return bundle

@@ -18,6 +18,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import builder as E
 
+from ilead_shell.audience import hidden_from_learners, module_visible_to_learners
 from ilead_shell.exporter_api import Bundle
 from ilead_shell.model import (Assignment, Course, Discussion, File, Item, Link, Module, Page,
                                Quiz, Video)
@@ -118,7 +119,8 @@ class OlxWriter:
 
     # -- structure ---------------------------------------------------------------------
     def _chapter(self, module: Module) -> None:
-        chapter = etree.Element("chapter", {"display_name": module.title})
+        chapter = etree.Element("chapter", {"display_name": module.title,
+                                            **({} if module_visible_to_learners(module) else _staff_only())})
         self._pointer(chapter, "sequential", names.overview_sequential(module))
         self._overview(module)
         for item in module.items:
@@ -135,8 +137,8 @@ class OlxWriter:
             due = getattr(item, "due", None)
             if due is not None:
                 attributes["due"] = self.settings.stamp(self._clamped_due(item, due), end_of_day=True)
-            if not item.published:
-                attributes["visible_to_staff_only"] = "true"
+            if hidden_from_learners(item):
+                attributes.update(_staff_only())
         sequential = etree.Element("sequential", attributes)
         for unit in units:
             self._pointer(sequential, "vertical", unit)
@@ -223,22 +225,22 @@ class OlxWriter:
         else:
             if body:
                 self._html(vertical, names.html(item), item.title, body)
-            transcript_file = self._transcript_file(item)
+            val_id = self._transcript(item)
             url_name = names.video(item)
             self._pointer(vertical, "video", url_name)
-            self._xml(f"video/{url_name}.xml",
-                      videos.video_block(item, static_url, transcript_file, self.language))
+            self._xml(f"video/{url_name}.xml", videos.video_block(item, static_url, val_id, self.language))
         if item.transcript is not None and not item.transcript.is_empty:
             text = _serialize(E.H3("Transcript")) + fragment_html(self.links.rewrite(item.transcript.html))
             self._html(vertical, names.html(item, "transcript"), f"Transcript: {item.title}", text)
 
-    def _transcript_file(self, item: Video) -> str | None:
+    def _transcript(self, item: Video) -> str | None:
+        """Write the captions as the video's SRT transcript; its edx-val id, or None without captions."""
         if not item.captions:
             return None
-        name = f"{names.video(item)}-{self.language}.srt"
         srt = videos.vtt_to_srt(self.course.read_asset(item.captions).decode("utf-8-sig", errors="replace"))
-        self.bundle.add_text(f"{TOP}/static/{name}", srt)
-        return name
+        val_id = videos.val_video_id(self.course.code, item, srt)
+        self.bundle.add_text(f"{TOP}/static/{videos.transcript_name(val_id, self.language)}", srt)
+        return val_id
 
     def _assignment(self, item: Assignment, vertical: etree._Element) -> None:
         window = self._window(item)
@@ -316,3 +318,9 @@ def _size(size: int) -> str:
             return f"{int(value)} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} bytes"
+
+
+def _staff_only() -> dict[str, str]:
+    """Studio's "Hide from learners": staff still see and preview the block; its children
+    inherit it."""
+    return {"visible_to_staff_only": "true"}

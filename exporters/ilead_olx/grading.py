@@ -41,7 +41,8 @@ def plan_grading(course: Course, warn: Callable[[str], None]) -> GradingPlan:
     pass_mark = course.grading.pass_percent
     plan.cutoffs = {"Pass": (pass_mark / 100) if pass_mark is not None else DEFAULT_PASS}
 
-    items = course.items()
+    # Instructor material is hidden from learners: counted in a grader, it would lower every grade.
+    items = [i for i in course.items() if not i.for_instructors]
     for item in items:
         if isinstance(item, Discussion) and item.graded:
             warn(f"discussion '{item.title}' has points, but Open edX does not grade discussions; "

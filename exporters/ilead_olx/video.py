@@ -12,6 +12,7 @@ import re
 
 from lxml import etree
 
+from ilead_shell.identifiers import short_hash
 from ilead_shell.model import Video
 
 _TIMING = re.compile(
@@ -60,10 +61,32 @@ def playable(video: Video, static_url: str | None) -> bool:
     return bool(video.youtube_id) or html5_source(video, static_url) is not None
 
 
-def video_block(video: Video, static_url: str | None, transcript_file: str | None,
-                language: str) -> etree._Element:
-    """The content of ``video/<url_name>.xml``."""
+def val_video_id(course_code: str, video: Video, srt: str) -> str:
+    """The edx-val id of a captioned video: readable, and new whenever the captions change.
+
+    edx-val keeps videos and their transcripts site-wide by this id and never replaces the
+    transcript of an id it already holds, so a re-imported course with corrected captions
+    needs a new id; the same captions keep the same id (and the same bytes on every build).
+    """
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{course_code}-{video.module_id}-{video.id}").strip("-")
+    return f"{readable[:80]}-{short_hash(srt, 12)}"
+
+
+def transcript_name(val_id: str, language: str) -> str:
+    """The one name edx-val imports a transcript of ``<video_asset>`` from: ``static/<id>-<lang>.srt``."""
+    return f"{val_id}-{language}.srt"
+
+
+def video_block(video: Video, static_url: str | None, val_id: str | None, language: str) -> etree._Element:
+    """The content of ``video/<url_name>.xml``, in the shape Studio exports.
+
+    With captions, the video has an edx-val id and a ``<video_asset>`` listing its transcript:
+    the platform imports that transcript first, and so does not go looking for the legacy
+    ``subs_<youtube id>.srt.sjson`` it otherwise expects for every YouTube video (and logs as
+    missing).
+    """
     source = html5_source(video, static_url) if not video.youtube_id else None
+    transcript_file = transcript_name(val_id, language) if val_id else None
     attributes = {
         "display_name": video.title,
         "youtube_id_1_0": video.youtube_id or "",
@@ -73,6 +96,8 @@ def video_block(video: Video, static_url: str | None, transcript_file: str | Non
         "sub": "",
         "transcripts": json.dumps({language: transcript_file} if transcript_file else {}),
     }
+    if val_id:
+        attributes["edx_video_id"] = val_id
     if video.youtube_id:
         attributes["youtube"] = f"1.00:{video.youtube_id}"
     element = etree.Element("video", attributes)
@@ -80,4 +105,10 @@ def video_block(video: Video, static_url: str | None, transcript_file: str | Non
         etree.SubElement(element, "source", {"src": source})
     if transcript_file:
         etree.SubElement(element, "transcript", {"language": language, "src": transcript_file})
+        # An external video to edx-val (no encodings): duration 0, no image, as Studio writes it.
+        asset = etree.SubElement(element, "video_asset", {"client_video_id": video.title, "duration": "0.0",
+                                                          "image": ""})
+        transcripts = etree.SubElement(asset, "transcripts")
+        etree.SubElement(transcripts, "transcript", {"file_format": "srt", "language_code": language,
+                                                     "provider": "Custom"})
     return element

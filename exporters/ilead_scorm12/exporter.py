@@ -1,7 +1,8 @@
 """The ``scorm12`` target (alias ``scorm``): one SCO per item, tracked in the LMS.
 
 Pages, links, files, videos, discussions and assignments are completed once viewed;
-quizzes score themselves and report passed/failed against the mastery score.  The
+quizzes score themselves and report passed/failed against their pass mark (``mastery``, else
+the course's ``grading: pass:``; see :mod:`.pass_mark`).  The
 run-time script (``static/scorm12.js``) is written for this project and works offline.
 """
 
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from importlib import resources
 
+from ilead_shell.audience import without_instructor_material
 from ilead_shell.exporter_api import Bundle, Exporter
 from ilead_shell.model import Assignment, Course, Discussion, Quiz
 from ilead_shell.web import PageRenderer, RenderOptions, static_files
 
 from .manifest import build_manifest
+from .pass_mark import with_pass_marks
 from .structure import LAYOUT, home_sco, plan
 
 RUNTIME_SCRIPT = "scorm12.js"
@@ -43,6 +46,7 @@ class Scorm12Exporter(Exporter):
 
     def build_bundle(self, course: Course) -> Bundle:
         bundle = Bundle(format=self.format)
+        course = with_pass_marks(_leave_out_instructor_material(course, bundle))
         home, modules = home_sco(course), plan(course)
         pages = PageRenderer(course, LAYOUT, RENDER_OPTIONS)
         bundle.add_text(home.href, pages.home())
@@ -84,3 +88,18 @@ class Scorm12Exporter(Exporter):
         counts["questions"] -= sum(len(item.questions) for item in left_out if isinstance(item, Quiz))
         bundle.counts = {**counts, "scos": 1 + sum(len(m.scos) for m in modules)}
         return bundle
+
+
+def _leave_out_instructor_material(course: Course, bundle: Bundle) -> Course:
+    """A SCORM package shows learners everything it holds, so instructor material (and the
+    files only it uses) stays out, with a note for each module or item left out."""
+    for module in course.modules:
+        if module.for_instructors:
+            bundle.note(f"module {module.id} is for instructors and is left out (a SCORM package shows "
+                        "learners everything it holds; give facilitators the LMS course or the preview)")
+            continue
+        for item in module.items:
+            if item.for_instructors:
+                bundle.note(f"item {item.full_id} is for instructors and is left out (a SCORM package "
+                            "shows learners everything it holds)")
+    return without_instructor_material(course)

@@ -7,6 +7,8 @@ Element order follows the XSD: ``adlcp:*`` children come after an item's title.
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -30,6 +32,22 @@ def _cp(parent, tag: str, text: str | None = None, **attributes) -> etree._Eleme
     if text is not None:
         element.text = text
     return element
+
+
+def _title(parent, text: str) -> etree._Element:
+    """A ``<title>`` that Moodle reads back whole.
+
+    Moodle's manifest parser (mod/scorm/datamodels/scormlib.php, ``xml2Array::tagdata``)
+    drops every character-data chunk that is only white space, and expat hands each escaped
+    character (``&amp;``, ``&lt;``, ``&gt;``) over as a chunk of its own: the space in
+    ``<Cohort A> & Partners`` would be lost.  White space between two such characters is
+    written as no-break spaces, which look the same.  (CDATA does not help: Moodle first
+    rewrites every bare ``&`` of the file to ``&amp;``, inside CDATA too.)
+    """
+    return _cp(parent, "title", _BETWEEN_ESCAPES.sub(lambda m: "\u00a0" * len(m.group()), text))
+
+
+_BETWEEN_ESCAPES = re.compile(r"(?<=[<>&])[ \t]+(?=[<>&])")
 
 
 def manifest_identifier(course: Course) -> str:
@@ -56,14 +74,14 @@ def build_manifest(course: Course, home: Sco, modules: tuple[ModuleNode, ...],
 
     organizations = _cp(root, "organizations", default=organization_identifier(course))
     organization = _cp(organizations, "organization", identifier=organization_identifier(course))
-    _cp(organization, "title", course.display_title)
-    _cp(_cp(organization, "item", identifier=home.item_id, identifierref=home.resource_id), "title", home.title)
+    _title(organization, course.display_title)
+    _title(_cp(organization, "item", identifier=home.item_id, identifierref=home.resource_id), home.title)
     for module in modules:
         folder = _cp(organization, "item", identifier=module.item_id)
-        _cp(folder, "title", module.title)
+        _title(folder, module.title)
         for sco in module.scos:
             leaf = _cp(folder, "item", identifier=sco.item_id, identifierref=sco.resource_id)
-            _cp(leaf, "title", sco.title)
+            _title(leaf, sco.title)
             if sco.mastery is not None:
                 etree.SubElement(leaf, f"{{{ADLCP}}}masteryscore").text = f"{sco.mastery:g}"
 

@@ -155,5 +155,44 @@ def dump_model(source: Path, offering: str | None) -> None:
     sys.stdout.write("\n")
 
 
+@main.command("import")
+@click.argument("cartridge", type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the course source into (default: a folder named after the course code). "
+                   "With --module: the existing course to add the module to (default: ./course_source).")
+@click.option("--force", is_flag=True, help="Replace --out when it already holds a course source.")
+@click.option("--module", "module_name", metavar="NUMBER|TITLE",
+              help="Bring only this module of the archive into the existing course given by --out.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+def import_command(cartridge: Path, out: Path | None, force: bool, module_name: str | None, quiet: bool) -> None:
+    """Import a Common Cartridge, Canvas or Moodle export (.imscc, .zip or an unzipped folder)
+    as a course source that builds for every target.  What could not be carried over is listed
+    in import-report.md."""
+    from .importing import REPORT_NAME, import_course, import_module
+
+    if module_name:
+        result = import_module(cartridge, module_name, out or Path("course_source"))
+    else:
+        result = import_course(cartridge, out, force=force)
+    if quiet:
+        return
+    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    what = f"module '{result.module}'" if result.module else "course"
+    click.echo(f"{result.path}  {what} from {result.source_format}: {counts}")
+    entries = len(result.report.entries)
+    if entries:
+        report = result.path / REPORT_NAME if not result.module else result.path.parent.parent
+        click.echo(f"  {entries} thing{'s' if entries != 1 else ''} imported differently or not at all: see "
+                   f"{report if not result.module else 'the report above'}", err=True)
+    if result.module:
+        for entry in result.report.entries:
+            if entry.kind != "format-limit":
+                click.echo(f"  {entry.kind}: {entry.message}", err=True)
+    warnings = len(result.warnings)
+    if warnings:
+        click.echo(f"  {warnings} warning{'s' if warnings != 1 else ''} from 'ilead-shell check' on the imported "
+                   "source (run it to list them)", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,6 +16,9 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 OUTCOME_ID_PATTERN = re.compile(r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")
 ORDER_PREFIX = re.compile(r"^\d+[-_ ]+")
 _SAFE_SEGMENT = re.compile(r"[^A-Za-z0-9._-]+")
+#: A derived choice id keeps the first words of the choice, up to this many characters
+#: (short enough that a multiple-answer SCORM response of about ten choices fits its 255 characters).
+CHOICE_ID_LENGTH = 24
 
 
 def slugify(text: str) -> str:
@@ -46,6 +49,27 @@ def ncname(prefix: str, *parts: str) -> str:
 def short_hash(text: str, length: int = 10) -> str:
     """A content hash for names that must stay short; stable for the same text."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()[:length]
+
+
+def choice_slug(text: str) -> str:
+    """The id a choice's visible text implies: its first words as a slug, at most
+    :data:`CHOICE_ID_LENGTH` characters, cut between words (``""`` when no Latin letter
+    or digit is left).  From the text, never from the position, so reordering choices
+    keeps what a saved answer or an LMS response id means."""
+    words = [w for w in slugify(text).split("-") if w]
+    slug = ""
+    for word in words:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > CHOICE_ID_LENGTH:
+            break
+        slug = longer
+    return slug or (words[0][:CHOICE_ID_LENGTH] if words else "")
+
+
+def disambiguated_choice_id(slug: str, text: str) -> str:
+    """For choices whose first words are alike (or have none): the slug plus a hash of
+    the whole text, so the id still depends on the choice alone, not on where it is."""
+    return f"{slug or 'choice'}-{short_hash(' '.join(text.split()), 6)}"
 
 
 def _ascii_segment(text: str) -> str:

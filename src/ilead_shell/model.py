@@ -24,6 +24,9 @@ QuestionType = Literal[
     "multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay"
 ]
 SubmissionType = Literal["text", "file", "url"]
+# Who an item or module is for: "instructors" material (facilitator notes, answer guides)
+# reaches teachers in every LMS and never learners.  See :mod:`ilead_shell.audience`.
+Audience = Literal["learners", "instructors"]
 
 
 class Node(BaseModel):
@@ -147,12 +150,17 @@ class ItemBase(Node):
     outcomes: tuple[str, ...] = ()
     offerings: tuple[str, ...] | None = None
     published: bool = True
+    audience: Audience = "learners"
     body: RichText = RichText()
     location: SourceLocation
 
     @property
     def full_id(self) -> str:
         return f"{self.module_id}/{self.id}"
+
+    @property
+    def for_instructors(self) -> bool:
+        return self.audience == "instructors"
 
 
 class Page(ItemBase):
@@ -259,10 +267,16 @@ class Module(Node):
     title: str
     outcomes: tuple[ModuleOutcome, ...] = ()
     offerings: tuple[str, ...] | None = None
+    # A module for instructors holds only instructor items (the reader sees to it).
+    audience: Audience = "learners"
     overview: RichText = RichText()
     items: tuple[Item, ...] = ()
     folder: str
     location: SourceLocation
+
+    @property
+    def for_instructors(self) -> bool:
+        return self.audience == "instructors"
 
 
 class Course(Node):
@@ -310,6 +324,12 @@ class Course(Node):
         """
         found = asset if isinstance(asset, Asset) else self.asset(asset)
         return Path(os.path.normpath(os.path.join(self.root, *found.source.split("/"))))
+
+    def open_asset(self, asset: Asset | str):
+        """A context manager reading exactly the asset's checked bytes (to hash a large file, say)."""
+        from .source_files import open_checked
+
+        return open_checked(self.asset_source(asset))
 
     def read_asset(self, asset: Asset | str) -> bytes:
         """The bytes of an asset (captions an exporter converts), read as the reader checked it."""

@@ -3,7 +3,9 @@
 A module or item without ``offerings`` belongs to every offering.  The selected course
 keeps only what belongs to the offering, resolves ``due: week N`` against the offering's
 start (or the course's), and keeps only the files still referenced.  A link to an item or
-module the offering leaves out becomes its plain text, so no bundle points at nothing.
+module the offering leaves out becomes its plain text, so no bundle points at nothing; so
+does a link from learners' text to material for instructors (:mod:`.audience`), which
+learners could not open.
 """
 
 from __future__ import annotations
@@ -40,10 +42,16 @@ def links_leaving_offering(course: Course, name: str | None = None) -> list[Diag
     root = Path(course.root) if course.root else Path()
     return [warning(f"in offering '{name}', the link to {kind} '{target}' is plain text: "
                     f"that {kind} is not part of the offering", root / location.path, location.line)
-            for location, kind, target in _select(course, name)[1]]
+            for location, kind, target, reason in _select(course, name)[1] if reason == OUT_OF_OFFERING]
 
 
-def _select(course: Course, name: str | None) -> tuple[Course, list[tuple[SourceLocation, str, str]]]:
+# Why a link became plain text: its target is not in the offering, or it is material for
+# instructors and the link is in text that learners read.
+OUT_OF_OFFERING, FOR_INSTRUCTORS = "offering", "instructors"
+Removed = list[tuple[SourceLocation, str, str, str]]  # (where, "item"|"module", target, reason)
+
+
+def _select(course: Course, name: str | None) -> tuple[Course, Removed]:
     name = name or course.default_offering
     if name not in {o.name for o in course.offerings}:
         raise KeyError(name)
@@ -54,16 +62,7 @@ def _select(course: Course, name: str | None) -> tuple[Course, list[tuple[Source
             continue
         items = tuple(_resolve_due(i, start) for i in module.items if belongs(i.offerings, name))
         modules.append(module.model_copy(update={"items": items}))
-    kept_items = {i.full_id for m in modules for i in m.items}
-    kept_modules = {m.id for m in modules}
-    removed: list[tuple[SourceLocation, str, str]] = []
-
-    def prune(node: Any, location: SourceLocation) -> Any:
-        return _prune_links(node, kept_items, kept_modules, location, removed)
-
-    modules = [prune(m.model_copy(update={"items": tuple(prune(i, i.location) for i in m.items)}), m.location)
-               for m in modules]
-    description = prune(course.description, course.location)
+    modules, description, removed = prune_unreachable_links(modules, course.description, course.location)
     used = used_asset_keys(modules)
     used.update(description.assets)
     assets = tuple(a for a in course.assets if a.key in used)
@@ -72,22 +71,53 @@ def _select(course: Course, name: str | None) -> tuple[Course, list[tuple[Source
     return selected, removed
 
 
+def prune_unreachable_links(modules: list[Module] | tuple[Module, ...], description: RichText,
+                            description_location: SourceLocation) -> tuple[list[Module], RichText, Removed]:
+    """Links to anything outside ``modules`` made plain text, and links from learners' text
+    (learner modules' overviews and items, the course description) to instructor material."""
+    kept_items = {i.full_id for m in modules for i in m.items}
+    kept_modules = {m.id for m in modules}
+    instructor_items = {i.full_id for m in modules for i in m.items if i.for_instructors}
+    instructor_modules = {m.id for m in modules if m.for_instructors}
+    removed: Removed = []
+
+    def prune(node: Any, location: SourceLocation, for_instructors: bool) -> Any:
+        hidden = (set(), set()) if for_instructors else (instructor_items, instructor_modules)
+        return _prune_links(node, (kept_items, kept_modules), hidden, location, removed)
+
+    pruned = [prune(m.model_copy(update={"items": tuple(prune(i, i.location, i.for_instructors)
+                                                         for i in m.items)}), m.location, m.for_instructors)
+              for m in modules]
+    return pruned, prune(description, description_location, False), removed
+
+
 _LINK = re.compile(r"""<a\b[^>]*?\bhref=(["'])ilead:(item|module)/([^"'#]*)(?:#[^"']*)?\1[^>]*>(.*?)</a>""",
                    re.DOTALL)
 
 
-def _prune_links(node: Any, items: set[str], modules: set[str], location: SourceLocation,
-                 removed: list[tuple[SourceLocation, str, str]]) -> Any:
-    """``node`` with links to items or modules outside the offering turned into their text."""
+Targets = tuple[set[str], set[str]]  # (full item ids, module ids)
+
+
+def _prune_links(node: Any, kept: Targets, hidden: Targets, location: SourceLocation, removed: Removed) -> Any:
+    """``node`` with links to items or modules not ``kept``, or ``hidden`` from its
+    readers, turned into their text."""
+
+    def reachable(kind: str, target: str) -> str | None:
+        """None when a link to the target stays, else why it goes."""
+        index = 0 if kind == "item" else 1
+        if target not in kept[index]:
+            return OUT_OF_OFFERING
+        return FOR_INSTRUCTORS if target in hidden[index] else None
 
     def unlink(html_text: str, lines: dict[str, int] | None = None) -> str:
         def substitute(match: re.Match[str]) -> str:
             kind, target = match.group(2), unquote(match.group(3))
-            if target in (items if kind == "item" else modules):
+            reason = reachable(kind, target)
+            if reason is None:
                 return match.group(0)
             # The link's own line when the reader recorded it, so the warning points at it.
             line = (lines or {}).get(f"{kind}/{target}", location.line)
-            removed.append((location.model_copy(update={"line": line}), kind, target))
+            removed.append((location.model_copy(update={"line": line}), kind, target, reason))
             return match.group(4)
         return _LINK.sub(substitute, html_text) if "ilead:" in html_text else html_text
 
@@ -95,21 +125,22 @@ def _prune_links(node: Any, items: set[str], modules: set[str], location: Source
         html_text = unlink(node.html, dict(node.link_lines))
         if html_text == node.html:
             return node
-        kept = tuple((key, line) for key, line in node.link_lines
-                     if key.partition("/")[2] in (items if key.startswith("item/") else modules))
-        return node.model_copy(update={"html": html_text, "items": tuple(i for i in node.items if i in items),
-                                       "link_lines": kept})
+        link_lines = tuple((key, line) for key, line in node.link_lines
+                           if reachable(*key.split("/", 1)) is None)
+        return node.model_copy(update={"html": html_text,
+                                       "items": tuple(i for i in node.items if reachable("item", i) is None),
+                                       "link_lines": link_lines})
     if isinstance(node, tuple):
-        pruned = tuple(_prune_links(n, items, modules, location, removed) for n in node)
+        pruned = tuple(_prune_links(n, kept, hidden, location, removed) for n in node)
         return node if all(a is b for a, b in zip(pruned, node)) else pruned
     if isinstance(node, Module):
-        return node.model_copy(update={"overview": _prune_links(node.overview, items, modules, location, removed)})
+        return node.model_copy(update={"overview": _prune_links(node.overview, kept, hidden, location, removed)})
     if isinstance(node, BaseModel):
         update = {}
         for field in type(node).model_fields:
             value = getattr(node, field)
             if isinstance(value, (RichText, tuple, BaseModel)) and not isinstance(value, SourceLocation):
-                new = _prune_links(value, items, modules, location, removed)
+                new = _prune_links(value, kept, hidden, location, removed)
                 if new is not value:
                     update[field] = new
         if isinstance(node, Choice):

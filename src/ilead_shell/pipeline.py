@@ -16,6 +16,7 @@ from typing import Callable
 from pydantic import ValidationError
 
 from .archive import write_archive
+from .audience import links_to_instructor_material
 from .checks import run_checks
 from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error, warning
 from .exporter_api import Bundle, Exporter
@@ -48,6 +49,7 @@ def read_and_check(source: Path, strict: bool = False,
     # gate) fails exactly when `build --strict --offering all` would.
     for offering in course.offerings:
         findings += links_leaving_offering(course, offering.name)
+    findings += links_to_instructor_material(course)
     errors = [d for d in findings if d.is_error]
     if strict and findings:
         errors = [Diagnostic(Level.ERROR, f"{d.message} [--strict]", d.location) if not d.is_error else d

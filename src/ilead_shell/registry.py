@@ -1,8 +1,11 @@
-"""Finding exporters by target name through the ``ilead_shell.exporters`` entry points.
+"""Finding plugins by name through entry points: exporters, importers (and more kinds).
 
-Built-in targets register exactly like third-party ones.  Loading is lazy and per name,
-so an exporter that fails to import breaks only its own target.  Two different
-exporters claiming one name is refused rather than resolved by install order.
+Each kind of plugin has an entry-point group and a base class: exporters are the targets of
+``ilead_shell.exporters`` (:class:`Registry`), importers the readers of other formats in
+``ilead_shell.importers`` (:class:`ImporterRegistry`).  Built-in plugins register exactly like
+third-party ones.  Loading is lazy and per name, so a plugin that fails to import breaks only
+its own name.  Two different plugins claiming one name is refused rather than resolved by
+install order.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
 from .errors import ExporterError, UnknownTargetError
-from .exporter_api import Exporter
 
 GROUP = "ilead_shell.exporters"
+IMPORTERS_GROUP = "ilead_shell.importers"
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,17 @@ class Target:
     aliases: tuple[str, ...] = ()
 
 
-class Registry:
+class PluginRegistry:
+    """The plugins of one entry-point group; subclasses name the group and the base class."""
+
+    group: str = GROUP
+    kind: str = "target"  # the word used in messages
+
+    def base_class(self) -> type:  # pragma: no cover - overridden
+        raise NotImplementedError
+
     def __init__(self, points: list[EntryPoint] | None = None):
-        found = list(points) if points is not None else list(entry_points(group=GROUP))
+        found = list(points) if points is not None else list(entry_points(group=self.group))
         self._points: dict[str, EntryPoint] = {}
         self.conflicts: dict[str, list[str]] = {}
         for point in found:
@@ -59,23 +70,46 @@ class Registry:
             pass
         return sorted(names)[0]
 
-    def load(self, name: str) -> type[Exporter]:
+    def load(self, name: str) -> type:
+        kind = self.kind
+        base = self.base_class()
         if name in self.conflicts:
             raise ExporterError(
-                f"target '{name}' is provided by several exporters ({', '.join(self.conflicts[name])}); "
+                f"{kind} '{name}' is provided by several {'exporters' if kind == 'target' else kind + 's'} ({', '.join(self.conflicts[name])}); "
                 "uninstall one of them")
         point = self._points.get(name)
         if point is None:
             known = ", ".join(t.name for t in self.targets())
-            raise UnknownTargetError(f"unknown target '{name}'. Available targets: {known}")
+            raise UnknownTargetError(f"unknown {kind} '{name}'. Available {kind}s: {known}")
         try:
             cls = point.load()
-        except Exception as exc:  # noqa: BLE001 - report which exporter is broken
-            raise ExporterError(f"target '{name}' could not be loaded ({point.value}): "
+        except Exception as exc:  # noqa: BLE001 - report which plugin is broken
+            raise ExporterError(f"{kind} '{name}' could not be loaded ({point.value}): "
                                 f"{type(exc).__name__}: {exc}") from exc
-        if not (isinstance(cls, type) and issubclass(cls, Exporter)):
-            raise ExporterError(f"target '{name}' ({point.value}) is not an Exporter class")
+        if not (isinstance(cls, type) and issubclass(cls, base)):
+            raise ExporterError(f"{kind} '{name}' ({point.value}) is not an {base.__name__} class")
         return cls
+
+    def load_all(self) -> list[tuple[str, type | None, str]]:
+        """Every plugin as (name, class or None, problem): for listings that must not stop at
+        a broken one."""
+        found = []
+        for target in self.targets():
+            try:
+                found.append((target.name, self.load(target.name), ""))
+            except ExporterError as exc:
+                found.append((target.name, None, exc.format_message()))
+        return found
+
+class Registry(PluginRegistry):
+    """The exporters: one per target name, aliases allowed (``scorm`` -> ``scorm12``)."""
+
+    group = GROUP
+    kind = "target"
+
+    def base_class(self) -> type:
+        from .exporter_api import Exporter
+        return Exporter
 
     def resolve(self, spec: str) -> list[str]:
         """``"canvas,scorm"`` or ``"all"`` to a list of distinct primary target names."""
@@ -91,3 +125,14 @@ class Registry:
             if primary not in resolved:
                 resolved.append(primary)
         return resolved
+
+
+class ImporterRegistry(PluginRegistry):
+    """The importers: each says from an archive's contents whether it reads it."""
+
+    group = IMPORTERS_GROUP
+    kind = "importer"
+
+    def base_class(self) -> type:
+        from .import_api import Importer
+        return Importer

@@ -3,8 +3,9 @@
  * Pages are completed once viewed.  A quiz reports a 0-100 score, one interaction per
  * question and passed/failed against the mastery score, and keeps its answers in
  * cmi.suspend_data so the learner can resume.  Commits happen on learner actions; on
- * pagehide only LMSFinish is called (Chromium blocks synchronous requests while a page
- * is dismissed, and some LMSs reject commits then); the unload event is never used. */
+ * pagehide only session_time is set (a local call) and LMSFinish is called (Chromium
+ * blocks synchronous requests while a page is dismissed, and some LMSs reject commits
+ * then); the unload event is never used. */
 (function () {
   "use strict";
 
@@ -119,8 +120,8 @@
       session.active = false;
     }
     if (session.active) {
-      // Only local LMSSetValue calls: they keep session_time close to the truth, so
-      // pagehide needs nothing but LMSFinish.
+      // Only local LMSSetValue calls: session_time stays close to the truth even if the
+      // page is killed before finish() runs.
       session.clock = window.setInterval(updateClock, CLOCK_INTERVAL);
     }
     return session.active;
@@ -129,6 +130,9 @@
   function finish() {
     if (!session.active || session.finished) { return; }
     window.clearInterval(session.clock);
+    // The whole visit, not the last 15-second tick: an LMS adds session_time to total_time
+    // on LMSFinish (Moodle does so only then), so a short visit would otherwise count 0.
+    updateClock();
     session.finished = true;
     try { session.api.LMSFinish(""); } catch (error) { /* the LMS is gone */ }
   }

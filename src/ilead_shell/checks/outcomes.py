@@ -2,9 +2,10 @@
 
 The alignment rule (documented in docs/ilead-course.md):
 
-* An item *assesses* an outcome when it is a published quiz, assignment or discussion that
-  lists the outcome, or when a question of a published quiz lists it.  Pages, videos,
-  links and files only *address* outcomes: reading about something is not evidence of it.
+* An item *assesses* an outcome when it is a quiz, assignment or discussion that learners
+  see (published, and not for instructors only) and that lists the outcome, or when a
+  question of such a quiz lists it.  Pages, videos, links and files only *address*
+  outcomes: reading about something is not evidence of it.
 * A module outcome is assessed when an item assesses it directly.
 * A course outcome is assessed when an item assesses it directly, or when a module
   outcome that ``supports`` it is assessed.
@@ -21,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..audience import visible_to_learners
 from ..errors import Diagnostic, warning
 from ..model import (
     Assignment, Course, CourseOutcome, Discussion, File, Item, Link, ModuleOutcome, Question, Quiz,
@@ -136,10 +138,10 @@ class OutcomeCoverage:
 
 
 def direct_evidence(course: Course) -> dict[str, list[Evidence]]:
-    """Outcome id -> the published assessing items and questions that list it."""
+    """Outcome id -> the assessing items and questions learners see that list it."""
     found: dict[str, list[Evidence]] = {}
     for item in course.items():
-        if not item.published or not isinstance(item, ASSESSING_TYPES):
+        if not visible_to_learners(item) or not isinstance(item, ASSESSING_TYPES):
             continue
         for oid in dict.fromkeys(item.outcomes):
             found.setdefault(oid, []).append(Evidence(item))
@@ -215,7 +217,8 @@ def check_outcomes(course: Course) -> list[Diagnostic]:
                                                  "course outcome"))
 
     for item in course.items():
-        if not item.published or isinstance(item, EXEMPT_FROM_OUTCOMES):
+        # Drafts and instructor material are not aligned for learners, so they need not name one.
+        if not visible_to_learners(item) or isinstance(item, EXEMPT_FROM_OUTCOMES):
             continue
         named = item.outcomes or (isinstance(item, Quiz) and any(q.outcomes for q in item.questions))
         if not named:
@@ -232,11 +235,10 @@ def _unassessed(course: Course, rows: list[OutcomeCoverage], at) -> list[Diagnos
         missing = [name for name, status in by_offering.items() if status.get(row.id) is False]
         if not missing:
             continue
-        drafts = [i.title for i in course.items() if not i.published and isinstance(i, ASSESSING_TYPES)
+        hidden = [i for i in course.items() if not visible_to_learners(i) and isinstance(i, ASSESSING_TYPES)
                   and (row.id in i.outcomes or any(row.id in q.outcomes for q in getattr(i, "questions", ())))]
-        # An unpublished item does not assess; naming it tells the author why, and what to change.
-        how = (f"only unpublished items list it ({', '.join(repr(t) for t in drafts)})" if drafts else
-               "no quiz, question, assignment or discussion lists it")
+        # An item learners do not see does not assess; naming it tells the author why, and what to change.
+        how = _only_hidden_items(hidden) or "no quiz, question, assignment or discussion lists it"
         how += "" if row.module_id else ", and no module outcome supporting it is assessed"
         kind = "module" if row.module_id else "course"
         where = "" if only_default else (
@@ -244,6 +246,18 @@ def _unassessed(course: Course, rows: list[OutcomeCoverage], at) -> list[Diagnos
             f" in the {', '.join(missing)} offering{'s' if len(missing) > 1 else ''}")
         found.append(at(row.outcome.location, f"{kind} outcome {row.id} is not assessed{where}: {how}"))
     return found
+
+
+def _only_hidden_items(items: list[Item]) -> str:
+    drafts = ", ".join(repr(i.title) for i in items if not i.published and not i.for_instructors)
+    instructors = ", ".join(repr(i.title) for i in items if i.for_instructors)
+    if drafts and instructors:
+        return f"only unpublished items ({drafts}) and instructor material ({instructors}) list it"
+    if drafts:
+        return f"only unpublished items list it ({drafts})"
+    if instructors:
+        return f"only instructor material lists it ({instructors}), which learners never see"
+    return ""
 
 
 # -- the coverage table printed by `ilead-shell check --coverage` --------------------------------

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
+from ..audience import without_instructor_material
 from ..checks.outcomes import ASSESSING_TYPES, competency_service, coverage
 from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, RichText
 from .effort import item_minutes, reading_minutes
@@ -101,6 +102,8 @@ class Outline:
 
 
 def build_outline(course: Course) -> Outline:
+    # The outline plans what learners do: facilitator material is neither activity nor effort.
+    course = without_instructor_material(course)
     numbers = {m.id: n for n, m in enumerate(course.modules, start=1)}
     modules = tuple(_module_plan(course, numbers[m.id], m) for m in course.modules)
     labels = _assessment_labels(course, numbers)

@@ -545,6 +545,7 @@ class CourseReader:
             title=source.front.title,
             outcomes=outcomes,
             offerings=tuple(source.front.offerings) if source.front.offerings is not None else None,
+            audience=source.front.audience or "learners",
             overview=overview,
             items=tuple(i for i in items if i is not None),
             folder=self.rel(source.folder),
@@ -567,12 +568,20 @@ class CourseReader:
             return None
         return real
 
+    def audience(self, item: _ItemSource, module: _ModuleSource) -> str:
+        """An item's own audience, or its module's; a module for instructors has nothing else."""
+        if module.front.audience == "instructors" and item.front.audience == "learners":
+            self.fail(f"audience: 'learners', but its module is for instructors ({self.rel(module.path)}); "
+                      "move the item to a module for learners", item.path, item.document.line_of(("audience",)))
+        return item.front.audience or module.front.audience or "learners"
+
     def build_item(self, item: _ItemSource, module: _ModuleSource, scope: ModuleScope):
         front = item.front
         common: dict[str, Any] = dict(
             id=item.id, module_id=module.id, title=front.title, outcomes=tuple(front.outcomes),
             offerings=tuple(front.offerings) if front.offerings is not None else None,
-            published=front.published, location=self.loc(item.path, 1),
+            published=front.published, audience=self.audience(item, module),
+            location=self.loc(item.path, 1),
         )
         if isinstance(front, schema.RawQuiz):
             return self.build_quiz(item, front, common, scope)

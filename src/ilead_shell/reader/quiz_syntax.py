@@ -7,7 +7,7 @@ problem is reported at the line where it is:
     stem paragraphs...
     - [x] a correct choice
       > feedback for that choice
-    - [ ] a wrong choice
+    - [ ] a wrong choice {id=pinned}   (an optional pinned choice id)
     = an accepted answer          (short_answer, numeric)
     > general feedback (after the choices or answers)
 """
@@ -22,12 +22,17 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Diagnostic, error
-from ..identifiers import ID_PATTERN, slugify
+from ..identifiers import ID_PATTERN, choice_slug, disambiguated_choice_id, slugify
 from ..model import Choice, NumericAnswer, Question, RichText, SourceLocation
 from . import limits
 
 HEADING = re.compile(r"^###\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*#*\s*$")
 CHOICE = re.compile(r"^[-*+]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
+# '{id=...}' at the end of a choice's line pins its id (kept when the text is edited).
+CHOICE_PIN = re.compile(r"\s*\{\s*id\s*=(?P<id>[^{}]*)\}\s*$")
+# What a reader sees of a choice's Markdown: link targets and HTML tags are not its words.
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+HTML_TAG = re.compile(r"<[^>]*>")
 ALMOST_CHOICE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s*\[\s*[xX]?\s*\]")
 ANSWER = re.compile(r"^=\s*(?P<answer>.*?)\s*$")
 FENCE = re.compile(r"^(```|~~~)")
@@ -51,6 +56,7 @@ class _ChoiceDraft:
     feedback_lines: list[str] = field(default_factory=list)
     line: int = 0
     feedback_line: int = 0
+    pinned: str | None = None
 
 
 @dataclass
@@ -118,7 +124,12 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
         answer = ANSWER.match(line)
         if choice and phase in ("stem", "choices"):
             phase = "choices"
-            choices.append(_ChoiceDraft(choice.group("mark") != " ", [choice.group("text")], line=number))
+            text, pinned = choice.group("text"), None
+            if pin := CHOICE_PIN.search(text):
+                text, pinned = text[:pin.start()], pin.group("id").strip()
+                if not ID_PATTERN.match(pinned):
+                    fail(f"choice id '{pinned}' must be lower-case letters and digits joined by '-' or '_'", number)
+            choices.append(_ChoiceDraft(choice.group("mark") != " ", [text], line=number, pinned=pinned))
         elif answer and phase in ("stem", "answers"):
             phase = "answers"
             answers.append((number, answer.group("answer")))
@@ -214,6 +225,8 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
              "give one a different title or an {id=...} attribute", draft.line)
     taken.setdefault(qid, draft.line)
 
+    choice_ids = _choice_ids(choices, fail)
+
     points = default_points
     if "points" in attrs:
         try:
@@ -240,13 +253,13 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
     feedback_text = [(n, re.sub(r"^>\s?", "", line)) for n, line in feedback]
     built_choices = tuple(
         Choice(
-            id=f"c{index}",
+            id=choice_id,
             html=render(" ".join(c.text_lines), c.line).html.removeprefix("<p>").removesuffix("</p>"),
             text=" ".join(c.text_lines).strip(),
             correct=c.correct,
             feedback=render("\n".join(c.feedback_lines), c.feedback_line) if c.feedback_lines else None,
         )
-        for index, c in enumerate(choices, start=1)
+        for choice_id, c in zip(choice_ids, choices)
     )
     outcomes = tuple(o for o in re.split(r"[,\s]+", attrs.get("outcomes", "")) if o)
     return Question(
@@ -262,6 +275,35 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
         feedback=block(feedback_text),
         location=SourceLocation(path=relpath, line=draft.line),
     )
+
+
+def _choice_ids(choices: list[_ChoiceDraft], fail: Callable[[str, int], None]) -> list[str]:
+    """Each choice's id from its own text (or its pin): never from its position, so that a
+    reordered question keeps its QTI response ids, SCORM responses and saved answers."""
+    texts = [" ".join(HTML_TAG.sub(" ", LINK_TARGET.sub("]", " ".join(c.text_lines))).split()) for c in choices]
+    slugs = [choice_slug(text) for text in texts]
+    pinned = {c.pinned for c in choices if c.pinned}
+    derived = [s for s, c in zip(slugs, choices) if not c.pinned]
+    ids = []
+    for slug, text, c in zip(slugs, texts, choices):
+        if c.pinned:
+            ids.append(c.pinned)
+        elif not slug or derived.count(slug) > 1 or slug in pinned:
+            ids.append(disambiguated_choice_id(slug, text))
+        else:
+            ids.append(slug)
+    seen: dict[str, tuple[int, str]] = {}
+    for choice_id, text, c in zip(ids, texts, choices):
+        if choice_id in seen:
+            line, other = seen[choice_id]
+            if not c.pinned and text == other:
+                fail(f"two choices read the same ('{text}', the other is at line {line}); "
+                     "remove one or tell them apart", c.line)
+            else:
+                fail(f"two choices have the id '{choice_id}' (the other is at line {line}); "
+                     "give one a different {id=...}", c.line)
+        seen.setdefault(choice_id, (c.line, text))
+    return ids
 
 
 def _infer_type(choices: list[_ChoiceDraft], answers: list[tuple[int, str]]) -> str:

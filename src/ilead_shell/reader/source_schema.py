@@ -136,6 +136,7 @@ class RawModule(Raw):
     id: str | None = None
     outcomes: list[RawModuleOutcome] = []
     offerings: list[str] | None = None
+    audience: Literal["learners", "instructors"] | None = None
 
 
 class RawItemCommon(Raw):
@@ -145,6 +146,7 @@ class RawItemCommon(Raw):
     outcomes: list[str] = []
     offerings: list[str] | None = None
     published: bool = True
+    audience: Literal["learners", "instructors"] | None = None  # None: the module's
 
 
 class RawPage(RawItemCommon):

@@ -1,0 +1,296 @@
+"""The Moodle backup (.mbz) as a file: what Moodle's restore looks for before it reads anything,
+the shape Moodle's own backups have, determinism, options and the refusals.
+
+What Moodle makes of the backup after a real restore is in test_moodle_backup_restore.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import tarfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from course_tree import write_tree
+from ilead_shell.errors import CourseError
+from ilead_shell.offerings import select_offering
+from ilead_shell.pipeline import build, exporter_options
+from ilead_shell.reader import read_course
+from ilead_shell.registry import Registry
+from ilead_moodle_backup import MbzExporter
+
+ROOTS = Path(__file__).parent / "roots"
+FIDELITY = ROOTS / "fidelity"
+DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def backup(root: Path, offering: str) -> dict[str, bytes]:
+    """The files of one offering's backup, as the archive holds them."""
+    course = read_course(root)
+    bundle = MbzExporter(exporter_options(course, MbzExporter, "mbz")).build_bundle(select_offering(course, offering))
+    return {path: entry.read() for path, entry in bundle.files.items()}
+
+
+@pytest.fixture(scope="module")
+def certificate() -> dict[str, bytes]:
+    return backup(FIDELITY, "certificate")
+
+
+def xml(files: dict[str, bytes], path: str) -> etree._Element:
+    return etree.fromstring(files[path])
+
+
+def texts(root: etree._Element, xpath: str) -> list[str]:
+    return [node.text or "" for node in root.xpath(xpath)]
+
+
+# -- what Moodle checks first ---------------------------------------------------------------
+def test_moodle_recognises_the_backup_by_its_first_bytes(certificate):
+    # convert_helper::detect_moodle2_format reads 200 bytes and looks for these exact strings.
+    head = certificate["moodle_backup.xml"][:200]
+    assert head.startswith(DECLARATION)
+    assert b"<moodle_backup>" in head and b"<information>" in head
+
+
+def test_every_xml_file_is_well_formed_and_declared_as_moodle_writes_it(certificate):
+    for path, data in certificate.items():
+        if path.endswith(".xml"):
+            assert data.startswith(DECLARATION), path
+            etree.fromstring(data)
+
+
+def test_the_manifest_lists_every_section_and_activity_folder_that_exists(certificate):
+    manifest = xml(certificate, "moodle_backup.xml")
+    folders = {p.rsplit("/", 1)[0] for p in certificate if p.startswith(("activities/", "sections/"))}
+    listed = set(texts(manifest, "//contents/activities/activity/directory")) | set(
+        texts(manifest, "//contents/sections/section/directory"))
+    assert listed == folders
+    for folder in texts(manifest, "//contents/activities/activity/directory"):
+        modname = folder.split("/")[1].rsplit("_", 1)[0]
+        for name in ("module.xml", f"{modname}.xml", "inforef.xml", "grades.xml", "roles.xml", "filters.xml",
+                     "calendar.xml", "competencies.xml", "grade_history.xml"):
+            assert f"{folder}/{name}" in certificate, f"{folder}/{name}"
+    # Every activity and section has its included/userinfo settings, as the restore plan expects.
+    settings = set(texts(manifest, "//settings/setting/name"))
+    for folder in listed:
+        key = folder.split("/")[1]
+        assert {f"{key}_included", f"{key}_userinfo"} <= settings
+
+
+def test_a_backup_is_a_course_backup_without_user_data(certificate):
+    info = xml(certificate, "moodle_backup.xml").find("information")
+    assert info.findtext("details/detail/type") == "course"
+    assert info.findtext("details/detail/format") == "moodle2"
+    root = {s.findtext("name"): s.findtext("value") for s in info.iterfind("settings/setting")
+            if s.findtext("level") == "root"}
+    assert root["users"] == "0" and root["activities"] == "1" and root["files"] == "1"
+    assert "users.xml" not in certificate
+
+
+def test_one_section_per_module_in_order_after_the_general_section(certificate):
+    course = select_offering(read_course(FIDELITY), "certificate")
+    manifest = xml(certificate, "moodle_backup.xml")
+    sections = [etree.fromstring(certificate[f"{d}/section.xml"])
+                for d in texts(manifest, "//contents/sections/section/directory")]
+    assert [int(s.findtext("number")) for s in sections] == list(range(len(course.modules) + 1))
+    assert [s.findtext("name") for s in sections[1:]] == [m.title.replace("<", "&lt;").replace(">", "&gt;")
+                                                          for m in course.modules]
+
+
+# -- files ------------------------------------------------------------------------------------
+def test_files_are_stored_once_under_their_sha1(certificate):
+    stored = {p: d for p, d in certificate.items() if p.startswith("files/")}
+    assert stored
+    for path, data in stored.items():
+        digest = hashlib.sha1(data).hexdigest()
+        assert path == f"files/{digest[:2]}/{digest}"
+    hashes = set(texts(xml(certificate, "files.xml"), "//file/contenthash"))
+    assert {p.rsplit("/", 1)[1] for p in stored} == hashes
+
+
+def test_every_activity_file_is_referenced_by_its_task(certificate):
+    # The restore loads a file only when some inforef.xml names it (questions excepted).
+    referenced = set()
+    for path, data in certificate.items():
+        if path.endswith("inforef.xml"):
+            referenced |= set(texts(etree.fromstring(data), "//fileref/file/id"))
+    for node in xml(certificate, "files.xml").iterfind("file"):
+        if node.findtext("component") not in ("question", "qtype_essay"):
+            assert node.get("id") in referenced, node.findtext("filename")
+
+
+def test_files_keep_their_names_with_spaces_and_text_points_at_them(certificate):
+    names = texts(xml(certificate, "files.xml"), "//file/filename")
+    assert "course map.png" in names and "programme template.txt" in names
+    pages = b"".join(d for p, d in certificate.items() if p.endswith("/page.xml")).decode()
+    assert "@@PLUGINFILE@@/images/course%20map.png" in pages
+    assert "ilead:" not in pages
+
+
+def test_links_between_items_are_moodle_encoded_links(certificate):
+    manifest = xml(certificate, "moodle_backup.xml")
+    cmids = {a.findtext("title"): a.findtext("moduleid") for a in manifest.iterfind(".//activities/activity")}
+    pages = {p: d.decode() for p, d in certificate.items() if p.endswith("/page.xml")}
+    everything = "".join(pages.values())
+    assert f"$@FORUMVIEWBYID*{cmids['Introduce yourself']}@$" in everything
+    assert re.search(r"\$@QUIZVIEWBYID\*\d+@\$#service-population", everything)
+    assert re.search(r"\$@COURSESECTIONBYID\*\d+@\$", everything)
+
+
+# -- determinism and identifiers ----------------------------------------------------------------
+def test_the_same_source_gives_byte_identical_backups(tmp_path):
+    first, _ = build(FIDELITY, "mbz", tmp_path / "a", offering="all")
+    second, _ = build(FIDELITY, "mbz", tmp_path / "b", offering="all")
+    assert [r.path.name for r in first] == ["FIDELITY-1-mbz-mooc.mbz", "FIDELITY-1-mbz-certificate.mbz"]
+    for a, b in zip(first, second):
+        assert a.path.read_bytes() == b.path.read_bytes()
+    with tarfile.open(first[0].path) as archive:
+        assert {m.mtime for m in archive.getmembers()} == {0}
+
+
+def test_no_clock_every_time_is_the_course_start(certificate):
+    start = int(dt.datetime(2027, 1, 11, tzinfo=dt.timezone.utc).timestamp())
+    times = set()
+    for path, data in certificate.items():
+        if path.endswith(".xml"):
+            root = etree.fromstring(data)
+            times |= {int(n.text) for n in root.iter("timecreated", "timemodified", "added", "backup_date")}
+    assert times == {start}
+
+
+def test_activities_carry_the_source_identifiers(certificate):
+    manifest = xml(certificate, "moodle_backup.xml")
+    idnumbers = {etree.fromstring(certificate[f"{d}/module.xml"]).findtext("idnumber")
+                 for d in texts(manifest, "//contents/activities/activity/directory")}
+    course = select_offering(read_course(FIDELITY), "certificate")
+    assert {i.full_id for i in course.items()} <= idnumbers
+
+
+def test_names_with_angle_brackets_are_kept_as_entities(certificate):
+    course = xml(certificate, "course/course.xml")
+    assert course.findtext("fullname").startswith("Fidelity &lt;Cohort A&gt; & Partners")
+
+
+# -- options and refusals ------------------------------------------------------------------------
+def test_the_target_and_its_alias_are_registered():
+    registry = Registry()
+    assert registry.load("mbz") is MbzExporter and registry.load("moodlebackup") is MbzExporter
+    assert registry.resolve("moodlebackup") == ["mbz"]
+
+
+def test_a_time_zone_moves_the_due_time(tmp_path):
+    root = tmp_path / "course"
+    import shutil
+    shutil.copytree(FIDELITY, root)
+    yml = root / "course.yml"
+    yml.write_text(yml.read_text() + "exporters:\n  mbz: {timezone: America/Chicago}\n")
+    files = backup(root, "certificate")
+    due = [int(etree.fromstring(d).findtext("assign/duedate")) for p, d in files.items() if p.endswith("/assign.xml")]
+    # week 2 ends on 2027-01-24; 23:59:59 in Chicago is 05:59:59 UTC the next day.
+    assert due == [int(dt.datetime(2027, 1, 25, 5, 59, 59, tzinfo=dt.timezone.utc).timestamp())]
+
+
+def test_an_unknown_time_zone_is_a_located_error(tmp_path):
+    root = tmp_path / "course"
+    import shutil
+    shutil.copytree(FIDELITY, root)
+    yml = root / "course.yml"
+    yml.write_text(yml.read_text() + "exporters:\n  mbz: {timezone: Mars/Olympus}\n")
+    with pytest.raises(CourseError) as caught:
+        build(root, "mbz", tmp_path / "out")
+    message = caught.value.format_message()
+    assert "course.yml:" in message and "unknown time zone 'Mars/Olympus'" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_fractional_points_on_an_assignment_are_refused_at_the_item(tmp_path):
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/01-essay.md": "---\ntitle: Essay\ntype: assignment\npoints: 2.5\n---\nWrite.\n",
+    })
+    with pytest.raises(CourseError) as caught:
+        build(root, "mbz", tmp_path / "out")
+    message = caught.value.format_message()
+    assert "modules/01-m/01-essay.md:1: error: points: 2.5" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_course_without_start_date_warns_and_uses_a_fixed_epoch(tmp_path):
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/01-p.md": "---\ntitle: P\n---\nText.\n",
+    })
+    results, _ = build(root, "mbz", tmp_path / "out")
+    assert any("no start date" in w.message for w in results[0].warnings)
+    with tarfile.open(results[0].path) as archive:
+        course = etree.fromstring(archive.extractfile("course/course.xml").read())
+    assert int(course.findtext("startdate")) == int(dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+
+
+def test_the_archive_is_a_gzipped_tar_as_moodle_writes_mbz(tmp_path):
+    results, _ = build(FIDELITY, "mbz", tmp_path / "out", offering="mooc")
+    data = results[0].path.read_bytes()
+    assert data[:2] == b"\x1f\x8b"
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        names = archive.getnames()
+    assert "moodle_backup.xml" in names and not any(n.startswith(("/", "..")) for n in names)
+
+
+def test_one_content_in_several_file_areas_is_stored_once(tmp_path):
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\n![Map](images/map.png)\n",
+        "modules/01-m/images/map.png": png,
+        "modules/01-m/images/copy.png": png,
+        "modules/01-m/01-a.md": "---\ntitle: A\n---\n![Map](images/map.png)\n",
+        "modules/01-m/02-b.md": "---\ntitle: B\n---\n![Copy](images/copy.png)\n",
+    })
+    files = backup(root, "default")
+    records = xml(files, "files.xml").findall("file")
+    assert sorted((r.findtext("component"), r.findtext("filename")) for r in records) == [
+        ("course", "map.png"), ("mod_page", "copy.png"), ("mod_page", "map.png")]
+    assert len({r.findtext("contenthash") for r in records}) == 1
+    assert len([p for p in files if p.startswith("files/")]) == 1
+
+
+def test_a_title_longer_than_moodle_keeps_is_refused_at_the_item(tmp_path):
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/01-p.md": f"---\ntitle: {'Long ' * 60}\n---\nText.\n",
+    })
+    with pytest.raises(CourseError) as caught:
+        build(root, "mbz", tmp_path / "out")
+    assert "modules/01-m/01-p.md:1: error: the title is 299 characters long; Moodle keeps at most 254" \
+        in caught.value.format_message()
+
+
+def test_partial_credit_on_multiple_answer_questions_is_a_note(tmp_path):
+    results, _ = build(FIDELITY, "mbz", tmp_path / "out", offering="mooc")
+    assert any("multiple-answer" in n.message for n in results[0].notes)
+
+
+def test_a_criterion_with_performance_levels_gets_exactly_those_levels_lowest_first():
+    from types import SimpleNamespace as Level
+    from ilead_moodle_backup.rubric import levels_of
+    criterion = Level(criterion="Analysis", points=8, description="Names barriers with evidence.", levels=(
+        Level(label="Strong", points=8, description="Every barrier, with evidence."),
+        Level(label="Developing", points=4, description="Some barriers."),
+        Level(label="Missing", points=0, description="")))
+    assert [(level.score, level.definition) for level in levels_of(criterion)] == [
+        (0.0, "Missing"), (4.0, "Developing: Some barriers."), (8.0, "Strong: Every barrier, with evidence.")]
+
+
+def test_a_criterion_without_levels_gets_none_and_all_of_its_points():
+    from types import SimpleNamespace as Criterion
+    from ilead_moodle_backup.rubric import levels_of
+    levels = levels_of(Criterion(criterion="Writing", points=4, description="Clear.", levels=()))
+    assert [(level.score, level.definition) for level in levels] == [(0.0, "Not yet: Clear."), (4.0, "Meets: Clear.")]
