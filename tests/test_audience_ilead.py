@@ -36,7 +36,8 @@ def marked(tmp_path_factory):
 
 def test_marking_the_notes_adds_no_warning(marked):
     _, findings, _ = marked
-    assert [d.message for d in findings] == []
+    # The advisory quality checks (docs/checks.md) judge the course's writing, not the marking.
+    assert [d.message for d in findings if not d.advisory] == []
 
 
 def test_the_onsite_offering_keeps_the_notes_from_learners_in_every_target(marked):

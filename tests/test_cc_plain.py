@@ -20,7 +20,9 @@ from ilead_cc import (BlackboardExporter, BrightspaceExporter, CanvasExporter, C
 PACKAGE = Path(__file__).resolve().parents[1] / "exporters" / "ilead_cc"
 PUBLIC_CORE = {"ilead_shell.model", "ilead_shell.exporter_api", "ilead_shell.identifiers", "ilead_shell.templating",
                "ilead_shell.errors", "ilead_shell.references", "ilead_shell.audience", "ilead_shell",
-               "ilead_shell.import_api"}  # the cartridge reader (import) fills the import form
+               "ilead_shell.import_api",  # the cartridge reader (import) fills the import form
+               # the bundle validator's API (validator.py, validate_*.py)
+               "ilead_shell.validation.api", "ilead_shell.validation.archive", "ilead_shell.validation.xsd"}
 
 
 def cc(version: str = "1.3"):

@@ -112,7 +112,8 @@ def test_items_without_outcomes_except_links_files_and_unpublished(gaps):
 
 def test_aligned_course_passes_strict():
     course, findings = read_and_check(ROOTS / "outcomes-aligned", strict=True)
-    assert findings == []
+    # Advisory quality checks (docs/checks.md) may still warn; nothing --strict judges does.
+    assert [f for f in findings if not f.advisory] == []
 
 
 def test_strict_turns_outcome_findings_into_errors():

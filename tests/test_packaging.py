@@ -18,7 +18,8 @@ CORE = REPO / "src" / "ilead_shell"
 EXPORTERS = REPO / "exporters"
 GROUP = "ilead_shell.exporters"
 #: The core modules an exporter may import (ARCHITECTURE.md and the task's rules).
-PUBLIC = {"model", "exporter_api", "identifiers", "templating", "errors", "references", "web", "audience", "import_api"}
+PUBLIC = {"model", "exporter_api", "identifiers", "templating", "errors", "references", "web", "audience", "import_api",
+          "validation"}  # validation: the API of the bundle validators beside each exporter
 
 
 def wheel_packages() -> list[str]:

@@ -98,13 +98,30 @@ def targets() -> None:
 @SOURCE
 @click.option("--strict", is_flag=True, help="Treat every warning as an error.")
 @click.option("--coverage", is_flag=True, help="Also print which outcomes are assessed and which competencies served.")
-def check(source: Path, strict: bool, coverage: bool) -> None:
+@click.option("--report", "report", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write one HTML page with every finding by module, outcome coverage, readability "
+                   "and quiz statistics.")
+def check(source: Path, strict: bool, coverage: bool, report: Path | None) -> None:
     """Read and check the course without exporting anything."""
+    from .checks.accessibility import REVIEW_ADVICE, files_for_review
+
     course, findings = read_and_check(source, strict)
     _print_findings(findings)
+    review = files_for_review(course)
+    if review:
+        click.echo(f"{len(review)} file{'s' if len(review) != 1 else ''} to review by hand ({REVIEW_ADVICE}): "
+                   + ", ".join(name for name, _, _ in review), err=True)
     if coverage:
         from .checks.outcomes import coverage_table
         click.echo(coverage_table(course))
+    if report is not None:
+        from .checks.report import render_report
+        try:
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(render_report(course, findings), encoding="utf-8")
+        except OSError as exc:
+            raise IleadError(f"cannot write {report}: {exc.strerror or exc}") from None
+        click.echo(f"{report}  quality report", err=True)
     counts = course.counts()
     warnings = sum(1 for f in findings if not f.is_error)
     click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "
@@ -137,6 +154,35 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     click.echo(f"{out}  {chosen[0]} outline ({fmt})", err=True)
+
+
+@main.command()
+@click.argument("bundles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--schemas", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder with the official IMS/ADL XSDs (cc11/, cc13/, scorm12/) to run as well.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Findings as 'bundle:member:line: level: ...' lines, or one JSON document.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (what some LMS will misread or drop).")
+def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: bool) -> None:
+    """Check Common Cartridge, SCORM 1.2 and OLX bundles, made here or elsewhere, against their
+    format and the rules of the LMSs that import them.
+
+    An error is something an LMS refuses or a rule of the format broken; a warning is
+    something a named LMS will misread, drop or show broken.  Exits 1 when any bundle has
+    errors (or, with --strict, warnings)."""
+    from .validation import render_json, render_text, validate_bundles
+
+    reports, notes = validate_bundles(list(bundles), schemas)
+    if fmt == "json":
+        click.echo(render_json(reports, notes))
+    else:
+        lines, summaries = render_text(reports)
+        for line in lines + notes:
+            click.echo(line, err=True)
+        for summary in summaries:
+            click.echo(summary)
+    if any(report.errors or (strict and report.warnings) for report in reports):
+        sys.exit(1)
 
 
 @main.command("dump-model")

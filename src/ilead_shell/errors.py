@@ -49,6 +49,10 @@ class Diagnostic:
     level: Level
     message: str
     location: Location | None = None
+    # The check family that found it ("quiz-quality", ...), and whether --strict leaves it a
+    # warning (a family the course has not made strict: see ilead_shell.checks).
+    check: str = ""
+    advisory: bool = False
 
     def format(self) -> str:
         where = f"{self.location.display()}: " if self.location else ""

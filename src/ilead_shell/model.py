@@ -295,6 +295,7 @@ class Course(Node):
     default_offering: str = "default"
     offering: str = "default"
     exporters: dict[str, dict] = {}
+    checks: dict = {}  # course.yml checks: (see ilead_shell.checks.config)
     modules: tuple[Module, ...] = ()
     assets: tuple[Asset, ...] = ()
     location: SourceLocation

@@ -53,7 +53,7 @@ def read_and_check(source: Path, strict: bool = False,
     errors = [d for d in findings if d.is_error]
     if strict and findings:
         errors = [Diagnostic(Level.ERROR, f"{d.message} [--strict]", d.location) if not d.is_error else d
-                  for d in findings]
+                  for d in findings if d.is_error or not d.advisory]
     if errors:
         raise CourseError(errors)
     return course, findings

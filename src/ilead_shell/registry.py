@@ -1,8 +1,10 @@
-"""Finding plugins by name through entry points: exporters, importers (and more kinds).
+"""Finding plugins by name through entry points: exporters, importers, validators and checks.
 
-Each kind of plugin has an entry-point group and a base class: exporters are the targets of
-``ilead_shell.exporters`` (:class:`Registry`), importers the readers of other formats in
-``ilead_shell.importers`` (:class:`ImporterRegistry`).  Built-in plugins register exactly like
+Each kind of plugin has an entry-point group and says what a plugin of its kind must be:
+exporters are the targets of ``ilead_shell.exporters`` (:class:`Registry`), importers the
+readers of other formats in ``ilead_shell.importers`` (:class:`ImporterRegistry`), bundle
+validators ``ilead_shell.validators`` (:class:`ValidatorRegistry`) and course checks
+``ilead_shell.checks`` (:class:`CheckRegistry`).  Built-in plugins register exactly like
 third-party ones.  Loading is lazy and per name, so a plugin that fails to import breaks only
 its own name.  Two different plugins claiming one name is refused rather than resolved by
 install order.
@@ -12,28 +14,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
+from typing import Any, ClassVar
 
-from .errors import ExporterError, UnknownTargetError
+from .errors import ExporterError, IleadError, UnknownTargetError
 
 GROUP = "ilead_shell.exporters"
 IMPORTERS_GROUP = "ilead_shell.importers"
+VALIDATOR_GROUP = "ilead_shell.validators"
+CHECK_GROUP = "ilead_shell.checks"
 
 
 @dataclass(frozen=True)
 class Target:
     name: str
-    value: str  # "module:Class"
+    value: str  # "module:attribute"
     aliases: tuple[str, ...] = ()
 
 
+class PluginError(IleadError):
+    """A validator or check plugin could not be loaded, or is not what its group expects."""
+
+
 class PluginRegistry:
-    """The plugins of one entry-point group; subclasses name the group and the base class."""
+    """The plugins of one entry-point group; subclasses name the group and what a plugin is."""
 
-    group: str = GROUP
-    kind: str = "target"  # the word used in messages
+    group: ClassVar[str] = GROUP
+    kind: ClassVar[str] = "target"  # the word used in messages
+    error: ClassVar[type[IleadError]] = ExporterError
+    unknown_error: ClassVar[type[IleadError]] = UnknownTargetError
 
-    def base_class(self) -> type:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def base_class(self) -> type | None:
+        """The class a plugin must subclass, or None when :meth:`refuse` decides otherwise."""
+        return None
 
     def __init__(self, points: list[EntryPoint] | None = None):
         found = list(points) if points is not None else list(entry_points(group=self.group))
@@ -50,56 +62,69 @@ class PluginRegistry:
         return sorted(self._points)
 
     def targets(self) -> list[Target]:
-        """One entry per exporter; the other names pointing at the same class are aliases."""
+        """One entry per plugin; the other names pointing at the same object are aliases."""
         by_value: dict[str, list[str]] = {}
         for name, point in self._points.items():
             by_value.setdefault(point.value, []).append(name)
-        targets = []
+        entries = []
         for value, names in by_value.items():
-            primary = self._primary(value, names)
-            targets.append(Target(primary, value, tuple(sorted(n for n in names if n != primary))))
-        return sorted(targets, key=lambda t: t.name)
+            primary = self._primary(names)
+            entries.append(Target(primary, value, tuple(sorted(n for n in names if n != primary))))
+        return sorted(entries, key=lambda t: t.name)
 
-    def _primary(self, value: str, names: list[str]) -> str:
-        # The class's own ``name`` decides, when the module imports; else the first name.
+    entries = targets
+
+    def _primary(self, names: list[str]) -> str:
+        # The object's own ``name`` decides, when its module imports; else the first name.
         try:
-            cls = self._points[names[0]].load()
-            if cls.name in names:
-                return cls.name
-        except Exception:  # noqa: BLE001 - a broken exporter must not break the listing
+            own = getattr(self._points[names[0]].load(), "name", None)
+            if own in names:
+                return own
+        except Exception:  # noqa: BLE001 - a broken plugin must not break the listing
             pass
         return sorted(names)[0]
 
-    def load(self, name: str) -> type:
-        kind = self.kind
+    @property
+    def plural(self) -> str:
+        return "exporters" if self.kind == "target" else f"{self.kind}s"
+
+    def refuse(self, loaded: Any) -> str:
+        """Why ``loaded`` is not a plugin of this kind ('' when it is one)."""
         base = self.base_class()
+        if base is None or (isinstance(loaded, type) and issubclass(loaded, base)):
+            return ""
+        article = "an" if base.__name__[0] in "AEIOU" else "a"
+        return f"is not {article} {base.__name__} class"
+
+    def load(self, name: str) -> Any:
         if name in self.conflicts:
-            raise ExporterError(
-                f"{kind} '{name}' is provided by several {'exporters' if kind == 'target' else kind + 's'} ({', '.join(self.conflicts[name])}); "
-                "uninstall one of them")
+            raise self.error(f"{self.kind} '{name}' is provided by several {self.plural} "
+                             f"({', '.join(self.conflicts[name])}); uninstall one of them")
         point = self._points.get(name)
         if point is None:
             known = ", ".join(t.name for t in self.targets())
-            raise UnknownTargetError(f"unknown {kind} '{name}'. Available {kind}s: {known}")
+            raise self.unknown_error(f"unknown {self.kind} '{name}'. Available {self.kind}s: {known}")
         try:
-            cls = point.load()
+            loaded = point.load()
         except Exception as exc:  # noqa: BLE001 - report which plugin is broken
-            raise ExporterError(f"{kind} '{name}' could not be loaded ({point.value}): "
-                                f"{type(exc).__name__}: {exc}") from exc
-        if not (isinstance(cls, type) and issubclass(cls, base)):
-            raise ExporterError(f"{kind} '{name}' ({point.value}) is not an {base.__name__} class")
-        return cls
+            raise self.error(f"{self.kind} '{name}' could not be loaded ({point.value}): "
+                             f"{type(exc).__name__}: {exc}") from exc
+        problem = self.refuse(loaded)
+        if problem:
+            raise self.error(f"{self.kind} '{name}' ({point.value}) {problem}")
+        return loaded
 
-    def load_all(self) -> list[tuple[str, type | None, str]]:
-        """Every plugin as (name, class or None, problem): for listings that must not stop at
-        a broken one."""
+    def load_all(self) -> list[tuple[str, Any | None, str]]:
+        """Every plugin as (name, plugin or None, problem): for uses that must not stop at a
+        broken one."""
         found = []
         for target in self.targets():
             try:
                 found.append((target.name, self.load(target.name), ""))
-            except ExporterError as exc:
+            except IleadError as exc:
                 found.append((target.name, None, exc.format_message()))
         return found
+
 
 class Registry(PluginRegistry):
     """The exporters: one per target name, aliases allowed (``scorm`` -> ``scorm12``)."""
@@ -136,3 +161,29 @@ class ImporterRegistry(PluginRegistry):
     def base_class(self) -> type:
         from .import_api import Importer
         return Importer
+
+
+class ValidatorRegistry(PluginRegistry):
+    """Bundle validators (see :mod:`ilead_shell.validation.api`), one per bundle format."""
+
+    group = VALIDATOR_GROUP
+    kind = "validator"
+    error = PluginError
+    unknown_error = PluginError
+
+    def base_class(self) -> type:
+        from .validation.api import BundleValidator  # the registry must not import validation eagerly
+        return BundleValidator
+
+
+class CheckRegistry(PluginRegistry):
+    """Course checks added by installed packages: each entry point names a
+    ``(course) -> list[Diagnostic]`` function (see :mod:`ilead_shell.checks`)."""
+
+    group = CHECK_GROUP
+    kind = "check"
+    error = PluginError
+    unknown_error = PluginError
+
+    def refuse(self, loaded: Any) -> str:
+        return "" if callable(loaded) and not isinstance(loaded, type) else "is not a check function"

@@ -224,6 +224,7 @@ class CourseReader:
             default_offering=raw.default_offering or offerings[0].name,
             offering=raw.default_offering or offerings[0].name,
             exporters={k: dict(v or {}) for k, v in raw.exporters.items()},
+            checks=dict(raw.checks or {}),
             location=self.loc(course_yml, 1),
             root=str(self.root),
         )

@@ -96,6 +96,8 @@ class RawCourse(Raw):
     offerings: dict[str, RawOffering | None] | None = None
     default_offering: str | None = None
     exporters: dict[str, dict[str, Any] | None] = {}
+    # Validated by ilead_shell.checks.config, which owns what a course may say about its checks.
+    checks: dict[str, Any] | None = None
 
     _version_text = field_validator("version", mode="before")(_text)
 

@@ -1,0 +1,78 @@
+"""Our own bundles pass ``ilead-shell validate``: no errors, and no warnings beyond what a
+reader cannot take from that target's format at all (each named below, with why)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ilead_shell.pipeline import build
+from ilead_shell.validation import validate_bundles
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSES = {"course_source": ROOT / "course_source", "fidelity": ROOT / "tests" / "roots" / "fidelity"}
+
+# What no encoding of that target can avoid (docs/validate.md, "Limits of each reader").
+CC2OLX_LIMITS = {
+    "cc2olx/missing-content",  # a PDF item converts only with cc2olx -c pdf
+    "cc2olx/links",  # links to discussions and assignments: cc2olx rewrites only quiz object references
+}
+MOODLE_LIMITS = {"moodle/question-marks"}  # Moodle's converter gives every quiz question one mark
+LIMITS = {
+    # CC 1.3: Moodle does not read it at all.
+    "cc": CC2OLX_LIMITS | {"moodle/cc-version"},
+    "brightspace": CC2OLX_LIMITS | {"moodle/cc-version"},
+    "blackboard": CC2OLX_LIMITS | {"moodle/cc-version"},
+    # The Canvas flavour writes Canvas's link tokens and modules first; Moodle has its own target.
+    # Its assignments are Canvas's associated content, which neither Moodle nor cc2olx imports.
+    "canvas": CC2OLX_LIMITS | MOODLE_LIMITS | {"moodle/links", "moodle/first-section", "moodle/title-tags",
+                                               "moodle/lar-item", "cc2olx/not-imported"},
+    # The Moodle flavour links relative to each page, the only form Moodle resolves; Moodle still
+    # keeps no link from one page or item to another.
+    "moodle": CC2OLX_LIMITS | MOODLE_LIMITS | {"moodle/links"},
+    "scorm12": set(),
+    "edx": set(),
+}
+
+
+# What Moodle, cc2olx and the viewer were shown to misread in issue 9 and this tree does not fix
+# yet: the cartridge fixes (branch cc: scoring condition first, Canvas's type names and
+# submission_types in CC 1.3, a Moodle flavour) land separately.  The tests below leave only
+# these rules out (every other rule still counts); empty the set once that branch is merged.
+OPEN_IN_ISSUE_9 = {
+    "cc2olx/essay-condition", "cc2olx/accepted-answers", "cc2olx/correct-choices", "moodle/accepted-answers",
+    "moodle/correct-choices", "moodle/feedback-solution", "moodle/first-section", "moodle/title-tags",
+    "moodle/course-title", "viewer/resource-type", "viewer/assignment-submission-types",
+}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    found = {}
+    for name, source in COURSES.items():
+        out = tmp_path_factory.mktemp(name)
+        results, _ = build(source, ",".join(LIMITS), out, offering="all")
+        for report in validate_bundles([r.path for r in results])[0]:
+            found[(name, report.path.name)] = report
+    return found
+
+
+def test_every_bundle_is_recognised_and_has_no_errors(reports):
+    assert len(reports) >= 2 * len(LIMITS)
+    problems = {key: [f.format(r.shown) for f in r.findings if f.is_error and f.rule not in OPEN_IN_ISSUE_9]
+                for key, r in reports.items()}
+    assert {key: lines for key, lines in problems.items() if lines} == {}
+    assert {r.format for r in reports.values()} == {"cc", "scorm12", "olx"}
+
+
+def test_warnings_are_only_the_named_limits_of_each_target(reports):
+    beyond = {}
+    for (course, name), report in reports.items():
+        target = next(t for t in LIMITS if f"-{t}-" in name)
+        extra = [f.format(report.shown) for f in report.findings
+                 if not f.is_error and f.rule not in LIMITS[target] | OPEN_IN_ISSUE_9]
+        if extra:
+            beyond[name] = extra
+    assert beyond == {}
+
