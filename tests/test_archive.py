@@ -63,7 +63,8 @@ def test_zip_entries_are_sorted_with_fixed_time_and_mode(tmp_path):
             assert info.date_time == (1980, 1, 1, 0, 0, 0)
             assert stat.S_IMODE(info.external_attr >> 16) == 0o644
             assert stat.S_ISREG(info.external_attr >> 16)
-            assert info.compress_type == zipfile.ZIP_DEFLATED
+            stored = info.filename.endswith(".png")  # already compressed: deflating it gains nothing
+            assert info.compress_type == (zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
         assert archive.read("web_resources/images/photo.png") == (tmp_path / "photo.png").read_bytes()
         assert archive.read("index.html").decode("utf-8") == "<!doctype html><title>é</title>"
         assert archive.read("imsmanifest.xml").startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
@@ -86,11 +87,60 @@ def test_tar_gz_entries_are_sorted_with_fixed_time_mode_and_owner(tmp_path):
         assert archive.extractfile("web_resources/images/photo.png").read() == (tmp_path / "photo.png").read_bytes()
 
 
+def _gzip_members(raw: bytes) -> list[tuple[bytes, int]]:
+    """(header, level-hint) of each member of a gzip stream, walked with zlib."""
+    import zlib
+
+    members = []
+    while raw:
+        header = raw[:10]
+        assert header[:3] == b"\x1f\x8b\x08", "not a gzip member"
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        inflate.decompress(raw[10:])
+        members.append((header, len(raw) - 10 - len(inflate.unused_data) - 8))
+        raw = inflate.unused_data[8:]  # after the CRC and size trailer
+    return members
+
+
 def test_gzip_header_holds_no_file_name(tmp_path):
     path = tmp_path / "named-after-the-course.tar.gz"
     write_archive(synthetic_bundle(tmp_path / "photo.png", "tar.gz"), path)
-    flags = path.read_bytes()[3]
-    assert flags & 0x08 == 0  # FNAME not set
+    members = _gzip_members(path.read_bytes())
+    assert len(members) > 1  # text deflated, the image stored, the end blocks deflated
+    for header, _ in members:
+        assert header[3] & 0x08 == 0  # FNAME not set
+        assert header[4:8] == b"\x00\x00\x00\x00"  # MTIME
+
+
+COMPRESSIBLE = b"the same sentence again and again. " * 3000  # 105 KB that deflate to almost nothing
+
+
+@pytest.mark.parametrize("name, stored", [
+    ("photo.png", True), ("PHOTO.JPG", True), ("clip.mp4", True), ("reading.pdf", True),
+    ("template.docx", True), ("chart.svg", False), ("data.csv", False), ("notes", False),
+])
+def test_already_compressed_media_are_stored_and_everything_else_deflated(tmp_path, name, stored):
+    media = tmp_path / name
+    media.write_bytes(COMPRESSIBLE)  # compressible on purpose: only the suffix decides
+    for fmt in ("zip", "tar.gz"):
+        bundle = Bundle(format=fmt)
+        bundle.add_file(f"media/{name}", media)
+        bundle.add_text("index.html", "<p>x</p>" * 1000)
+        path = tmp_path / f"out.{fmt}"
+        write_archive(bundle, path)
+        size = path.stat().st_size
+        if stored:
+            assert len(COMPRESSIBLE) < size < len(COMPRESSIBLE) + 2000, (fmt, size)
+        else:
+            assert size < 5000, (fmt, size)
+        if fmt == "zip":
+            with zipfile.ZipFile(path) as archive:
+                assert archive.read(f"media/{name}") == COMPRESSIBLE
+                assert archive.getinfo("index.html").compress_type == zipfile.ZIP_DEFLATED
+        else:
+            with tarfile.open(path, "r:gz") as archive:
+                assert archive.extractfile(f"media/{name}").read() == COMPRESSIBLE
+                assert archive.extractfile("index.html").read() == b"<p>x</p>" * 1000
 
 
 def test_the_archive_gets_a_fixed_mode_whatever_the_umask(tmp_path):
@@ -117,13 +167,22 @@ def test_a_failed_write_leaves_no_temporary_file_and_keeps_the_previous_archive(
     assert target.read_bytes() == before
 
 
-def test_a_failed_first_write_leaves_the_folder_empty(tmp_path):
-    out = tmp_path / "out"
+def test_a_failed_first_write_removes_the_folder_it_created(tmp_path):
+    out = tmp_path / "out" / "deeper"
     broken = Bundle()
     broken.add_file("missing.bin", tmp_path / "missing.bin")
     with pytest.raises(FileNotFoundError):
         write_archive(broken, out / "x.zip")
-    assert list(out.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_into_an_existing_folder_leaves_it_as_it_was(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    broken = Bundle()
+    broken.add_file("missing.bin", tmp_path / "missing.bin")
+    with pytest.raises(FileNotFoundError):
+        write_archive(broken, tmp_path / "x.zip")
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_an_interrupted_write_cleans_up_too(tmp_path, monkeypatch):
@@ -134,6 +193,7 @@ def test_an_interrupted_write_cleans_up_too(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(archive, "_write_zip", interrupted)
+    (tmp_path / "out").mkdir()
     with pytest.raises(KeyboardInterrupt):
         write_archive(synthetic_bundle(tmp_path / "photo.png"), tmp_path / "out" / "x.zip")
     assert list((tmp_path / "out").iterdir()) == []

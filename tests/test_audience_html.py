@@ -54,8 +54,16 @@ def test_every_section_page_is_marked_and_its_outline_lists_only_instructor_mate
         assert MARK in data, path
         nav = lxml_html.fromstring(data).xpath("//nav[@aria-label='Course outline']//a")
         listed = {a.text_content().removesuffix(" (unpublished)") for a in nav}
-        # a learner module appears by its title, holding only its instructor items
-        assert listed == INSTRUCTOR_TITLES | {"First session"}, (path, listed ^ INSTRUCTOR_TITLES)
+        # a learner module appears by its title, holding only its instructor items; the
+        # section's home carries its whole outline, every other page its own module's part
+        # and a link to that outline (tests/test_web_navigation.py)
+        if path == f"{SECTION}index.html":
+            assert listed == INSTRUCTOR_TITLES | {"First session"}, (path, listed ^ INSTRUCTOR_TITLES)
+        else:
+            assert listed - {"All modules"} <= INSTRUCTOR_TITLES | {"First session"}, (path, listed)
+            outline = [a.get("href") for a in nav if a.text_content() == "All modules"]
+            assert [posixpath.normpath(posixpath.join(posixpath.dirname(path), h.split("#")[0]))
+                    for h in outline] == [f"{SECTION}index.html"], (path, outline)
 
 
 def test_learner_pages_stay_as_learners_see_them_apart_from_one_marked_link_home(with_section):

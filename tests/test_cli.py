@@ -337,3 +337,68 @@ def test_a_broken_target_is_listed_as_unavailable_and_fails_only_when_chosen(wor
     chosen = run("build", "--target", "zipper,broken", "--out", "bad")
     assert chosen.exit_code == 1 and "ModuleNotFoundError" in chosen.output and "Traceback" not in chosen.output
     assert not (workdir / "bad").exists()
+
+
+# -- start-up: what the quick commands load -----------------------------------------------------
+HEAVY = ("lxml", "pydantic", "markdown", "jinja2", "yaml", "ilead_html", "ilead_cc", "ilead_scorm12", "ilead_olx",
+         "ilead_shell.pipeline", "ilead_shell.model")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["targets"], ["build", "--help"], ["check", "--help"]])
+def test_quick_commands_load_neither_lxml_nor_pydantic_nor_any_exporter(args):
+    probe = textwrap.dedent(f"""
+        import sys
+        from ilead_shell.cli import main
+        try:
+            main({args!r}, prog_name="ilead-shell")
+        except SystemExit as done:
+            assert done.code in (0, None), done.code
+        heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r} or m in {HEAVY!r})
+        print("LOADED", heavy, file=sys.stderr)
+    """)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "LOADED []" in done.stderr, done.stderr
+
+
+def test_targets_read_from_source_match_the_imported_classes():
+    from ilead_shell.registry import Registry
+    from ilead_shell.target_info import class_attributes
+
+    registry = Registry()
+    for target in registry.targets():
+        cls = registry.load(target.name)
+        assert class_attributes(target.value) == {"name": cls.name, "description": cls.description}, target
+        assert target.name == cls.name
+
+
+def test_a_target_whose_description_is_computed_is_imported_to_be_described(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "computed_target.py").write_text(textwrap.dedent('''
+        from ilead_shell.exporter_api import Exporter
+
+        class Computed(Exporter):
+            name = "computed"
+            description = "Computed " + "at import"
+    '''))
+    (site / "needs_missing.py").write_text(textwrap.dedent('''
+        import no_such_dependency_anywhere
+        from ilead_shell.exporter_api import Exporter
+
+        class Needy(Exporter):
+            name = "needy"
+            description = "Needs a module that is not installed"
+    '''))
+    monkeypatch.syspath_prepend(str(site))
+    found = [EntryPoint("computed", "computed_target:Computed", GROUP), EntryPoint("needy", "needs_missing:Needy", GROUP)]
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
+    try:
+        result = run("targets")
+    finally:
+        sys.modules.pop("computed_target", None)
+        sys.modules.pop("needs_missing", None)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert "computed     Computed at import" in lines
+    assert any(line.startswith("needy        (unavailable: target 'needy' could not be loaded") for line in lines)

@@ -231,10 +231,10 @@ def test_an_unwritable_out_folder_is_an_error_not_a_traceback(layout, registry):
 def test_a_permission_error_while_writing_is_reported_plainly(layout, registry, monkeypatch):
     import ilead_shell.pipeline as pipeline
 
-    def refuse(bundle, path):
-        raise PermissionError(13, "Permission denied", str(path))
+    def refuse(bundle, raw):
+        raise PermissionError(13, "Permission denied", raw.name)
 
-    monkeypatch.setattr(pipeline, "write_archive", refuse)
+    monkeypatch.setattr(pipeline, "write_bundle", refuse)
     with pytest.raises(IleadError) as caught:
         build(layout["course"], "copy", layout["tmp"] / "out", registry=registry)
     assert caught.value.exit_code == 1

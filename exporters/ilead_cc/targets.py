@@ -43,6 +43,12 @@ class CommonCartridgeExporter(Exporter):
     def build_bundle(self, course: Course) -> Bundle:
         return self.builder(course, self.profile(), Bundle(format="zip")).build()
 
+    def bundle_key(self) -> tuple:
+        # Flavours that build with the same code, builder and profile make the same bytes:
+        # plain CC 1.3, Brightspace and Blackboard today (tests/test_build_sharing.py checks).
+        return (type(self).build_bundle, self.builder, self.profile(),
+                self.options.model_dump_json(exclude={"cc_version"}))
+
 
 class FixedVersionExporter(CommonCartridgeExporter):
     """A flavour whose CC version is decided by the LMS, not by course.yml."""

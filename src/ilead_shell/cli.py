@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import IleadError
-from .pipeline import build as run_build, read_and_check
-from .registry import Registry
+
+# The pipeline (lxml, pydantic, the reader) and the registry are imported inside the
+# commands that use them, so that --version, --help and `targets` start in a few
+# hundredths of a second.
 
 SOURCE = click.argument("source", type=click.Path(path_type=Path), default="course_source", required=False)
 
@@ -49,8 +49,11 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
 @click.option("--verbose", "-v", is_flag=True,
               help="List each note on what a target simplified (by default only counted).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Bundles built at once, each in its own process (default: one per CPU when the "
+                   "course is large enough for that to help; 1 builds in this process).")
 def build(source: Path, target: str, out: Path, offering: str | None, strict: bool, quiet: bool,
-          verbose: bool) -> None:
+          verbose: bool, jobs: int | None) -> None:
     """Build bundles from the course in SOURCE (default: ./course_source).
 
     Warnings are about the source and are fatal with --strict.  Notes say what a target's
@@ -62,7 +65,16 @@ def build(source: Path, target: str, out: Path, offering: str | None, strict: bo
         if total > 1 and not quiet:
             click.echo(f"[{index}/{total}] building {label}", err=True)
 
-    results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress)
+    from .pipeline import build as run_build
+    from .staging import BuildInterrupted
+
+    try:
+        results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress,
+                                      jobs=jobs)
+    except BuildInterrupted as stop:
+        # The temporary files are gone by now; exit as a process killed by that signal would.
+        click.echo(f"error: interrupted by {stop.name}; no bundle was written", err=True)
+        sys.exit(128 + stop.signum)
     if not quiet:
         _print_findings(findings)
     for result in results:
@@ -83,11 +95,13 @@ def build(source: Path, target: str, out: Path, offering: str | None, strict: bo
 @main.command()
 def targets() -> None:
     """List the available targets."""
+    from .errors import IleadError
+    from .registry import Registry
+
     registry = Registry()
     for target in registry.targets():
         try:
-            cls = registry.load(target.name)
-            description = cls.description
+            description = registry.describe(target.name)
         except IleadError as exc:
             description = f"(unavailable: {exc.format_message()})"
         aliases = f" (alias: {', '.join(target.aliases)})" if target.aliases else ""
@@ -104,6 +118,7 @@ def targets() -> None:
 def check(source: Path, strict: bool, coverage: bool, report: Path | None) -> None:
     """Read and check the course without exporting anything."""
     from .checks.accessibility import REVIEW_ADVICE, files_for_review
+    from .pipeline import read_and_check
 
     course, findings = read_and_check(source, strict)
     _print_findings(findings)
@@ -116,9 +131,11 @@ def check(source: Path, strict: bool, coverage: bool, report: Path | None) -> No
         click.echo(coverage_table(course))
     if report is not None:
         from .checks.report import render_report
-        try:
-            report.parent.mkdir(parents=True, exist_ok=True)
-            report.write_text(render_report(course, findings), encoding="utf-8")
+        from .errors import IleadError
+        from .staging import write_file
+
+        try:  # all of it or nothing, as outline --out
+            write_file(report, render_report(course, findings).encode("utf-8"))
         except OSError as exc:
             raise IleadError(f"cannot write {report}: {exc.strerror or exc}") from None
         click.echo(f"{report}  quality report", err=True)
@@ -140,7 +157,7 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
     """Write the curriculum outline: description, competencies, outcomes, module plan, alignment."""
     from .offerings import select_offering
     from .outline import render_outline
-    from .pipeline import offerings_to_build
+    from .pipeline import offerings_to_build, read_and_check
 
     course, findings = read_and_check(source)
     _print_findings(findings)
@@ -151,8 +168,13 @@ def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> N
     if out is None:
         click.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    from .errors import IleadError, display_path
+    from .staging import write_file
+
+    try:  # all of it or nothing: a full or read-only disk leaves no truncated file
+        write_file(out, text.encode("utf-8"))
+    except OSError as exc:
+        raise IleadError(f"cannot write {display_path(out)}: {exc.strerror or exc}") from None
     click.echo(f"{out}  {chosen[0]} outline ({fmt})", err=True)
 
 
@@ -190,8 +212,10 @@ def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: 
 @click.option("--offering", help="Dump one offering's view of the course instead of the whole course.")
 def dump_model(source: Path, offering: str | None) -> None:
     """Print the course model as JSON (stable key order, for diffs and golden tests)."""
+    import json
+
     from .offerings import select_offering
-    from .pipeline import offerings_to_build
+    from .pipeline import offerings_to_build, read_and_check
 
     course, _ = read_and_check(source)
     if offering:

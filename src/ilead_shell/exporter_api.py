@@ -120,3 +120,12 @@ class Exporter:
 
     def build_bundle(self, course: Course) -> Bundle:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def bundle_key(self) -> tuple:
+        """Equal keys promise byte-identical bundles from the same course.
+
+        A build with several targets of equal keys builds their bundle once and copies
+        it.  The default, the class and its options, is always safe; a family of
+        targets that differ only in name can say more (the cartridge flavours do).
+        """
+        return (type(self), self.options.model_dump_json())

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
@@ -302,20 +304,19 @@ class Course(Node):
     root: str = Field(default="", exclude=True)
 
     # -- lookups used by exporters and checks -------------------------------------------
+    # Exporters call these inside loops over every item, link and file, so they are
+    # dictionary lookups, not scans (see _Index below).
     def items(self) -> list[Item]:
         return [item for module in self.modules for item in module.items]
 
     def item(self, full_id: str) -> Item | None:
-        return next((i for i in self.items() if i.full_id == full_id), None)
+        return _index(self).items.get(full_id)
 
     def module(self, module_id: str) -> Module | None:
-        return next((m for m in self.modules if m.id == module_id), None)
+        return _index(self).modules.get(module_id)
 
     def asset(self, key: str) -> Asset:
-        for asset in self.assets:
-            if asset.key == key:
-                return asset
-        raise KeyError(key)
+        return _index(self).assets[key]
 
     def asset_source(self, asset: Asset | str) -> Path:
         """Absolute path of an asset on disk, for streaming into an archive.
@@ -365,3 +366,40 @@ class Course(Node):
             "questions": sum(len(i.questions) for i in items if isinstance(i, Quiz)),
             "files": len(self.assets),
         }
+
+
+@dataclass(frozen=True)
+class _Index:
+    """A course's items, modules and files by id, built on first lookup.
+
+    The first entry of a repeated id wins, as the scans this replaces did (the reader
+    refuses repeated ids, so only hand-built models can have them).
+    """
+
+    items: dict[str, Item]
+    modules: dict[str, Module]
+    assets: dict[str, Asset]
+
+
+# Kept beside the model rather than in it: a private attribute would take part in ``==``
+# and be copied, stale, by ``model_copy(update=...)``.  A course is frozen, so its index
+# never goes stale; it is dropped when the course is.
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(course: Course) -> _Index:
+    found = _INDEXES.get(id(course))
+    if found is None:
+        items: dict[str, Item] = {}
+        for module in course.modules:
+            for item in module.items:
+                items.setdefault(item.full_id, item)
+        modules: dict[str, Module] = {}
+        for module in course.modules:
+            modules.setdefault(module.id, module)
+        assets: dict[str, Asset] = {}
+        for asset in course.assets:
+            assets.setdefault(asset.key, asset)
+        found = _INDEXES[id(course)] = _Index(items, modules, assets)
+        weakref.finalize(course, _INDEXES.pop, id(course), None)
+    return found

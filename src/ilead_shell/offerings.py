@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -50,9 +51,29 @@ def links_leaving_offering(course: Course, name: str | None = None) -> list[Diag
 OUT_OF_OFFERING, FOR_INSTRUCTORS = "offering", "instructors"
 Removed = list[tuple[SourceLocation, str, str, str]]  # (where, "item"|"module", target, reason)
 
+# Selecting is done once per (course, offering): the checks need it for their link
+# warnings and the build for every bundle of the offering.  Courses are frozen, so a
+# selection never goes stale; it is dropped with its course.
+_SELECTIONS: dict[tuple[int, str], tuple[Course, Removed]] = {}
+
 
 def _select(course: Course, name: str | None) -> tuple[Course, Removed]:
     name = name or course.default_offering
+    key = (id(course), name)
+    if key not in _SELECTIONS:
+        if not any(k[0] == id(course) for k in _SELECTIONS):
+            weakref.finalize(course, _forget, id(course))
+        _SELECTIONS[key] = _select_now(course, name)
+    selected, removed = _SELECTIONS[key]
+    return selected, list(removed)
+
+
+def _forget(course_id: int) -> None:
+    for key in [k for k in _SELECTIONS if k[0] == course_id]:
+        del _SELECTIONS[key]
+
+
+def _select_now(course: Course, name: str) -> tuple[Course, Removed]:
     if name not in {o.name for o in course.offerings}:
         raise KeyError(name)
     start = course.offering_info(name).start or course.start

@@ -1,21 +1,24 @@
 """The whole build, readable top to bottom.
 
-read -> check -> choose targets and offerings -> validate options -> build every bundle in
-memory -> write archives.  Nothing is written until every bundle has been built, so a
-mistake found anywhere leaves the output folder as it was.
+read -> check -> choose targets and offerings -> validate options -> plan one job per
+distinct bundle -> build each and write it to a temporary file -> rename them all into
+place.  A mistake found anywhere, a full disk or SIGTERM leaves the output folder as it
+was (:mod:`.staging`).
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from pydantic import ValidationError
 
-from .archive import write_archive
+from .archive import write_bundle
 from .audience import links_to_instructor_material
 from .checks import run_checks
 from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error, warning
@@ -24,6 +27,8 @@ from .model import Course
 from .offerings import links_leaving_offering, select_offering
 from .reader import load_course
 from .registry import Registry
+from .staging import FILE_MODE, Staging, interrupt_on_signals
+from .workers import WorkerFailed, available_cpus, can_fork, run_forked
 
 
 @dataclass
@@ -122,6 +127,60 @@ def output_name(course: Course, target: str, offering: str, suffix: str) -> str:
     return f"{course.code}-{target}{'-' + offering if with_offering else ''}.{suffix}"
 
 
+@dataclass
+class Job:
+    """One bundle to build, and every output file that holds it.
+
+    Targets whose exporters declare the same :meth:`Exporter.bundle_key` make the same
+    bytes for the same offering (plain CC 1.3, Brightspace and Blackboard do), so they
+    are one job: built and compressed once, copied to each name.
+    """
+
+    targets: list[str]
+    offering: str
+    exporter: Exporter
+    outputs: list[str]
+
+    @property
+    def label(self) -> str:
+        shown = self.targets[0] if len(self.targets) == 1 else f"{', '.join(self.targets)} (one bundle)"
+        return shown
+
+
+def plan_jobs(course: Course, names: list[str], offerings: list[str],
+              exporters: dict[str, Exporter]) -> list[Job]:
+    jobs: list[Job] = []
+    by_key: dict[tuple, Job] = {}
+    for off in offerings:
+        for name in names:
+            exporter = exporters[name]
+            output = output_name(course, name, off, exporter.suffix)
+            key = (exporter.bundle_key(), off)
+            if key in by_key:
+                by_key[key].targets.append(name)
+                by_key[key].outputs.append(output)
+                continue
+            job = by_key[key] = Job([name], off, exporter, [output])
+            jobs.append(job)
+    return jobs
+
+
+# Below this much work (modules, items and files, times bundles) forking workers costs more
+# than it saves.  benchmarks/bench_build.py --only workers: 30 pages (about 420) were slower
+# in two processes, 99 pages (about 1,400) faster; README "Benchmarks".
+PARALLEL_MIN_WORK = 1000
+
+
+def worker_count(course: Course, jobs: list[Job], requested: int | None) -> int:
+    """How many processes build the bundles: ``requested``, or as many as help."""
+    if len(jobs) < 2 or not can_fork():
+        return 1
+    if requested is not None:
+        return max(1, min(requested, len(jobs)))
+    work = (len(course.items()) + len(course.modules) + len(course.assets)) * len(jobs)
+    return min(available_cpus(), len(jobs)) if work >= PARALLEL_MIN_WORK else 1
+
+
 def build(
     source: Path,
     targets: str,
@@ -130,7 +189,14 @@ def build(
     strict: bool = False,
     registry: Registry | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> tuple[list[BuildResult], list[Diagnostic]]:
+    """Build every (target, offering) bundle into ``out_dir``: all of them, or none.
+
+    Each bundle is written to its temporary file as soon as it is built (so memory holds
+    one bundle at a time), by ``jobs`` processes (default: as many as help); only when
+    all succeeded are they renamed into place (:mod:`.staging`).
+    """
     registry = registry or Registry()
     course, findings = read_and_check(source, strict, registry)
     names = registry.resolve(targets)
@@ -141,37 +207,129 @@ def build(
         cls = registry.load(name)
         exporters[name] = cls(exporter_options(course, cls, name))
 
-    jobs = [(name, off) for off in offerings for name in names]
-    built: list[tuple[str, str, Bundle, Exporter]] = []
-    for index, (name, off) in enumerate(jobs, start=1):
-        if progress:
-            progress(index, len(jobs), f"{name} ({off})" if len(offerings) > 1 else name)
-        selected = select_offering(course, off)
-        exporter = exporters[name]
-        try:
-            bundle = exporter.build_bundle(selected)
-        except CourseError:
-            raise
-        except Exception as exc:  # an exporter bug: say which target, keep the traceback chained
-            raise ExporterError(f"target '{name}' failed: {type(exc).__name__}: {exc}") from exc
-        if strict and bundle.warnings:
-            raise CourseError([Diagnostic(Level.ERROR, f"{name}: {w.message} [--strict]", w.location)
-                               for w in bundle.warnings])
-        missing = sorted(str(f.source) for f in bundle.files.values() if f.source and not f.source.is_file())
-        if missing:  # found now, so that no bundle at all is written
-            raise ExporterError(f"target '{name}' added files that do not exist: {', '.join(missing)}")
-        built.append((name, off, bundle, exporter))
-
+    plan = plan_jobs(course, names, offerings, exporters)
     out_dir = Path(out_dir)
-    results = []
-    for name, off, bundle, exporter in built:
-        path = out_dir / output_name(course, name, off, exporter.suffix)
+    every_output = [output for job in plan for output in job.outputs]
+    with interrupt_on_signals(), Staging(out_dir) as staging:
         try:
-            size = write_archive(bundle, path)
+            staging.open()
         except OSError as exc:
-            detail = exc.strerror or str(exc)
-            where = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(path) else ""
-            raise IleadError(f"cannot write {display_path(path)}: {detail}{where}") from None
-        counts = bundle.counts or select_offering(course, off).counts()
-        results.append(BuildResult(name, off, path, size, counts, bundle.warnings, bundle.notes))
+            raise _cannot_write(out_dir, exc, every_output, out_dir) from None
+        for output in every_output:  # named here, so that this process can rename what workers write
+            staging.temporary(output)
+
+        def make(index: int) -> tuple[str, object]:
+            try:
+                return "built", _make_bundle(course, plan[index], staging, strict, every_output)
+            except IleadError as exc:
+                return "failed", exc
+
+        def announce(index: int) -> None:
+            if progress:
+                progress(index + 1, len(plan), _progress_label(plan[index], len(offerings)))
+
+        workers = worker_count(course, plan, jobs)
+        answers: list = []
+        if workers > 1:
+            try:
+                answers = run_forked(lambda index: _portable(make(index)), len(plan), workers,
+                                     on_dispatch=announce, failed=lambda answer: answer[0] == "failed",
+                                     close_in_workers=[fd for fd in [staging.lock_fd] if fd is not None])
+            except WorkerFailed as exc:
+                raise ExporterError(f"target '{plan[exc.index].targets[0]}' failed: {exc.reason}") from None
+            answers = [_restore(answer) for answer in answers]
+        else:
+            for index in range(len(plan)):
+                announce(index)
+                answers.append(make(index))
+                if answers[-1][0] == "failed":
+                    break
+        # The first failure in job order: the one a serial build stops at.
+        failed = next((answer[1] for answer in answers if answer is not None and answer[0] == "failed"), None)
+        if failed is not None:
+            raise failed
+        try:
+            staging.commit()
+        except OSError as exc:
+            final = getattr(exc, "filename2", None) or exc.filename or out_dir
+            raise _cannot_write(Path(final), exc, every_output, out_dir) from None
+
+    by_output = {result.path.name: result for answer in answers for result in answer[1]}
+    # Reported in the order the user asked for: offerings, then targets.
+    results = [by_output[output_name(course, name, off, exporters[name].suffix)]
+               for off in offerings for name in names]
     return results, findings
+
+
+def _progress_label(job: Job, offerings: int) -> str:
+    return f"{job.label} ({job.offering})" if offerings > 1 else job.label
+
+
+def _make_bundle(course: Course, job: Job, staging: Staging, strict: bool,
+                 every_output: list[str]) -> list[BuildResult]:
+    """Build one job's bundle, write it to its temporary file(s); errors as IleadError."""
+    name = job.targets[0]
+    selected = select_offering(course, job.offering)
+    try:
+        bundle = job.exporter.build_bundle(selected)
+    except CourseError:
+        raise
+    except Exception as exc:  # an exporter bug: say which target, keep the traceback chained
+        raise ExporterError(f"target '{name}' failed: {type(exc).__name__}: {exc}") from exc
+    if strict and bundle.warnings:
+        raise CourseError([Diagnostic(Level.ERROR, f"{name}: {w.message} [--strict]", w.location)
+                           for w in bundle.warnings])
+    missing = sorted(str(f.source) for f in bundle.files.values() if f.source and not f.source.is_file())
+    if missing:  # found now, so that no bundle at all is written
+        raise ExporterError(f"target '{name}' added files that do not exist: {', '.join(missing)}")
+    first = job.outputs[0]
+    try:
+        size = staging.write(first, lambda raw: write_bundle(bundle, raw))
+        for other in job.outputs[1:]:  # the same bytes under another target's name
+            shutil.copyfile(staging.temporary(first), staging.temporary(other))
+            os.chmod(staging.temporary(other), FILE_MODE)
+    except OSError as exc:
+        failed = next((o for o in job.outputs if exc.filename and Path(exc.filename).name.startswith(f".{o}.")),
+                      first)
+        raise _cannot_write(staging.folder / failed, exc, every_output, staging.folder) from None
+    counts = bundle.counts or selected.counts()
+    return [BuildResult(target, job.offering, staging.folder / output, size, counts, bundle.warnings, bundle.notes)
+            for target, output in zip(job.targets, job.outputs)]
+
+
+def _cannot_write(path: Path, exc: OSError, every_output: list[str], folder: Path) -> IleadError:
+    """'cannot write <path>: <reason>', and which bundles this leaves unwritten."""
+    detail = exc.strerror or str(exc)
+    named = str(exc.filename) if exc.filename else ""
+    temporary = Path(named).name.endswith(".part")
+    where = f" ({named})" if named and not temporary and Path(named) not in (path, folder) else ""
+    message = f"cannot write {display_path(path)}: {detail}{where}"
+    if len(every_output) > 1:
+        message += (f"\nnothing was written: none of the {len(every_output)} bundles of this build "
+                    f"({', '.join(every_output)}) is in {display_path(folder)}")
+    return IleadError(message)
+
+
+def _portable(answer: tuple[str, object]) -> tuple[str, object]:
+    """An answer as plain data, to cross from a worker process (CourseError does not pickle)."""
+    kind, value = answer
+    if kind == "built":
+        return answer
+    if isinstance(value, CourseError):
+        return kind, ("course", value.diagnostics)
+    assert isinstance(value, IleadError)
+    return kind, ("ilead", type(value), value.format_message())
+
+
+def _restore(answer: tuple[str, object] | None) -> tuple[str, object] | None:
+    if answer is None or answer[0] == "built":
+        return answer
+    portable = answer[1]
+    assert isinstance(portable, tuple)
+    if portable[0] == "course":
+        return "failed", CourseError(list(portable[1]))
+    cls, message = portable[1], portable[2]
+    try:
+        return "failed", cls(message)
+    except Exception:  # noqa: BLE001 - an IleadError subclass with another signature
+        return "failed", IleadError(message)

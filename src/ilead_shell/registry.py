@@ -17,6 +17,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any, ClassVar
 
 from .errors import ExporterError, IleadError, UnknownTargetError
+from .target_info import class_attributes
 
 GROUP = "ilead_shell.exporters"
 IMPORTERS_GROUP = "ilead_shell.importers"
@@ -75,7 +76,11 @@ class PluginRegistry:
     entries = targets
 
     def _primary(self, names: list[str]) -> str:
-        # The object's own ``name`` decides, when its module imports; else the first name.
+        # The object's own ``name`` decides, read from its source when it can be (listing
+        # targets then imports no exporter), else when its module imports; else the first name.
+        info = class_attributes(self._points[names[0]].value)
+        if info is not None:
+            return info["name"] if info["name"] in names else sorted(names)[0]
         try:
             own = getattr(self._points[names[0]].load(), "name", None)
             if own in names:
@@ -83,6 +88,12 @@ class PluginRegistry:
         except Exception:  # noqa: BLE001 - a broken plugin must not break the listing
             pass
         return sorted(names)[0]
+
+    def describe(self, name: str) -> str:
+        """A plugin's description, read from its source when possible (no import)."""
+        point = self._points.get(name)
+        info = class_attributes(point.value) if point is not None and name not in self.conflicts else None
+        return info["description"] if info is not None else self.load(name).description
 
     @property
     def plural(self) -> str:

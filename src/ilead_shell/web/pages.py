@@ -18,6 +18,7 @@ _TYPE_LABELS = {
     "page": "Page", "assignment": "Assignment", "discussion": "Discussion", "quiz": "Quiz",
     "link": "Link", "file": "File", "video": "Video",
 }
+OUTLINE_ID = "course-outline"  # the full outline, on the home page
 _SUBMISSION_LABELS = {"text": "text entry", "file": "file upload", "url": "web address"}
 
 
@@ -42,11 +43,12 @@ class PageRenderer:
         self.env = environment("ilead_shell.web")
         self._outcomes = course.all_outcomes()
         self._sequence = [(m, i) for m in course.modules for i in (None, *m.items)]
+        self._position = {(m.id, i.id if i else None): n for n, (m, i) in enumerate(self._sequence)}
 
     # -- public pages ------------------------------------------------------------------
     def home(self) -> str:
         path = self.layout.home_page
-        return self._render("home.html", path, title=self.course.display_title, page_kind="home",
+        return self._render("home.html", path, None, title=self.course.display_title, page_kind="home",
                             description=self.rich(self.course.description, path),
                             outcomes=self.course.outcomes,
                             modules=[self._module_summary(m, path, self.options.published_only)
@@ -55,7 +57,7 @@ class PageRenderer:
 
     def module(self, module: Module) -> str:
         path = self.layout.module_page(module.id)
-        return self._render("module.html", path, title=module.title, page_kind="module",
+        return self._render("module.html", path, module, title=module.title, page_kind="module",
                             overview=self.rich(module.overview, path),
                             outcomes=module.outcomes,
                             summary=self._module_summary(module, path),
@@ -65,7 +67,7 @@ class PageRenderer:
         path = self.layout.item_page(item.module_id, item.id)
         module = self.course.module(item.module_id)
         assert module is not None
-        return self._render("item.html", path, title=item.title, page_kind=item.type,
+        return self._render("item.html", path, module, title=item.title, page_kind=item.type,
                             item=item, module=module, type_label=_TYPE_LABELS[item.type],
                             body=self.rich(item.body, path),
                             details=self._item_details(item, path),
@@ -93,7 +95,7 @@ class PageRenderer:
             path = self.layout.item_page(*reference.target.split("/", 1)) if item else None
         return Target(path if self.options.cross_links else None, name)
 
-    def _render(self, template: str, path: str, **context) -> str:
+    def _render(self, template: str, path: str, nav_module: Module | None, **context) -> str:
         def url(target: str) -> str:
             return relative_url(path, target)
 
@@ -104,20 +106,30 @@ class PageRenderer:
         return self.env.get_template(template).render(
             course=self.course, options=self.options, url=url, path=path,
             stylesheet=url(self.layout.static(STYLESHEET)), scripts=scripts,
-            nav=self._nav(path) if self.options.site_nav else None,
+            nav=self._nav(path, nav_module) if self.options.site_nav else None,
             home_url=url(self.layout.home_page) if self.options.site_nav else None,
             **context)
 
-    def _nav(self, path: str) -> list[dict]:
+    def _nav(self, path: str, module: Module | None) -> dict:
+        """The outline beside a page, sized so that the whole site costs O(pages).
+
+        The home page carries the one full outline (every module and item); every other
+        page lists only its own module's items, marks its own position, and links to the
+        full outline.  The whole outline on every page made the site grow with the
+        square of its pages (287 MB of HTML for 1,999 pages).
+        """
         def entry(title: str, target: str, published: bool = True) -> dict:
             return {"title": title, "url": relative_url(path, target), "current": target == path,
                     "published": published}
 
-        return [
-            {**entry(m.title, self.layout.module_page(m.id)),
-             "items": [entry(i.title, self.layout.item_page(m.id, i.id), i.published) for i in m.items]}
-            for m in self.course.modules
-        ]
+        def listed(m: Module) -> dict:
+            return {**entry(m.title, self.layout.module_page(m.id)),
+                    "items": [entry(i.title, self.layout.item_page(m.id, i.id), i.published) for i in m.items]}
+
+        if module is None:
+            return {"id": OUTLINE_ID, "outline_url": None, "modules": [listed(m) for m in self.course.modules]}
+        return {"id": None, "outline_url": f"{relative_url(path, self.layout.home_page)}#{OUTLINE_ID}",
+                "modules": [listed(module)]}
 
     def _module_summary(self, module: Module, path: str, published_only: bool = False) -> dict:
         return {
@@ -131,7 +143,7 @@ class PageRenderer:
     def _pager(self, module: Module, item: Item | None, path: str) -> dict | None:
         if not self.options.site_nav:
             return None
-        index = next(n for n, (m, i) in enumerate(self._sequence) if m.id == module.id and i is item)
+        index = self._position[(module.id, item.id if item else None)]
 
         def link(n: int) -> dict | None:
             if not 0 <= n < len(self._sequence):

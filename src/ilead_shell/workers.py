@@ -1,0 +1,181 @@
+"""Running a build's independent jobs in forked worker processes.
+
+Each bundle is built and written by one process, the same code as a serial build, so the
+bytes are the same.  Workers are forked (Linux), so they start with the course already
+read and checked, and nothing large is ever sent between processes: a worker sends back
+the small result of each job (sizes, counts, warnings).
+
+A worker lives no longer than its parent: it asks the kernel to kill it when the parent
+dies (``PR_SET_PDEATHSIG``), and it leaves when the parent closes its end of the pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import signal
+import sys
+import traceback
+from typing import Any, Callable, Iterable
+
+PR_SET_PDEATHSIG = 1
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Forking a process that has read the course is safe and cheap on Linux, and only while
+    this process runs one thread (a fork copies other threads' locks, not the threads)."""
+    import threading
+
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+class WorkerFailed(Exception):
+    """A worker process died or raised instead of answering (a bug or the OOM killer)."""
+
+    def __init__(self, index: int, reason: str):
+        super().__init__(reason)
+        self.index = index
+        self.reason = reason
+
+
+def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
+               on_dispatch: Callable[[int], None] | None = None,
+               failed: Callable[[Any], bool] | None = None,
+               close_in_workers: Iterable[int] = ()) -> list[Any]:
+    """``[function(0), ..., function(count - 1)]``, computed by ``workers`` processes.
+
+    This process is one of them, and forks the others: a worker of its own would hold
+    one more bundle and one more private copy of every page of the course it touches.
+    Jobs are taken in order from a pipe filled with their numbers (a read of four bytes
+    from a pipe is atomic), so each process takes the next one when it is free.  After
+    a result for which ``failed`` is true, the process that got it empties the pipe, so
+    nothing more starts; every job already started finishes.  Jobs never started are
+    ``None``.  ``function`` should return its errors rather than raise them; a raised
+    exception, or a worker that dies, is :class:`WorkerFailed`.  ``close_in_workers``
+    are file descriptors the forked workers must not keep open (the parent's lock).
+    """
+    from multiprocessing.connection import Pipe, wait
+
+    results: list[Any] = [None] * count
+    todo_read, todo_write = os.pipe()
+    os.write(todo_write, b"".join(index.to_bytes(4, "little") for index in range(count)))
+    os.close(todo_write)  # an empty pipe now reads as the end: no more jobs
+    children: dict[Any, int] = {}  # this process's end of each worker's pipe -> pid
+    sys.stdout.flush()
+    sys.stderr.flush()
+    gc.freeze()  # the course, read once, is shared with the workers: keep every GC off its pages
+    finished = False
+    try:
+        for _ in range(max(0, min(workers, count) - 1)):
+            mine, theirs = Pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the worker (coverage cannot see it)
+                status = 0
+                try:
+                    mine.close()
+                    for other in children:
+                        other.close()
+                    _become_worker(close_in_workers)
+                    _work(todo_read, function, on_dispatch, failed,
+                          lambda index, answer: theirs.send(("done", index, answer)),
+                          lambda index: theirs.send(("took", index, None)))
+                except BaseException as exc:  # noqa: BLE001 - reported to the parent, then gone
+                    with contextlib.suppress(Exception):
+                        theirs.send(("raised", -1, "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+                    status = 1
+                finally:
+                    os._exit(status)
+            theirs.close()
+            children[mine] = pid
+
+        def keep(index: int, answer: Any) -> None:
+            results[index] = answer
+
+        _work(todo_read, function, on_dispatch, failed, keep, lambda index: None)
+        taken: dict[Any, int | None] = {conn: None for conn in children}
+        while taken:
+            for conn in wait(list(taken)):
+                try:
+                    kind, index, value = conn.recv()
+                except (EOFError, OSError):
+                    index = taken.pop(conn)
+                    if index is not None:
+                        raise WorkerFailed(index, "its worker process ended unexpectedly "
+                                                  f"({_reap(children.pop(conn))})") from None
+                    continue
+                if kind == "took":
+                    taken[conn] = index
+                elif kind == "done":
+                    results[index] = value
+                    taken[conn] = None
+                else:
+                    raise WorkerFailed(taken[conn] if taken[conn] is not None else 0, value)
+        finished = True
+        return results
+    finally:
+        gc.unfreeze()
+        os.close(todo_read)
+        for conn, pid in children.items():
+            if not finished:  # an error or a signal here: stop the workers now
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                conn.close()
+        for pid in children.values():
+            _reap(pid)
+
+
+def _work(todo: int, function: Callable[[int], Any], on_dispatch: Callable[[int], None] | None,
+          failed: Callable[[Any], bool] | None, done: Callable[[int, Any], None],
+          took: Callable[[int], None]) -> None:
+    """Take job numbers from the pipe ``todo`` until it is empty; run each."""
+    while True:
+        raw = os.read(todo, 4)
+        if len(raw) < 4:
+            return
+        index = int.from_bytes(raw, "little")
+        took(index)
+        if on_dispatch:
+            on_dispatch(index)
+        answer = function(index)
+        done(index, answer)
+        if failed is not None and failed(answer):
+            while len(os.read(todo, 4096)) > 0:  # nothing more starts, in any process
+                pass
+            return
+
+
+def _become_worker(close_fds: Iterable[int]) -> None:  # pragma: no cover - runs in the worker
+    for fd in close_fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    # The parent decides what a signal means for the build; a worker just goes.
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent handles it
+    parent = os.getppid()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _reap(pid: int) -> str:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return "already reaped"
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.WEXITSTATUS(status)}"
