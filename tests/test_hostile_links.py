@@ -62,16 +62,16 @@ def _bundle_bytes(out: Path) -> list[bytes]:
 
 
 def _after_planning(monkeypatch, change):
-    """Run ``change`` after every bundle is built and before the first archive is written."""
-    real = pipeline.write_archive
+    """Run ``change`` after the first bundle is built and before its archive is written."""
+    real = pipeline.write_bundle
     done = []
 
-    def write(bundle, path):
+    def write(bundle, raw):
         if not done:
             done.append(change())
-        return real(bundle, path)
+        return real(bundle, raw)
 
-    monkeypatch.setattr(pipeline, "write_archive", write)
+    monkeypatch.setattr(pipeline, "write_bundle", write)
 
 
 def _swap_for_link(path: Path, target: Path) -> None:
@@ -96,6 +96,17 @@ def test_an_image_swapped_for_a_link_during_the_build_is_never_packaged(course, 
     photo = course / "modules/01-m/images/photo.png"
     _after_planning(monkeypatch, lambda: _swap_for_link(photo, tmp_path / "secret/photo.png"))
     _fails_cleanly(course, target, tmp_path / "out", "became a link")
+
+
+def test_forked_workers_check_what_the_reader_checked_too(course, tmp_path, monkeypatch):
+    """Bundles built in forked worker processes stream media through the same checks."""
+    photo = course / "modules/01-m/images/photo.png"
+    _after_planning(monkeypatch, lambda: _swap_for_link(photo, tmp_path / "secret/photo.png"))
+    out = tmp_path / "out"
+    with pytest.raises(CourseError) as caught:
+        build(course, "html,edx,cc,scorm12", out, jobs=2)
+    assert "became a link" in caught.value.format_message()
+    assert not out.exists() or list(out.iterdir()) == []
 
 
 def test_a_folder_swapped_for_a_link_during_the_build_is_never_followed(course, tmp_path, monkeypatch):
