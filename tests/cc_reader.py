@@ -1,11 +1,13 @@
-"""An independent Common Cartridge reader, written the way LMS importers walk a cartridge.
+"""A structural Common Cartridge reader: which files an importer would look at, and what they name.
 
-It knows nothing of ilead_cc: it reads only the zip's files.  ``read_as_moodle`` follows
-Moodle's cc2moodle (children of the root item are sections, leaves become activities by
-resource type, questions by ``cc_profile``); ``read_as_canvas`` follows Canvas's
-Canvas-flavoured importer (modules from module_meta.xml, quizzes only from
-non_cc_assessments, outcomes, rubrics, groups and points from course_settings).  Tests
-compare what it finds with the course model to prove nothing was dropped.
+It knows nothing of ilead_cc: it reads only the zip's files.  ``read_as_moodle`` walks the
+organization the way Moodle's converter lays out sections (each child of the root item is a
+section, a leaf at that level a section of its own; leaves become activities by resource
+type, questions by ``cc_profile``); ``read_as_canvas`` reads the files Canvas's
+Canvas-flavoured importer reads (modules from module_meta.xml, quizzes only from
+non_cc_assessments, outcomes, rubrics, groups and points from course_settings).  It is a
+fast structural check, not an importer: what the real importers make of a cartridge is
+measured by tests/test_real_*.py (Moodle 5.1, cc2olx, the Canvas cartridge viewer).
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ def read_as_moodle(files: dict[str, bytes]) -> list[Section]:
             continue
         for root in _children(organization, "item"):
             for top in _children(root, "item"):
+                if top.get("identifierref"):  # a leaf at section level is a section of its own
+                    sections.append(Section("", [_activity(top, resources, files)]))
+                    continue
                 section = Section(_child_text(top, "title") or "")
                 for leaf in _children(top, "item"):
                     section.activities.append(_activity(leaf, resources, files))

@@ -30,6 +30,10 @@ def _roles_by_title(bundle) -> dict[str, str | None]:
     resources = {r.get("identifier"): r for r in manifest.iter("{*}resource")}
     found = {}
     for item in manifest.iter("{*}item"):
+        # The moodle flavour lists the course syllabus first (Moodle's section 0): for everyone.
+        if item.get("identifierref") == "RS_syllabus":
+            assert _role(resources["RS_syllabus"]) is None
+            continue
         if item.get("identifierref"):
             title = item.findtext("{*}title").removeprefix("Overview: ")
             found[title] = _role(resources[item.get("identifierref")])

@@ -142,8 +142,8 @@ def test_wiki_pages_name_their_resource_and_state_in_meta_tags(ours):
 
 def test_links_between_items_use_canvas_tokens(ours):
     page = ours["wiki_content/welcome__how-it-works.html"].decode()
-    assert 'href="$CANVAS_OBJECT_REFERENCE$/discussion_topics/R_welcome__introductions"' in page
-    assert 'href="$IMS-CC-FILEBASE$/modules/welcome/images/map.png"' in page
+    assert 'href="%24CANVAS_OBJECT_REFERENCE%24/discussion_topics/R_welcome__introductions"' in page
+    assert 'href="%24IMS-CC-FILEBASE%24/modules/welcome/images/map.png"' in page
     assert "ilead:" not in "".join(v.decode() for p, v in ours.items() if p.endswith((".html", ".xml", ".qti")))
 
 

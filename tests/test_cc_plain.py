@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from pydantic import ValidationError
 
 from cc_validation import bundle_files, validate
+from ilead_cc.reader_notes import NOTES
 from ilead_cc import (BlackboardExporter, BrightspaceExporter, CanvasExporter, CommonCartridgeExporter,
                       MoodleExporter)
 
@@ -85,15 +86,31 @@ def test_organization_has_module_folders_in_source_order_with_overview_first(ful
         assert ids == [f"O_{module.id}"] + [f"I_{module.id}__{i.id}" for i in module.items]
 
 
-def test_links_in_plain_pages_are_relative_and_reach_files_in_the_cartridge(full_course):
-    files = bundle_files(cc().build_bundle(full_course))
+def link_target(files, url: str, from_path: str) -> str | None:
+    """Where a link of a built cartridge leads: a file, a page or a resource (None: nowhere)."""
+    identifiers = {r.get("identifier") for r in manifest(files).iter("{*}resource")}
+    url = unquote(url.split("#")[0])
+    if url.startswith("$IMS-CC-FILEBASE$/"):
+        found = "web_resources/" + url[len("$IMS-CC-FILEBASE$/"):]
+    elif url.startswith("$WIKI_REFERENCE$/pages/"):
+        found = "wiki_content/" + url[len("$WIKI_REFERENCE$/pages/"):] + ".html"
+    elif url.startswith("$CANVAS_OBJECT_REFERENCE$/"):
+        return url.rsplit("/", 1)[1] if url.rsplit("/", 1)[1] in identifiers else None
+    else:
+        found = posixpath.normpath(posixpath.join(posixpath.dirname(from_path), url.replace("$IMS-CC-FILEBASE$", "")))
+    return found if found in files else None
+
+
+@pytest.mark.parametrize("exporter, style", [(cc("1.3"), "tokens"), (cc("1.1"), "tokens"), (MoodleExporter(), "relative")])
+def test_links_in_pages_reach_files_pages_and_activities_in_the_cartridge(exporter, style, full_course):
+    files = bundle_files(exporter.build_bundle(full_course))
     checked = 0
     for path, data in files.items():
         if not path.endswith(".html"):
             continue
         for url in re.findall(r'(?:href|src)="([^"#:]+)(?:#[^"]*)?"', data.decode()):
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), unquote(url)))
-            assert target in files, (path, url)
+            assert (style == "tokens") == url.startswith("%24"), (path, url)
+            assert link_target(files, url, path), (path, url)
             checked += 1
     assert checked >= 3
 
@@ -110,8 +127,9 @@ def with_discussion_image(course):
 
 
 @pytest.mark.parametrize("exporter, expected", [
-    (cc("1.1"), "$IMS-CC-FILEBASE$../web_resources/modules/welcome/images/map.png"),
-    (CanvasExporter(), "$IMS-CC-FILEBASE$/modules/welcome/images/map.png")])
+    (MoodleExporter(), "$IMS-CC-FILEBASE$../web_resources/modules/welcome/images/map.png"),
+    (cc("1.1"), "%24IMS-CC-FILEBASE%24/modules/welcome/images/map.png"),
+    (CanvasExporter(), "%24IMS-CC-FILEBASE%24/modules/welcome/images/map.png")])
 def test_images_inside_descriptors_use_the_filebase_token_and_a_dependency(exporter, expected, full_course,
                                                                            shared_dir):
     files = bundle_files(exporter.build_bundle(with_discussion_image(full_course)))
@@ -149,7 +167,7 @@ def test_assignments_are_cc_1_3_assignments_with_a_fallback_page_and_pages_in_cc
 
     old_bundle = cc("1.1").build_bundle(course)
     old = bundle_files(old_bundle)
-    page = old["pages/foundations__action-plan.html"].decode()
+    page = old["wiki_content/foundations__action-plan.html"].decode()
     for text in ("Points: 20", "Due: 2027-01-24", "Analysis of the current service", "text entry, file upload",
                  "Grading group: Assignments"):
         assert text in page
@@ -173,16 +191,22 @@ def test_generated_pages_have_language_title_landmark_and_ordered_headings(full_
 
 
 def test_video_page_embeds_the_player_with_captions_and_transcript(full_course):
-    page = bundle_files(cc().build_bundle(full_course))["pages/foundations__talk.html"].decode()
+    page = bundle_files(cc().build_bundle(full_course))["wiki_content/foundations__talk.html"].decode()
     assert 'title="Video: Talk: equity in public libraries"' in page
-    assert 'href="../web_resources/modules/foundations/media/talk.vtt"' in page
+    assert 'href="%24IMS-CC-FILEBASE%24/modules/foundations/media/talk.vtt"' in page
     assert "<h2>Transcript</h2>" in page and "Welcome to this talk" in page
+
+
+def format_notes(bundle) -> list[str]:
+    """What the format itself could not hold (the notes on what each real importer drops aside)."""
+    readers = {n.text for n in NOTES}
+    return [w.message for w in bundle.notes if w.message not in readers]
 
 
 def test_lost_settings_are_reported_per_target(full_course_for):
     course = full_course_for("certificate")
-    plain = [w.message for w in cc().build_bundle(course).notes]
-    canvas = [w.message for w in CanvasExporter().build_bundle(course).notes]
+    plain = format_notes(cc().build_bundle(course))
+    canvas = format_notes(CanvasExporter().build_bundle(course))
     assert any("introductions" in m and "points" in m for m in plain)
     assert any("service-population" in m and "range" in m for m in plain)
     assert not any("points" in m or "range" in m or "rubric" in m for m in canvas)
@@ -199,8 +223,46 @@ def test_the_exporter_imports_only_public_core_modules():
                     assert name in PUBLIC_CORE, (source.name, name)
 
 
-def test_a_link_to_a_discussion_is_reported_once_in_plain_cc_and_not_in_canvas(full_course):
-    plain = [w.message for w in cc().build_bundle(full_course).notes if w.message.startswith("links to")]
-    assert plain == ["links to welcome/introductions point at its file R_welcome__introductions/topic.xml: plain "
-                     "CC cannot link to a discussion, quiz or assignment, so LMSs may show the file instead"]
-    assert not [w for w in CanvasExporter().build_bundle(full_course).notes if w.message.startswith("links to")]
+def test_a_link_between_items_is_reported_once_for_moodle_and_not_for_token_readers(full_course):
+    moodle = [w.message for w in MoodleExporter().build_bundle(full_course).notes if w.message.startswith("links to")]
+    assert len(moodle) == 1 and moodle[0].startswith("links to welcome/introductions point at its file "
+                                                     "R_welcome__introductions/topic.xml: Moodle's converter")
+    for exporter in (cc(), CanvasExporter()):
+        assert not [w for w in exporter.build_bundle(full_course).notes if w.message.startswith("links to")]
+
+
+def test_tag_like_titles_are_written_for_moodle_and_kept_for_canvas(copy_root):
+    from ilead_shell.offerings import select_offering
+    from ilead_shell.reader import read_course
+    course = select_offering(read_course(copy_root("fidelity")), "mooc")
+    moodle_bundle = MoodleExporter().build_bundle(course)
+    moodle = bundle_files(moodle_bundle)
+    assert manifest(moodle).findtext(".//{*}general/{*}title/{*}string").startswith("Fidelity \u2039Cohort A\u203a &")
+    titles = [t.text for t in manifest(moodle).iter("{*}title")]
+    assert "Practice \u2039in\u203a the field & beyond" in titles and not any("<" in t for t in titles)
+    assert any("refuses it in a course name" in n.message for n in moodle_bundle.notes)
+    canvas = bundle_files(CanvasExporter().build_bundle(course))
+    assert manifest(canvas).findtext(".//{*}general/{*}title/{*}string").startswith("Fidelity \u2039Cohort A\u203a")
+    settings = etree.fromstring(canvas["course_settings/course_settings.xml"])
+    assert settings.findtext("{*}title").startswith("Fidelity <Cohort A> &")  # what Canvas reads
+    assert "Practice <in> the field & beyond" in [t.text for t in manifest(canvas).iter("{*}title")]
+
+
+def test_the_moodle_flavour_puts_the_syllabus_first_so_that_it_is_section_zero(full_course):
+    root = manifest(bundle_files(MoodleExporter().build_bundle(full_course))).find("{*}organizations/{*}organization/{*}item")
+    first = root.find("{*}item")
+    assert (first.get("identifierref"), first.findtext("{*}title")) == ("RS_syllabus", "Syllabus")
+    for exporter in (cc(), CanvasExporter()):
+        root = manifest(bundle_files(exporter.build_bundle(full_course))).find("{*}organizations/{*}organization/{*}item")
+        assert root.find("{*}item").get("identifierref") is None  # a module folder
+
+
+def test_reader_limits_are_noted_once_for_what_the_course_uses(full_course):
+    notes = [n.message for n in MoodleExporter().build_bundle(full_course).notes]
+    assert sum("worth 1 mark" in n for n in notes) == 1
+    assert not any(n.startswith("Moodle restores only") for n in notes)
+    plain = [n.message for n in cc().build_bundle(full_course).notes]
+    assert any(n.startswith("Moodle restores only Common Cartridge 1.0 and 1.1") for n in plain)
+    without_quizzes = full_course.model_copy(update={"modules": tuple(
+        m.model_copy(update={"items": tuple(i for i in m.items if i.type != "quiz")}) for m in full_course.modules)})
+    assert not any("worth 1 mark" in n.message for n in MoodleExporter().build_bundle(without_quizzes).notes)

@@ -63,14 +63,27 @@ def test_an_exact_numeric_answer_becomes_a_text_match_and_says_so():
     assert any("fill-in-the-blank" in w for w in warnings)
 
 
-def test_a_numeric_range_becomes_a_hand_graded_essay_with_the_range_for_the_grader():
+def test_a_numeric_range_becomes_a_hand_graded_essay_whose_general_feedback_states_the_range():
     document, warnings = write(QtiWriter, CC11, quiz(question("estimate", "numeric",
                                                               numeric=(NumericAnswer(minimum=390, maximum=410),))))
     item = items(document)["Estimate"]
     assert fields(item)["cc_profile"] == "cc.essay.v0p1"
     assert fields(item)["qmd_computerscored"] == "No"
-    assert "from 390 to 410" in item.find(f"{Q}itemfeedback/{Q}solution").findtext(f".//{Q}mattext")
+    feedback = item.find(f"{Q}itemfeedback[@ident='general_fb']").findtext(f".//{Q}mattext")
+    assert "from 390 to 410" in feedback
+    assert item.find(f".//{Q}solution") is None  # Moodle drops solutions; general feedback reaches every reader
     assert any("range" in w for w in warnings)
+
+
+def test_an_essay_always_has_a_condition_because_cc2olx_reads_the_first_one():
+    document, _ = write(QtiWriter, CC11, quiz(question("plain", "essay"),
+                                              question("told", "essay", feedback=RichText(html="<p>Model</p>"))))
+    plain, told = items(document)["Plain"], items(document)["Told"]
+    assert [(c.get("continue"), c.find(f"{Q}conditionvar/{Q}other") is not None)
+            for c in plain.iter(f"{Q}respcondition")] == [("No", True)]
+    condition = told.find(f".//{Q}respcondition")
+    assert condition.get("continue") == "Yes"
+    assert condition.find(f"{Q}displayfeedback").get("linkrefid") == "general_fb"
 
 
 def test_canvas_keeps_numeric_ranges_as_numeric_conditions():
@@ -102,22 +115,63 @@ def test_points_become_whole_weightings_and_rounding_is_reported():
     assert len(warnings) == 2
 
 
-def test_multiple_answers_score_all_correct_and_no_wrong_choice():
+def test_multiple_answers_score_all_correct_and_no_wrong_choice_with_case_yes_for_moodle():
     document, _ = write(QtiWriter, CC11, quiz(question("all", "multiple_answer", choices=choices(True, False, True))))
     both = items(document)["All"].find(f".//{Q}and")
-    assert [v.text for v in both.findall(f"{Q}varequal")] == ["c1", "c3"]
+    assert [(v.text, v.get("case")) for v in both.findall(f"{Q}varequal")] == [("c1", "Yes"), ("c3", "Yes")]
     assert [v.text for v in both.findall(f"{Q}not/{Q}varequal")] == ["c2"]
+
+
+def test_true_false_choices_are_identified_as_true_and_false():
+    truth = (Choice(id="c1", html="True", text="True", correct=False),
+             Choice(id="c2", html="False", text="False", correct=True))
+    document, _ = write(QtiWriter, CC11, quiz(question("truth", "true_false", choices=truth)))
+    item = items(document)["Truth"]
+    assert [label.get("ident") for label in item.iter(f"{Q}response_label")] == ["true", "false"]
+    scoring = item.find(f".//{Q}respcondition[@continue='No']")
+    assert scoring.findtext(f"{Q}conditionvar/{Q}varequal") == "false"
+
+
+def test_every_accepted_answer_sits_in_the_one_scoring_condition():
+    document, _ = write(QtiWriter, CC11, quiz(question("body", "short_answer", answers=("ALA", "American Library Association"),
+                                                       feedback=RichText(html="<p>General</p>"))))
+    conditions = items(document)["Body"].findall(f".//{Q}respcondition")
+    assert [c.get("continue") for c in conditions] == ["Yes", "No"]
+    assert [v.text for v in conditions[1].findall(f"{Q}conditionvar/{Q}varequal")] == \
+        ["ALA", "American Library Association"]
 
 
 def test_feedback_per_choice_and_general_feedback_are_displayed():
     with_feedback = (Choice(id="a", html="A", text="A", correct=True, feedback=RichText(html="<p>Right</p>")),
-                     Choice(id="b", html="B", text="B", correct=False), Choice(id="c", html="C", text="C", correct=False))
+                     Choice(id="b", html="B", text="B", correct=False, feedback=RichText(html="<p>No</p>")),
+                     Choice(id="c", html="C", text="C", correct=False))
     document, _ = write(QtiWriter, CC11, quiz(question("fb", "multiple_choice", choices=with_feedback,
                                                        feedback=RichText(html="<p>General</p>"))))
     item = items(document)["Fb"]
     shown = [d.get("linkrefid") for d in item.iter(f"{Q}displayfeedback")]
-    assert shown == ["general_fb", "a_fb"]
-    assert {f.get("ident") for f in item.findall(f"{Q}itemfeedback")} == {"general_fb", "a_fb"}
+    assert shown == ["general_fb", "a_fb", "b_fb"]
+    assert {f.get("ident") for f in item.findall(f"{Q}itemfeedback")} == {"general_fb", "a_fb", "b_fb"}
+
+
+def test_the_scoring_condition_comes_before_any_wrong_choice_and_carries_the_right_choices_feedback():
+    with_feedback = (Choice(id="a", html="A", text="A", correct=False, feedback=RichText(html="<p>No</p>")),
+                     Choice(id="b", html="B", text="B", correct=True, feedback=RichText(html="<p>Yes</p>")),
+                     Choice(id="c", html="C", text="C", correct=False, feedback=RichText(html="<p>No</p>")))
+    document, _ = write(QtiWriter, CC11, quiz(question("order", "multiple_choice", choices=with_feedback)))
+    conditions = [(c.get("continue"), [v.text for v in c.iter(f"{Q}varequal")], c.find(f"{Q}setvar") is not None,
+                   [d.get("linkrefid") for d in c.iter(f"{Q}displayfeedback")])
+                  for c in items(document)["Order"].iter(f"{Q}respcondition")]
+    assert conditions == [("No", ["b"], True, ["b_fb"]), ("Yes", ["a"], False, ["a_fb"]),
+                          ("Yes", ["c"], False, ["c_fb"])]
+
+
+def test_canvas_keeps_its_own_export_order_with_feedback_before_the_score():
+    with_feedback = (Choice(id="a", html="A", text="A", correct=False, feedback=RichText(html="<p>No</p>")),
+                     Choice(id="b", html="B", text="B", correct=True), Choice(id="c", html="C", text="C", correct=False))
+    document, _ = write(CanvasQtiWriter, CC11, quiz(question("order", "multiple_choice", choices=with_feedback)))
+    conditions = [(c.get("continue"), [v.text for v in c.iter(f"{Q}varequal")])
+                  for c in items(document)["Order"].iter(f"{Q}respcondition")]
+    assert conditions == [("Yes", ["a"]), ("No", ["b"])]
 
 
 @pytest.mark.parametrize("attempts, expected", [(None, "unlimited"), (3, "3"), (9, "unlimited")])

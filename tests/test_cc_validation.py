@@ -38,7 +38,7 @@ def test_it_reports_duplicate_and_malformed_identifiers_and_unlisted_files(full_
 def test_it_reports_a_descriptor_with_an_href_and_a_missing_file(full_course, shared_dir):
     files = bundle_files(CommonCartridgeExporter().build_bundle(full_course))
     text = files["imsmanifest.xml"].decode().replace(
-        'type="imswl_xmlv1p3">', 'type="imswl_xmlv1p3" href="R_welcome__programme-site/weblink.xml">')
+        'type="imswl_xmlv1p1">', 'type="imswl_xmlv1p1" href="R_welcome__programme-site/weblink.xml">')
     files["imsmanifest.xml"] = text.encode()
     del files["web_resources/assets/logo.png"]
     problems = validate(files, shared_dir / "schemas")

@@ -20,6 +20,7 @@ from ilead_shell.errors import CourseError, IleadError
 from ilead_shell.pipeline import build
 from ilead_shell.reader import read_course
 from ilead_shell.registry import GROUP, Registry
+from ilead_shell.source_files import AUDIT_EVENT
 
 HANDMADE = Path(__file__).parent / "roots" / "handmade"
 _WATCHING: list[list[tuple[str, str, bool]]] = []
@@ -30,8 +31,13 @@ def _hook(event: str, args: tuple) -> None:
     if not _WATCHING:
         return
     record = _WATCHING[-1]
-    if event == "open":
+    if event == AUDIT_EVENT:  # a source file opened by walking its real path without following links
+        record.append(("open", os.fsdecode(args[0]), False))
+    elif event == "open":
         path, mode, flags = (tuple(args) + (None, None))[:3]
+        if isinstance(flags, int) and flags & os.O_NOFOLLOW and isinstance(path, (str, bytes)) and (
+                not os.path.isabs(os.fsdecode(path)) or flags & os.O_DIRECTORY):
+            return  # one step of that walk: a folder handle, or a name relative to one
         if isinstance(path, (str, bytes, os.PathLike)):
             writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
                 isinstance(flags, int) and bool(flags & _WRITE_FLAGS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -30,7 +31,7 @@ def test_python_tags_are_refused_never_run(tag, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text, line, says", [
-    ("a: 1\nb: [1, 2\n", 3, "expected ',' or ']'"),
+    ("a: 1\nb: [1, 2\n", 2, "expected ',' or ']'"),  # the line of the unclosed '[', not the end
     ("a: 1\n\tb: 2\n", 2, "YAML"),
     ("a: 1\nstart: 2027-02-30\n", 2, "not a valid date"),
     ("a: 1\nlist:\n  - {b: 2027-13-01}\n", 3, "not a valid date"),
@@ -38,7 +39,9 @@ def test_python_tags_are_refused_never_run(tag, tmp_path, monkeypatch):
     ("x:\n  - {id: 1, id: 2}\n", 2, "key 'id' is written twice"),
     ("a: 1\n---\nb: 2\n", 2, "single document"),
     ("a: *missing\n", 1, "undefined alias"),
-    ("[" * 3000 + "]" * 3000, 1, "nested too deeply"),
+    ("[" * 3000 + "]" * 3000, 1, "nested more than 50 levels deep"),
+    ("[" * 51 + "]" * 51, 1, "nested more than 50 levels deep"),
+    ("a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 60)), 50, "nested more than 50 levels deep"),
 ])
 def test_syntax_problems_are_located(text, line, says):
     found = problem(text)
@@ -92,3 +95,20 @@ def test_front_matter_split_keeps_line_numbers(text, yaml_text, body, body_line)
 def test_unclosed_front_matter_is_an_error():
     with pytest.raises(ValueError, match="no closing '---'"):
         split_front_matter("---\ntitle: A\nBody\n")
+
+
+def test_each_yaml_document_of_a_course_is_parsed_once_with_the_c_parser_when_there_is_one(monkeypatch):
+    import yaml
+
+    import ilead_shell.reader.course_reader as course_reader
+    from ilead_shell.reader import read_course
+    from ilead_shell.reader.yaml_source import _Loader
+
+    if yaml.__with_libyaml__:
+        from yaml.cyaml import CParser
+        assert CParser in _Loader.__mro__
+    parsed: list[str] = []
+    real = course_reader.load_yaml
+    monkeypatch.setattr(course_reader, "load_yaml", lambda text, path, *a: parsed.append(path) or real(text, path, *a))
+    read_course(Path(__file__).parent / "roots" / "fidelity")
+    assert len(parsed) == len(set(parsed)) > 10, sorted(parsed)

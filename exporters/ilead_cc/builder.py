@@ -17,11 +17,12 @@ from ilead_shell.exporter_api import Bundle
 from ilead_shell.model import (Assignment, Course, Discussion, File, Item, Link, Module, Page, Quiz,
                                Video)
 
-from . import audience_notes, descriptors, ids, pages
+from . import audience_notes, canvas_meta, descriptors, ids, pages
 from .cartridge import Cartridge, OrgItem, Resource
 from .lom import manifest_metadata
 from .profiles import CcProfile
 from .qti import QtiWriter
+from .reader_notes import reader_notes
 
 
 @dataclass(frozen=True)
@@ -34,19 +35,25 @@ class Location:
 
 
 FILEBASE = "$IMS-CC-FILEBASE$"
+# Canvas writes its link tokens percent-encoded in HTML, and the cartridge viewer recognises
+# $CANVAS_OBJECT_REFERENCE$ only in that form (src/RichContent.js).
+ENCODED_FILEBASE, WIKI_REFERENCE, OBJECT_REFERENCE = "%24IMS-CC-FILEBASE%24", "%24WIKI_REFERENCE%24", \
+    "%24CANVAS_OBJECT_REFERENCE%24"
 WEB_RESOURCES = "web_resources"
+OBJECT_PATHS = {Assignment: "assignments", Quiz: "quizzes", Discussion: "discussion_topics"}
 
 
 class CartridgeBuilder:
-    page_folder = "pages"
+    page_folder = "wiki_content"  # where Canvas keeps pages; the viewer resolves page links there
     standalone_pages = True
+    syllabus_first = False  # see MoodleBuilder
 
     def __init__(self, course: Course, profile: CcProfile, bundle: Bundle):
         self.course = course
         self.profile = profile
         self.bundle = bundle
         self.cartridge = Cartridge(profile, ids.xml_name("MAN", f"{course.code}_{course.offering}"),
-                                   manifest_metadata(course, profile))
+                                   manifest_metadata(course, profile, self.course_name()))
         self.assets = {a.key: a for a in course.assets}
         self.locations: dict[str, Location] = {}
         self._used_assets: set[str] = set()
@@ -57,15 +64,19 @@ class CartridgeBuilder:
         self.plan()
         for asset in self.course.assets:
             self.add_asset(asset)
-        self.add_syllabus()
+        syllabus = self.add_syllabus()
+        if self.syllabus_first:
+            self.cartridge.folders.append(syllabus)
         for module in self.course.modules:
-            folder = OrgItem(ids.module_item(module), module.title)
+            folder = OrgItem(ids.module_item(module), self.name(module.title))
             self.cartridge.folders.append(folder)
             folder.children.append(self.add_overview(module))
             for item in module.items:
                 folder.children.append(self.add_item(item))
         self.finish()
         self.note_audience()
+        for note in reader_notes(self.course, self.reader_target):
+            self.bundle.note(note)
         self.bundle.add_xml("imsmanifest.xml", self.cartridge.to_xml())
         self.bundle.counts = self.course.counts()
         return self.bundle
@@ -76,6 +87,20 @@ class CartridgeBuilder:
     def note_audience(self) -> None:
         audience_notes.note_plain(self.course, self.bundle)
 
+    @property
+    def reader_target(self) -> str:
+        """Which notes of :mod:`.reader_notes` describe this cartridge."""
+        return f"cc-{self.profile.version}"
+
+    # -- names an LMS shows (hooks for flavours whose LMS restricts them) ----------------------
+    def name(self, title: str) -> str:
+        """An organization or question title as the bundle writes it."""
+        return title
+
+    def course_name(self) -> str:
+        """The course title in the manifest's metadata."""
+        return self.course.display_title
+
     # -- locations and links ---------------------------------------------------------------------
     def asset_path(self, key: str) -> str:
         return f"{WEB_RESOURCES}/{self.assets[key].bundle_path}"
@@ -84,7 +109,7 @@ class CartridgeBuilder:
         return f"{self.page_folder}/{name}.html"
 
     def overview_path(self, module: Module) -> str:
-        return self.page_path(module.id)
+        return self.page_path(ids.overview_slug(module))
 
     def item_path(self, item: Item) -> str | None:
         folder = ids.resource_id(item)
@@ -114,27 +139,35 @@ class CartridgeBuilder:
         return references.rewrite(html, lambda ref: self.resolve(ref, from_path, descriptor))
 
     def resolve(self, ref: references.Reference, from_path: str, descriptor: bool) -> str:
+        """Canvas's link tokens, as its own exports write them: ``$IMS-CC-FILEBASE$/`` is the
+        ``web_resources`` folder, ``$WIKI_REFERENCE$/pages/<page>`` a page and
+        ``$CANVAS_OBJECT_REFERENCE$/<kind>/<resource>`` an activity.  cc2olx and the Canvas
+        cartridge viewer resolve only these (docs/cartridge-readers.md)."""
         fragment = f"#{quote(ref.fragment, safe='')}" if ref.fragment else ""
+        # cc2olx looks a page up by everything before '?' plus ".html", so a fragment of a page
+        # link follows an empty query ("page?#part"), which every browser reads as "page#part".
+        page_fragment = f"?{fragment}" if fragment else ""
         if ref.kind == "asset":
-            self._used_assets.add(ref.target)
-            target = self.asset_path(ref.target)
-        else:
-            location = self.locations[f"module:{ref.target}" if ref.kind == "module" else ref.target]
-            if location.url:
-                return location.url
-            target = location.path
-            if not target.endswith(".html") and not target.startswith(WEB_RESOURCES):
-                self.report_descriptor_link(ref.target, target)
-        url = references.relative_url(from_path, target) + fragment
-        # In descriptors (QTI, topics) links are relative to the descriptor's folder via the token.
-        return f"{FILEBASE}{url}" if descriptor else url
+            return self.file_url(ref.target) + fragment
+        if ref.kind == "module":
+            return f"{WIKI_REFERENCE}/pages/{quote(ids.overview_slug(self.course.module(ref.target)))}{page_fragment}"
+        item = self.course.item(ref.target)
+        if isinstance(item, Link):
+            return item.url
+        if isinstance(item, File):
+            return self.file_url(item.asset) + fragment
+        if isinstance(item, (Page, Video)) or (isinstance(item, Assignment) and self.assignments_are_pages):
+            return f"{WIKI_REFERENCE}/pages/{quote(ids.item_slug(item))}{page_fragment}"
+        return f"{OBJECT_REFERENCE}/{OBJECT_PATHS[type(item)]}/{ids.resource_id(item)}{fragment}"
 
-    def report_descriptor_link(self, full_id: str, target: str) -> None:
-        """Plain CC has no way to link to an activity, only to its descriptor file."""
-        if full_id not in self._reported_links:
-            self._reported_links.add(full_id)
-            self.bundle.note(f"links to {full_id} point at its file {target}: plain CC cannot link to a "
-                             "discussion, quiz or assignment, so LMSs may show the file instead")
+    @property
+    def assignments_are_pages(self) -> bool:
+        """CC 1.1 has no assignment type, so a plain 1.1 cartridge writes instruction pages."""
+        return not self.profile.has_assignments
+
+    def file_url(self, key: str) -> str:
+        self._used_assets.add(key)
+        return f"{ENCODED_FILEBASE}/{quote(self.assets[key].bundle_path, safe='/')}"
 
     def take_used_assets(self, resource: Resource) -> None:
         for key in sorted(self._used_assets):
@@ -155,13 +188,14 @@ class CartridgeBuilder:
             self._learner_assets = assets_for_learners(self.course)
         return key not in self._learner_assets
 
-    def add_syllabus(self) -> None:
+    def add_syllabus(self) -> OrgItem:
         path = "course/syllabus.html"
         body = pages.syllabus_body(self.course, self.rewrite(self.course.description.html, path))
         self.write_page(path, f"{self.course.display_title}: syllabus", body)
         resource = Resource("RS_syllabus", "webcontent", [path], href=path, intendeduse="syllabus")
         self.take_used_assets(resource)
         self.cartridge.add_resource(resource)
+        return OrgItem("I_syllabus", "Syllabus", resource.identifier)
 
     def write_page(self, path: str, title: str, body: str, meta: list[tuple[str, str]] = ()) -> None:
         self.bundle.add_text(path, pages.document(title, body, self.course.language, self.standalone_pages, meta))
@@ -177,7 +211,7 @@ class CartridgeBuilder:
                             instructor_only=not module_visible_to_learners(module))
         self.take_used_assets(resource)
         self.cartridge.add_resource(resource)
-        return OrgItem(ids.overview_item(module), title, resource.identifier)
+        return OrgItem(ids.overview_item(module), self.name(title), resource.identifier)
 
     def page_meta(self, identifier: str, published: bool) -> list[tuple[str, str]]:
         return []
@@ -185,7 +219,7 @@ class CartridgeBuilder:
     def add_item(self, item: Item) -> OrgItem:
         handler = getattr(self, f"add_{item.type}")
         resource_id = handler(item)
-        return OrgItem(ids.item_id(item), item.title, resource_id)
+        return OrgItem(ids.item_id(item), self.name(item.title), resource_id)
 
     def new_resource(self, item: Item, type_: str, files: list[str], href: str | None = None,
                      **extra) -> Resource:
@@ -251,7 +285,7 @@ class CartridgeBuilder:
         return self.new_resource(item, self.profile.assessment_type, [path]).identifier
 
     def qti_writer(self, path: str) -> QtiWriter:
-        return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), self.bundle.note)
+        return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), self.bundle.note, self.name)
 
     def add_assignment(self, item: Assignment) -> str:
         group = self.course.grading.group(item.group)
@@ -267,7 +301,8 @@ class CartridgeBuilder:
         descriptor_path = f"{ids.resource_id(item)}/assignment.xml"
         descriptor_body = pages.assignment_body(item, self.rewrite(item.body.html, descriptor_path, True),
                                                 group.name if group else None)
-        self.bundle.add_xml(descriptor_path, descriptors.assignment(ids.resource_id(item), item, descriptor_body))
+        self.bundle.add_xml(descriptor_path, descriptors.assignment(ids.resource_id(item), item, descriptor_body,
+                                                                    extension=canvas_meta.assignment_extension(item)))
         text_only = [name for name, value in (("due date", item.due), ("grading group", item.group),
                                               ("rubric", item.rubric)) if value]
         if text_only:

@@ -8,30 +8,29 @@ outcomes with alignments, published state, and full-fidelity quizzes.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from ilead_shell import references
 from ilead_shell.audience import module_visible_to_learners, visible_to_learners
 from ilead_shell.exporter_api import ExporterOptions
 from ilead_shell.model import Assignment, Discussion, File, Link, Page, Quiz, Video
 
 from . import audience_notes, canvas_meta, ids, pages
 from .descriptors import topic
-from .builder import FILEBASE, CartridgeBuilder
+from .builder import CartridgeBuilder
 from .canvas_qti import CanvasQtiWriter
 from .cartridge import Resource
+from .names import without_tags
 from .profiles import CC11
 from .qti import QtiWriter
 from .targets import CommonCartridgeExporter
 
 CONTENT_TYPES = {Page: "WikiPage", Video: "WikiPage", Assignment: "Assignment", Quiz: "Quizzes::Quiz",
                  Discussion: "DiscussionTopic", File: "Attachment", Link: "ExternalUrl"}
-OBJECT_PATHS = {Assignment: "assignments", Quiz: "quizzes", Discussion: "discussion_topics"}
 
 
 class CanvasBuilder(CartridgeBuilder):
     page_folder = "wiki_content"
     standalone_pages = False  # Canvas wraps a wiki page's body in its own page and heading
+    assignments_are_pages = False  # learning-application resources with Canvas's settings
+    reader_target = "canvas"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,28 +38,21 @@ class CanvasBuilder(CartridgeBuilder):
         self.positions: dict[str, int] = {}
         self.alignments: dict[str, list[tuple[str, str]]] = {}
 
-    # -- links: Canvas tokens instead of relative paths --------------------------------------
+    # -- paths ---------------------------------------------------------------------------------
     def item_path(self, item):
         if isinstance(item, Assignment):
             return f"{ids.resource_id(item)}/{item.id}.html"
         return super().item_path(item)
 
-    def resolve(self, ref: references.Reference, from_path: str, descriptor: bool) -> str:
-        fragment = f"#{quote(ref.fragment, safe='')}" if ref.fragment else ""
-        if ref.kind == "asset":
-            self._used_assets.add(ref.target)
-            return f"{FILEBASE}/{quote(self.assets[ref.target].bundle_path, safe='/')}{fragment}"
-        if ref.kind == "module":
-            return f"$WIKI_REFERENCE$/pages/{quote(ref.target)}{fragment}"
-        item = self.course.item(ref.target)
-        if isinstance(item, Link):
-            return item.url
-        if isinstance(item, File):
-            self._used_assets.add(item.asset)
-            return f"{FILEBASE}/{quote(self.assets[item.asset].bundle_path, safe='/')}{fragment}"
-        if isinstance(item, (Page, Video)):
-            return f"$WIKI_REFERENCE$/pages/{quote(ids.item_slug(item))}{fragment}"
-        return f"$CANVAS_OBJECT_REFERENCE$/{OBJECT_PATHS[type(item)]}/{ids.resource_id(item)}{fragment}"
+    def course_name(self) -> str:
+        """Canvas takes the course title from course_settings.xml; the manifest's copy is what
+        Moodle restores, and Moodle refuses a course name with a tag-like ``<...>`` in it."""
+        title = self.course.display_title
+        written = without_tags(title)
+        if written != title:
+            self.bundle.note(f"the manifest's course title is written as {written!r} so that Moodle can restore "
+                             "the cartridge (Canvas reads the title from course_settings.xml)")
+        return written
 
     def page_meta(self, identifier: str, published: bool) -> list[tuple[str, str]]:
         return [("identifier", identifier), ("editing_roles", "teachers"),
@@ -152,7 +144,7 @@ class CanvasBuilder(CartridgeBuilder):
         return resource.identifier
 
     # -- course level ---------------------------------------------------------------------------
-    def add_syllabus(self) -> None:
+    def add_syllabus(self):
         path = "course_settings/syllabus.html"
         body = pages.syllabus_body(self.course, self.rewrite(self.course.description.html, path))
         self.write_page(path, "Syllabus", body)
@@ -160,6 +152,7 @@ class CanvasBuilder(CartridgeBuilder):
         self.take_used_assets(resource)
         resource.dependencies = []  # LAR dependencies are not needed: Canvas resolves the tokens
         self.cartridge.add_resource(resource)
+        return None  # Canvas shows it as the course's Syllabus page, outside the modules
 
     def note_audience(self) -> None:
         audience_notes.note_canvas(self.course, self.bundle)

@@ -109,6 +109,19 @@ def assignment_settings(course: Course, item: Assignment, position: int) -> etre
     return node
 
 
+def assignment_extension(item: Assignment) -> etree._Element:
+    """Canvas's ``<extensions><assignment>`` of a CC 1.3 assignment, as Canvas exports it: the
+    Canvas cartridge viewer reads its submission types and shows nothing without them."""
+    node = root("assignment", f"{ids.resource_id(item)}_canvas")
+    sub(node, "title", item.title)
+    sub(node, "due_at", due_at(item.due))
+    sub(node, "workflow_state", "published" if item.published else "unpublished")
+    sub(node, "points_possible", float(item.points) if item.points is not None else None)
+    sub(node, "grading_type", "points" if item.points is not None else "not_graded")
+    sub(node, "submission_types", ",".join(SUBMISSION_TYPES[s] for s in item.submission))
+    return node
+
+
 def graded_assignment_id(item) -> str:
     return ids.xml_name("A", ids.item_slug(item))
 

@@ -76,3 +76,38 @@ class CanvasQtiWriter(QtiWriter):
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
         self.feedback_blocks(item, question)
+
+    def general_feedback_html(self, question: Question) -> str:
+        """Canvas keeps numeric ranges, so the feedback is the author's alone."""
+        return question.feedback.html if question.feedback is not None and not question.feedback.is_empty else ""
+
+    def choice_idents(self, question: Question, kind: str) -> dict[str, str]:
+        # Canvas tells true/false by question_type, not by ident.
+        return {c.id: c.id for c in question.choices}
+
+    def choice_interaction(self, item: etree._Element, presentation: etree._Element, question: Question,
+                           kind: str, shuffle: bool = False) -> None:
+        """Canvas's own export order (lib/cc/qti/qti_items.rb): each choice's feedback first
+        (continue="Yes"), the scoring condition last with the correct choice's feedback."""
+        single = kind != "multiple_response"
+        lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single" if single else "Multiple")
+        render = _sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
+        for choice in question.choices:
+            self.choice_text(_sub(_sub(render, "response_label", ident=choice.id), "material"), choice)
+        processing = self.processing(item)
+        self.general_feedback_condition(processing, question)
+        for choice in question.choices:
+            if self.has_feedback(choice):
+                condition = _sub(processing, "respcondition", **{"continue": "Yes"})
+                _sub(_sub(condition, "conditionvar"), "varequal", choice.id, respident=RESPONSE)
+                _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{choice.id}_fb")
+        condition = _sub(processing, "respcondition", **{"continue": "No"})
+        conditionvar = _sub(condition, "conditionvar")
+        if single:
+            _sub(conditionvar, "varequal", next(c.id for c in question.choices if c.correct), respident=RESPONSE)
+        else:
+            both = _sub(conditionvar, "and")
+            for choice in question.choices:
+                _sub(both if choice.correct else _sub(both, "not"), "varequal", choice.id, respident=RESPONSE)
+        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        self.feedback_blocks(item, question)

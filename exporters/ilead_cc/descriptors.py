@@ -17,7 +17,7 @@ def _root(tag: str, ns: str, schema: str) -> etree._Element:
 
 def topic(profile: CcProfile, title: str, html: str, attachments: list[str] = ()) -> etree._Element:
     ns = profile.discussion_ns
-    tag = profile.tag
+    tag = profile.descriptor_tag
     root = _root("topic", ns, f"http://www.imsglobal.org/profile/cc/ccv{tag}/ccv{tag}_imsdt_v{tag}.xsd")
     etree.SubElement(root, f"{{{ns}}}title").text = title
     etree.SubElement(root, f"{{{ns}}}text", texttype="text/html").text = html
@@ -30,7 +30,7 @@ def topic(profile: CcProfile, title: str, html: str, attachments: list[str] = ()
 
 def web_link(profile: CcProfile, title: str, url: str) -> etree._Element:
     ns = profile.weblink_ns
-    tag = profile.tag
+    tag = profile.descriptor_tag
     root = _root("webLink", ns, f"http://www.imsglobal.org/profile/cc/ccv{tag}/ccv{tag}_imswl_v{tag}.xsd")
     etree.SubElement(root, f"{{{ns}}}title").text = title
     etree.SubElement(root, f"{{{ns}}}url", href=url, target="_blank")

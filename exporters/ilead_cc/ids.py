@@ -54,6 +54,12 @@ def asset_resource_id(asset: Asset) -> str:
     return ncname("F", short_hash(asset.key, 12))
 
 
+def overview_slug(module: Module) -> str:
+    """The page name of a module's overview (source ids never contain ``__``, so no item's
+    slug can equal it)."""
+    return module.id
+
+
 def item_slug(item: Item) -> str:
     return join(item.module_id, item.id)
 

@@ -24,7 +24,8 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
-def manifest_metadata(course: Course, profile: CcProfile) -> etree._Element:
+def manifest_metadata(course: Course, profile: CcProfile, title: str | None = None) -> etree._Element:
+    """``title`` replaces the course's display title where an LMS needs another spelling."""
     ns = f"{{{profile.manifest_ns}}}"
     lom = f"{{{profile.lom_manifest_ns}}}"
     language = course.language
@@ -38,7 +39,7 @@ def manifest_metadata(course: Course, profile: CcProfile) -> etree._Element:
     root = etree.SubElement(metadata, f"{lom}lom")
 
     general = etree.SubElement(root, f"{lom}general")
-    lang_string(general, "title", course.display_title)
+    lang_string(general, "title", title if title is not None else course.display_title)
     etree.SubElement(general, f"{lom}language").text = language
     description = plain_text(course.description.html)
     if description:

@@ -2,6 +2,12 @@
 
 Every other module asks a :class:`CcProfile` instead of testing the version, so a
 1.1 manifest can never pick up a 1.3-only type (the 1.1 XSD enumerates its types).
+
+Discussions, web links, quizzes and learning-application resources keep their CC 1.1
+type names and descriptor namespaces in a 1.3 manifest too, as Canvas's own 1.3 exports
+do: the Canvas cartridge viewer knows only those names (its ``resourceTypes``), and
+cc2olx picks a descriptor's namespace from its type name.  The 1.3 manifest schema does
+not enumerate types; only the assignment type and ``cpx:variant`` are 1.3's own.
 """
 
 from __future__ import annotations
@@ -45,12 +51,17 @@ class CcProfile:
         return f"http://ltsc.ieee.org/xsd/imsccv{self.tag}/LOM/resource"
 
     @property
+    def descriptor_tag(self) -> str:
+        """The version of the descriptor types and namespaces (see the module docstring)."""
+        return "1p1"
+
+    @property
     def discussion_ns(self) -> str:
-        return f"http://www.imsglobal.org/xsd/imsccv{self.tag}/imsdt_v{self.tag}"
+        return f"http://www.imsglobal.org/xsd/imsccv{self.descriptor_tag}/imsdt_v{self.descriptor_tag}"
 
     @property
     def weblink_ns(self) -> str:
-        return f"http://www.imsglobal.org/xsd/imsccv{self.tag}/imswl_v{self.tag}"
+        return f"http://www.imsglobal.org/xsd/imsccv{self.descriptor_tag}/imswl_v{self.descriptor_tag}"
 
     def schema_location(self) -> str:
         base = f"http://www.imsglobal.org/profile/cc/ccv{self.tag}"
@@ -66,19 +77,19 @@ class CcProfile:
     # -- resource types ---------------------------------------------------------------
     @property
     def discussion_type(self) -> str:
-        return f"imsdt_xmlv{self.tag}"
+        return f"imsdt_xmlv{self.descriptor_tag}"
 
     @property
     def weblink_type(self) -> str:
-        return f"imswl_xmlv{self.tag}"
+        return f"imswl_xmlv{self.descriptor_tag}"
 
     @property
     def assessment_type(self) -> str:
-        return f"imsqti_xmlv1p2/imscc_xmlv{self.tag}/assessment"
+        return f"imsqti_xmlv1p2/imscc_xmlv{self.descriptor_tag}/assessment"
 
     @property
     def lar_type(self) -> str:
-        return f"associatedcontent/imscc_xmlv{self.tag}/learning-application-resource"
+        return f"associatedcontent/imscc_xmlv{self.descriptor_tag}/learning-application-resource"
 
     @property
     def has_assignments(self) -> bool:

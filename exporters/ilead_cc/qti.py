@@ -3,9 +3,9 @@
 Six CC item profiles exist; the source has six question types that map onto them,
 except numeric questions: the CC profile has no numeric comparison (no ``vargte`` /
 ``varlte``), so an exact value becomes a fill-in-the-blank matched as text and a range
-becomes an essay whose model answer (the ``solution``) states the accepted range, for
-the grader.  Both are reported with ``warn``.  :mod:`.canvas_qti` subclasses this for
-Canvas's own dialect, which keeps ranges.
+becomes an essay graded by hand whose general feedback states the accepted range.  Both
+are reported with ``warn``.  :mod:`.canvas_qti` subclasses this for Canvas's own dialect,
+which keeps ranges.
 """
 
 from __future__ import annotations
@@ -39,10 +39,12 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 class QtiWriter:
     """Builds one ``questestinterop`` for a quiz.  ``rich`` rewrites HTML for this file."""
 
-    def __init__(self, profile: CcProfile, rich: Callable[[str], str], warn: Callable[[str], None]):
+    def __init__(self, profile: CcProfile, rich: Callable[[str], str], warn: Callable[[str], None],
+                 name: Callable[[str], str] = str):
         self.profile = profile
         self.rich = rich
         self.warn = warn
+        self.name = name  # question titles as the LMS may show them
 
     def schema_location(self) -> str:
         tag = self.profile.tag
@@ -96,15 +98,14 @@ class QtiWriter:
 
     # -- items ----------------------------------------------------------------------------
     def item(self, question: Question, quiz: Quiz) -> etree._Element | None:
-        item = etree.Element(f"{Q}item", ident=self.ident(question), title=question.title)
+        item = etree.Element(f"{Q}item", ident=self.ident(question), title=self.name(question.title))
         kind = self.kind(question, quiz)
         metadata = _sub(_sub(item, "itemmetadata"), "qtimetadata")
         self.item_metadata(metadata, question, kind, quiz)
         presentation = _sub(item, "presentation")
         self.mattext(_sub(presentation, "material"), question.stem.html, html=True)
         if kind in ("multiple_choice", "true_false", "multiple_response"):
-            self.choice_interaction(item, presentation, question, single=kind != "multiple_response",
-                                    shuffle=quiz.shuffle and kind != "true_false")
+            self.choice_interaction(item, presentation, question, kind, shuffle=quiz.shuffle and kind != "true_false")
         elif kind == "essay":
             self.text_interaction(presentation)
             self.essay_processing(item, question)
@@ -123,7 +124,7 @@ class QtiWriter:
             if len(question.choices) < self.profile.min_choices:
                 self.warn(f"quiz {quiz.full_id}, question {question.id}: CC {self.profile.version} needs "
                           f"{self.profile.min_choices} choices for multiple choice; written as true/false "
-                          "(two choices, one correct)")
+                          "(two choices, one correct), which Moodle shows as True and False")
                 return "true_false"
             return "multiple_choice"
         if question.type == "multiple_answer":
@@ -131,15 +132,20 @@ class QtiWriter:
         if question.type == "short_answer":
             return "fib"
         if question.type == "numeric":
-            if len(question.numeric) == 1 and question.numeric[0].exact:
+            if self.numeric_as_text(question):
                 self.warn(f"quiz {quiz.full_id}, question {question.id}: numeric answer written as a "
                           "fill-in-the-blank matched as text (the CC profile has no numeric comparison)")
                 return "fib"
             self.warn(f"quiz {quiz.full_id}, question {question.id}: numeric range written as an essay "
-                      "graded by hand, with the accepted range in the model answer (the CC profile "
+                      "graded by hand, with the accepted range in its general feedback (the CC profile "
                       "cannot score ranges)")
             return "essay"
         return question.type  # true_false, essay
+
+    @staticmethod
+    def numeric_as_text(question: Question) -> bool:
+        """One exact value can be matched as text; anything else is graded by hand."""
+        return len(question.numeric) == 1 and question.numeric[0].exact
 
     CC_PROFILES = {
         "multiple_choice": "cc.multiple_choice.v0p1",
@@ -165,32 +171,73 @@ class QtiWriter:
         return str(weight)
 
     # -- interactions -----------------------------------------------------------------------
+    # Response processing is written in the one order every reader in docs/cartridge-readers.md
+    # reads right: the general-feedback condition, then the scoring condition (continue="No"),
+    # then the feedback of the choices the scoring condition does not name (continue="Yes").
+    # cc2olx takes every choice named before the first continue="No" condition as correct, and
+    # Moodle scores a choice from the last condition that names it, so a wrong choice's feedback
+    # may only come after the scoring condition, and a correct one's feedback travels inside it
+    # (single choice) or before it (multiple response, where the scoring condition names every
+    # choice only inside <and>).
+    def choice_idents(self, question: Question, kind: str) -> dict[str, str]:
+        """The ``response_label`` ident of each choice.  Moodle's converter accepts a true/false
+        item only when its idents are literally ``true`` and ``false``."""
+        if kind != "true_false":
+            return {c.id: c.id for c in question.choices}
+        texts = [c.text.strip().lower() for c in question.choices]
+        if sorted(texts) == ["false", "true"]:
+            return {c.id: text for c, text in zip(question.choices, texts)}
+        return {c.id: ident for c, ident in zip(question.choices, ("true", "false"))}
+
     def choice_interaction(self, item: etree._Element, presentation: etree._Element, question: Question,
-                           single: bool, shuffle: bool = False) -> None:
+                           kind: str, shuffle: bool = False) -> None:
+        single = kind != "multiple_response"
+        idents = self.choice_idents(question, kind)
         lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single" if single else "Multiple")
         render = _sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
         for choice in question.choices:
-            label = _sub(render, "response_label", ident=choice.id)
+            label = _sub(render, "response_label", ident=idents[choice.id])
             self.choice_text(_sub(label, "material"), choice)
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
-        for choice in question.choices:
-            if choice.feedback is not None and not choice.feedback.is_empty:
-                condition = _sub(processing, "respcondition", **{"continue": "Yes"})
-                _sub(_sub(condition, "conditionvar"), "varequal", choice.id, respident=RESPONSE)
-                _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{choice.id}_fb")
-        condition = _sub(processing, "respcondition", **{"continue": "No"})
-        conditionvar = _sub(condition, "conditionvar")
         correct = [c for c in question.choices if c.correct]
+        wrong = [c for c in question.choices if not c.correct]
         if single:
-            _sub(conditionvar, "varequal", correct[0].id, respident=RESPONSE)
+            self.single_scoring_condition(processing, idents[correct[0].id], correct[0])
         else:
-            both = _sub(conditionvar, "and")
-            for choice in question.choices:
-                parent = both if choice.correct else _sub(both, "not")
-                _sub(parent, "varequal", choice.id, respident=RESPONSE)
+            for choice in correct:
+                self.choice_feedback_condition(processing, idents[choice.id], choice)
+            self.multiple_scoring_condition(processing, question, idents)
+        for choice in wrong:
+            self.choice_feedback_condition(processing, idents[choice.id], choice)
+        self.feedback_blocks(item, question, idents)
+
+    def single_scoring_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
+        condition = _sub(processing, "respcondition", **{"continue": "No"})
+        _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
         _sub(condition, "setvar", "100", action="Set", varname="SCORE")
-        self.feedback_blocks(item, question)
+        if self.has_feedback(choice):
+            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+
+    def multiple_scoring_condition(self, processing: etree._Element, question: Question,
+                                   idents: dict[str, str]) -> None:
+        # Moodle counts as correct only the varequals with case="Yes" outside <not>.
+        condition = _sub(processing, "respcondition", **{"continue": "No"})
+        both = _sub(_sub(condition, "conditionvar"), "and")
+        for choice in question.choices:
+            parent = both if choice.correct else _sub(both, "not")
+            _sub(parent, "varequal", idents[choice.id], respident=RESPONSE, case="Yes")
+        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+
+    def choice_feedback_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
+        if self.has_feedback(choice):
+            condition = _sub(processing, "respcondition", **{"continue": "Yes"})
+            _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
+            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+
+    @staticmethod
+    def has_feedback(choice: Choice) -> bool:
+        return choice.feedback is not None and not choice.feedback.is_empty
 
     def choice_text(self, material: etree._Element, choice: Choice) -> None:
         plain = html_escape(choice.text, quote=False) == choice.html
@@ -210,25 +257,32 @@ class QtiWriter:
         return list(question.answers)
 
     def text_processing(self, item: etree._Element, question: Question, kind: str) -> None:
+        """Every accepted answer in one scoring condition, as Canvas exports short answers:
+        Moodle and cc2olx read the answers of the first condition that sets the score only."""
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
-        # One condition per accepted answer: <or> is not part of the CC 1.1 profile.
+        condition = _sub(processing, "respcondition", **{"continue": "No"})
+        conditionvar = _sub(condition, "conditionvar")
         for answer in self.accepted_texts(question):
-            condition = _sub(processing, "respcondition", **{"continue": "No"})
-            _sub(_sub(condition, "conditionvar"), "varequal", answer, respident=RESPONSE, case="No")
-            _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+            _sub(conditionvar, "varequal", answer, respident=RESPONSE, case="No")
+        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
         self.feedback_blocks(item, question)
 
     def essay_processing(self, item: etree._Element, question: Question) -> None:
-        solution = self.solution_html(question)
-        if solution:
-            feedback = _sub(item, "itemfeedback", ident="solution")
-            material = _sub(_sub(_sub(feedback, "solution"), "solutionmaterial"), "flow_mat")
-            self.mattext(_sub(material, "material"), solution, html=True)
+        """An essay's feedback is general feedback (Moodle drops a QTI ``solution``); cc2olx
+        needs a condition even when there is none to show, as Canvas writes it."""
+        processing = self.processing(item)
+        html = self.general_feedback_html(question)
+        condition = _sub(processing, "respcondition", **{"continue": "Yes" if html else "No"})
+        _sub(_sub(condition, "conditionvar"), "other")
+        if html:
+            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+        self.feedback_blocks(item, question)
 
-    def solution_html(self, question: Question) -> str:
+    def general_feedback_html(self, question: Question) -> str:
+        """General feedback; a numeric range graded by hand states the accepted range first."""
         parts = []
-        if question.type == "numeric":
+        if question.type == "numeric" and not self.numeric_as_text(question):
             ranges = "; ".join(self.describe_range(r) for r in question.numeric)
             parts.append(f"<p>Accepted answer: {ranges}.</p>")
         if question.feedback is not None and not question.feedback.is_empty:
@@ -249,17 +303,18 @@ class QtiWriter:
         return processing
 
     def general_feedback_condition(self, processing: etree._Element, question: Question) -> None:
-        if question.feedback is not None and not question.feedback.is_empty:
+        if self.general_feedback_html(question):
             condition = _sub(processing, "respcondition", **{"continue": "Yes"})
             _sub(_sub(condition, "conditionvar"), "other")
             _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
 
-    def feedback_blocks(self, item: etree._Element, question: Question) -> None:
+    def feedback_blocks(self, item: etree._Element, question: Question, idents: dict[str, str] | None = None) -> None:
         blocks = []
-        if question.feedback is not None and not question.feedback.is_empty:
-            blocks.append(("general_fb", question.feedback.html))
-        blocks += [(f"{c.id}_fb", c.feedback.html) for c in question.choices
-                   if c.feedback is not None and not c.feedback.is_empty]
+        general = self.general_feedback_html(question)
+        if general:
+            blocks.append(("general_fb", general))
+        idents = idents or {c.id: c.id for c in question.choices}
+        blocks += [(f"{idents[c.id]}_fb", c.feedback.html) for c in question.choices if self.has_feedback(c)]
         for ident, html in blocks:
             material = _sub(_sub(item, "itemfeedback", ident=ident), "flow_mat")
             self.mattext(_sub(material, "material"), html, html=True)

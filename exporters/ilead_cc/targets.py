@@ -9,8 +9,8 @@ from pydantic import field_validator
 from ilead_shell.exporter_api import Bundle, Exporter, ExporterOptions
 from ilead_shell.model import Course
 
-from . import audience_notes
 from .builder import CartridgeBuilder
+from .moodle_builder import MoodleBuilder
 from .profiles import CC11, CC13, CcProfile
 
 
@@ -22,11 +22,6 @@ class CcOptions(ExporterOptions):
     def _unquoted(cls, value: Any) -> Any:
         # YAML reads `cc_version: 1.1` as the number 1.1; the author clearly means "1.1".
         return str(value) if isinstance(value, float) else value
-
-
-class MoodleCartridgeBuilder(CartridgeBuilder):
-    def note_audience(self) -> None:
-        audience_notes.note_moodle(self.course, self.bundle)
 
 
 class CommonCartridgeExporter(Exporter):
@@ -64,7 +59,7 @@ class MoodleExporter(FixedVersionExporter):
     name = "moodle"
     description = "Common Cartridge 1.1 for Moodle (Moodle imports only CC 1.0/1.1)"
     fixed = CC11
-    builder = MoodleCartridgeBuilder
+    builder = MoodleBuilder
 
 
 class BrightspaceExporter(FixedVersionExporter):

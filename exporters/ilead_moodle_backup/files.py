@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from lxml import etree
@@ -113,7 +112,7 @@ class FileStore:
         found = self._hashes.get(asset.key)
         if found is None:
             source = self._course.asset_source(asset)
-            found = (_sha1(source), source.stat().st_size)
+            found = (_sha1(self._course, asset), asset.size)
             self._hashes[asset.key] = found
             if found[0] not in self._pool:
                 self._pool.add(found[0])
@@ -138,9 +137,9 @@ class FileStore:
             repositorytype=NULL_VALUE, repositoryid=NULL_VALUE, reference=NULL_VALUE)
 
 
-def _sha1(path: Path) -> str:
+def _sha1(course: Course, asset: Asset) -> str:
     digest = hashlib.sha1()
-    with open(path, "rb") as handle:
+    with course.open_asset(asset) as handle:  # the file the reader checked, links never followed
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

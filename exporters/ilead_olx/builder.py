@@ -237,8 +237,7 @@ class OlxWriter:
         """Write the captions as the video's SRT transcript; its edx-val id, or None without captions."""
         if not item.captions:
             return None
-        source = self.course.asset_source(item.captions)
-        srt = videos.vtt_to_srt(source.read_text(encoding="utf-8-sig", errors="replace"))
+        srt = videos.vtt_to_srt(self.course.read_asset(item.captions).decode("utf-8-sig", errors="replace"))
         val_id = videos.val_video_id(self.course.code, item, srt)
         self.bundle.add_text(f"{TOP}/static/{videos.transcript_name(val_id, self.language)}", srt)
         return val_id

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .exporter_api import Bundle, BundleFile, check_bundle_path
+from .source_files import open_checked
 from .staging import FILE_MODE, Staging
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
@@ -70,7 +71,8 @@ def _copy(entry: BundleFile, out: BinaryIO) -> None:
         out.write(entry.data)
     else:
         assert entry.source is not None
-        with open(entry.source, "rb") as source:
+        # Opened without following links, checked against what the reader saw, exactly its size.
+        with open_checked(entry.source, entry.size) as source:
             shutil.copyfileobj(source, out, CHUNK)
 
 
@@ -101,7 +103,7 @@ def _write_tar_gz(bundle: Bundle, raw: BinaryIO) -> None:
                 archive.addfile(info, io.BytesIO(entry.data))
             else:
                 assert entry.source is not None
-                with open(entry.source, "rb") as source:
+                with open_checked(entry.source, info.size) as source:
                     archive.addfile(info, source)
         compressed.level(LEVEL)  # the end-of-archive blocks
     compressed.close()

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 from lxml import html as lxml_html
 
@@ -78,7 +77,7 @@ def item_minutes(course: Course, item: Item) -> int:
 
 def video_minutes(course: Course, video: Video) -> float:
     if video.captions:
-        seconds = _last_cue_end(course.asset_source(video.captions))
+        seconds = _last_cue_end(course.read_asset(video.captions).decode("utf-8-sig", errors="replace"))
         if seconds:
             return seconds / 60
     if video.transcript is not None:
@@ -86,11 +85,7 @@ def video_minutes(course: Course, video: Video) -> float:
     return VIDEO_DEFAULT_MINUTES
 
 
-def _last_cue_end(path: Path) -> int:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError:
-        return 0
+def _last_cue_end(text: str) -> int:
     ends = [int(h or 0) * 3600 + int(m) * 60 + int(s) for h, m, s in _CUE_END.findall(text)]
     return max(ends, default=0)
 

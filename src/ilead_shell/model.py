@@ -13,6 +13,7 @@ link to a file or to another item looks in its own bundle.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -423,9 +424,25 @@ class Course(Node):
         return _index(self).assets[key]
 
     def asset_source(self, asset: Asset | str) -> Path:
-        """Absolute path of an asset on disk, for streaming into an archive."""
+        """Absolute path of an asset on disk, for streaming into an archive.
+
+        The real path the reader checked, not resolved again: a link swapped in since then
+        must make the archive writer fail, not follow it (``source_files.open_checked``).
+        """
         found = asset if isinstance(asset, Asset) else self.asset(asset)
-        return Path(self.root, *found.source.split("/")).resolve()
+        return Path(os.path.normpath(os.path.join(self.root, *found.source.split("/"))))
+
+    def open_asset(self, asset: Asset | str):
+        """A context manager reading exactly the asset's checked bytes (to hash a large file, say)."""
+        from .source_files import open_checked
+
+        return open_checked(self.asset_source(asset))
+
+    def read_asset(self, asset: Asset | str) -> bytes:
+        """The bytes of an asset (captions an exporter converts), read as the reader checked it."""
+        from .source_files import read_checked
+
+        return read_checked(self.asset_source(asset))
 
     def all_outcomes(self) -> dict[str, CourseOutcome | ModuleOutcome]:
         found: dict[str, CourseOutcome | ModuleOutcome] = {o.id: o for o in self.outcomes}

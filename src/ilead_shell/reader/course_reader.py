@@ -8,6 +8,7 @@ collected, not raised one by one, so the author sees every mistake in one run.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,13 +24,15 @@ from ..model import (
     CourseOutcome, CrosswalkEntry, CrosswalkFramework, Discussion, File, Grading, GradingGroup, Link,
     Module, ModuleOutcome, Offering, Page, ProficiencyLevel, Quiz, RichText, SourceLocation, Video,
 )
+from ..source_files import kind_of
 from . import bibliography as refs
+from . import limits
 from . import source_schema as schema
 from .durations import MEANING as DURATION_MEANING, parse_duration
 from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
 from .quiz_syntax import parse_question, split_questions
-from .text_files import read_text
+from .text_files import describe, forbidden_character, read_text
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
 
 ORDER = re.compile(r"^(\d+)")
@@ -65,24 +68,51 @@ def _order_key(path: Path) -> tuple[int, str]:
     return (int(match.group(1)) if match else 1_000_000, path.name)
 
 
+def _kind(path: Path) -> tuple[str | None, str | None]:
+    """(``'folder'``, ``'file'``, another kind in words, or None when missing; a problem or None).
+
+    ``Path.is_dir()`` raises for a folder that cannot be searched; the reader must say so instead.
+    """
+    try:
+        status = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None
+    except PermissionError:
+        return None, "permission denied"
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno == 40:  # ELOOP: a link to itself
+            return None, "it is a link that leads to itself"
+        return None, getattr(exc, "strerror", None) or str(exc)
+    kind = kind_of(status.st_mode)
+    return ("folder" if kind == "a folder" else "file" if kind is None else kind), None
+
+
+def _list(folder: Path) -> tuple[list[Path], str | None]:
+    try:
+        return list(folder.iterdir()), None
+    except OSError as exc:
+        return [], exc.strerror or str(exc)
+
+
 class CourseReader:
     def __init__(self, source: Path):
         self.source = source
         self.diagnostics: list[Diagnostic] = []
+        self.texts: dict[Path, str] = {}  # every Markdown file read so far, by real path: read once
+        self.item_count = 0
 
     # -- small helpers ------------------------------------------------------------------
     def fail(self, message: str, path: Path | str | None = None, line: int = 0) -> None:
         self.diagnostics.append(error(message, path, line))
 
     def rel(self, path: Path) -> str:
-        import os
         return Path(os.path.relpath(path, self.root)).as_posix()
 
     def loc(self, path: Path, line: int = 0) -> SourceLocation:
         return SourceLocation(path=self.rel(path), line=line)
 
-    def load_yaml_file(self, path: Path) -> YamlDocument | None:
-        text = read_text(path, self.diagnostics)
+    def load_yaml_file(self, path: Path, real: Path) -> YamlDocument | None:
+        text = read_text(path, self.diagnostics, real)
         if text is None:
             return None
         try:
@@ -91,45 +121,57 @@ class CourseReader:
             self.diagnostics.append(exc.diagnostic)
             return None
 
-    def load_markdown(self, path: Path, what: str) -> tuple[YamlDocument, str, int] | None:
-        text = read_text(path, self.diagnostics)
+    def load_markdown(self, path: Path, real: Path, what: str) -> tuple[YamlDocument, str, int] | None:
+        text = read_text(path, self.diagnostics, real)
         return None if text is None else self.parse_front_matter(path, text, what)
 
-    def parse_front_matter(self, path: Path, text: str, what: str) -> tuple[YamlDocument, str, int] | None:
-        """The front matter as YAML, the body, and the body's first line; None after an error."""
+    def parse_front_matter(self, path: Path, text: str, what: str,
+                           problems: list[Diagnostic] | None = None) -> tuple[YamlDocument, str, int] | None:
+        """The front matter as YAML, the body, and the body's first line; None after an error
+        (added to ``problems``, the reader's diagnostics unless given)."""
+        problems = self.diagnostics if problems is None else problems
         try:
             split = split_front_matter(text)
         except ValueError as exc:
-            self.fail(str(exc), path, 1)
+            problems.append(error(str(exc), path, 1))
             return None
         if split.yaml_text is None:
             # Authors keep notes beside their items; say why such a file is read at all.
             why = ("; every .md file in a module folder is an item (except module.md and video transcripts), "
                    "so move other notes out of the folder") if what == "item" else ""
-            self.fail(f"{what} has no front matter: start the file with '---', a 'title:' line and '---'{why}",
-                      path, 1)
+            problems.append(error(f"{what} has no front matter: start the file with '---', a 'title:' line "
+                                  f"and '---'{why}", path, 1))
             return None
         try:
             document = load_yaml(split.yaml_text, str(path), split.yaml_first_line)
         except YamlSyntaxError as exc:
-            self.diagnostics.append(exc.diagnostic)
+            problems.append(exc.diagnostic)
             return None
         return document, split.body, split.body_first_line
 
     # -- the read ---------------------------------------------------------------------
     def read(self) -> Course:
         source = self.source
-        if not source.exists():
+        kind, problem = _kind(source)
+        if problem:
+            raise CourseError([error(f"cannot read the course source '{source}': {problem}")])
+        if kind is None:
             raise CourseError([error(f"course source '{source}' does not exist")])
-        if not source.is_dir():
+        if kind != "folder":
             raise CourseError([error(f"course source '{source}' is not a folder")])
         self.root = source.resolve()
         course_yml = self.root / "course.yml"
-        if not course_yml.is_file():
+        kind, problem = _kind(course_yml)
+        if problem:
+            raise CourseError([error(f"cannot read the file: {problem}", course_yml, 1)])
+        if kind is None:
             raise CourseError([error("no course.yml in the course source folder", source)])
+        if kind != "file":
+            raise CourseError([error(f"course.yml is {'a folder' if kind == 'folder' else kind}, "
+                                     "not a file", course_yml, 1)])
         if not course_yml.resolve().is_relative_to(self.root):
-            raise CourseError([error("course.yml is a link to a file outside the course source", course_yml)])
-        document = self.load_yaml_file(course_yml)
+            raise CourseError([error("course.yml is a link to a file outside the course source", course_yml, 1)])
+        document = self.load_yaml_file(course_yml, course_yml.resolve())
         if document is None:
             raise CourseError(self.diagnostics)
         raw, problems = schema.validate(schema.RawCourse, document, "course.yml")
@@ -142,11 +184,16 @@ class CourseReader:
         self.course_yml, self.course_doc, self.raw = course_yml, document, raw
 
         assets_dir = self.root / "assets"
-        if assets_dir.is_dir() and not assets_dir.resolve().is_relative_to(self.root):
+        assets_kind, problem = _kind(assets_dir)
+        if problem:
+            self.fail(f"cannot read the folder assets/: {problem}", assets_dir)
+            raise CourseError(self.diagnostics)
+        if assets_kind == "folder" and not assets_dir.resolve().is_relative_to(self.root):
             self.fail("assets/ is a link to a folder outside the course source; copy the files into the course",
                       assets_dir)
             raise CourseError(self.diagnostics)
-        self.files = CourseFiles(root=self.root, assets_dir=assets_dir.resolve() if assets_dir.is_dir() else None)
+        self.files = CourseFiles(root=self.root,
+                                 assets_dir=assets_dir.resolve() if assets_kind == "folder" else None)
         self.renderer = MarkdownRenderer(self.files)
 
         framework = self.read_competencies()
@@ -206,21 +253,30 @@ class CourseReader:
 
     def read_competencies(self) -> CompetencyFramework:
         name = self.raw.competencies
+        line = self.course_doc.line_of(("competencies",))
         if name is None:
-            if not (self.root / "competencies.yml").is_file():
+            kind, problem = _kind(self.root / "competencies.yml")
+            if kind is None and problem is None:
                 return CompetencyFramework()
-            name = "competencies.yml"
+            name, line = "competencies.yml", 1
         path = (self.root / name)
         real = path.resolve()
+        where = (self.course_yml, line) if self.raw.competencies is not None else (path, 1)
         if not real.is_relative_to(self.root):
-            self.fail(f"competencies file '{name}' is outside the course source", self.course_yml,
-                      self.course_doc.line_of(("competencies",)))
+            self.fail(f"competencies file '{name}' is outside the course source", *where)
             return CompetencyFramework()
-        if not real.is_file():
-            self.fail(f"competencies file '{name}' does not exist", self.course_yml,
-                      self.course_doc.line_of(("competencies",)))
+        kind, problem = _kind(real)
+        if problem:
+            self.fail(f"cannot read the competencies file '{name}': {problem}", *where)
             return CompetencyFramework()
-        document = self.load_yaml_file(path)
+        if kind is None:
+            self.fail(f"competencies file '{name}' does not exist", *where)
+            return CompetencyFramework()
+        if kind != "file":
+            self.fail(f"competencies file '{name}' is {'a folder' if kind == 'folder' else kind}, not a file",
+                      *where)
+            return CompetencyFramework()
+        document = self.load_yaml_file(path, real)
         if document is None:
             return CompetencyFramework()
         raw, problems = schema.validate(schema.RawFramework, document, path.name)
@@ -281,7 +337,12 @@ class CourseReader:
 
     def references_files(self, modules) -> list[tuple[Path, str]]:
         """The course's references.yml, then each module's (only inside its own folder)."""
-        files = [(self.root / refs.FILE_NAME, refs.FILE_NAME)]
+        files = []
+        course_file = self.root / refs.FILE_NAME
+        if course_file.exists() and not course_file.resolve().is_relative_to(self.root):
+            self.fail(f"{refs.FILE_NAME} is a link to a file outside the course source", course_file)
+        else:
+            files.append((course_file, refs.FILE_NAME))
         for module in modules:
             path = module.folder / refs.FILE_NAME
             if path.exists() and not path.resolve().is_relative_to(module.real):
@@ -333,12 +394,24 @@ class CourseReader:
         listed = self.raw.modules
         if listed is None:
             container = self.root / "modules"
-            if not container.is_dir():
+            kind, problem = _kind(container)
+            if problem is None and kind == "folder":
+                entries, problem = _list(container)
+            if problem:
+                self.fail(f"cannot read the folder modules/: {problem}", self.course_yml, 1)
+                return []
+            if kind != "folder":
                 self.fail("no modules/ folder and no 'modules:' list in course.yml", self.course_yml, 1)
                 return []
             folders = []
-            for path in sorted(container.iterdir(), key=_order_key):
-                if path.name.startswith(".") or not path.is_dir():
+            for path in sorted(entries, key=_order_key):
+                if path.name.startswith("."):
+                    continue
+                kind, problem = _kind(path)
+                if problem:
+                    self.fail(f"cannot read the module folder '{path.name}': {problem}", path)
+                    continue
+                if kind != "folder":
                     continue
                 if not path.resolve().is_relative_to(self.root):
                     # Only folders named in course.yml 'modules:' may live outside the course.
@@ -351,17 +424,28 @@ class CourseReader:
         lines_by_folder: dict[Path, int] = {}
         for index, entry in enumerate(listed):
             line = self.course_doc.line_of(("modules", index))
+            at = forbidden_character(entry)
+            if at is not None:
+                self.fail(f"module '{entry.encode('unicode_escape').decode('ascii')}' holds "
+                          f"{describe(ord(entry[at]))}; no folder name may hold one", self.course_yml, line)
+                continue
             relative = Path(entry)
             if relative.is_absolute():
                 self.fail(f"module '{entry}' is an absolute path; write it relative to course.yml",
                           self.course_yml, line)
                 continue
             folder = self.root / entry if ("/" in entry or entry.startswith(".")) else self.root / "modules" / entry
-            if not folder.is_dir():
+            kind, problem = _kind(folder)
+            if kind is None and problem is None:
                 # The disk may store the name in the other Unicode form (macOS archives).
                 folder = existing_path(folder) or folder
-            if not folder.is_dir():
-                self.fail(f"module folder '{entry}' does not exist (looked for {folder})", self.course_yml, line)
+                kind, problem = _kind(folder)
+            if problem:
+                self.fail(f"cannot read the module folder '{entry}': {problem}", self.course_yml, line)
+                continue
+            if kind != "folder":
+                what = "does not exist" if kind is None else f"is {kind}, not a folder"
+                self.fail(f"module folder '{entry}' {what} (looked for {folder})", self.course_yml, line)
                 continue
             if folder.resolve() in lines_by_folder:
                 # Not an id clash between two modules: the same folder is named again.
@@ -377,17 +461,27 @@ class CourseReader:
         by_id: dict[str, Path] = {}
         for folder, line in self.module_folders():
             module_md = folder / "module.md"
-            if not module_md.is_file():
-                self.fail(f"module folder '{folder.name}' has no module.md", module_md if line == 0 else self.course_yml,
-                          line)
+            # Named by course.yml's modules: entry when there is one, else by the file itself.
+            where = (self.course_yml, line) if line else (module_md, 1)
+            entries, problem = _list(folder)
+            if problem:
+                self.fail(f"cannot read the module folder '{folder.name}': {problem}", *where)
+                continue
+            kind, problem = _kind(module_md)
+            if problem:
+                self.fail(f"cannot read module.md: {problem}", module_md, 1)
+                continue
+            if kind != "file":
+                what = "has no module.md" if kind is None else f"has a module.md that is {kind}, not a file"
+                self.fail(f"module folder '{folder.name}' {what}", module_md if line == 0 else self.course_yml, line)
                 continue
             if not module_md.resolve().is_relative_to(folder.resolve()):
-                self.fail("module.md is a link to a file outside its module folder", module_md)
+                self.fail("module.md is a link to a file outside its module folder", *where)
                 continue
             # Until the module is known to read, links into it are not the author's mistake.
-            unread = {p.resolve() for p in folder.glob("*.md")}
+            unread = {p.resolve() for p in entries if p.suffix == ".md"}
             self.files.unread |= unread
-            loaded = self.load_markdown(module_md, "module.md")
+            loaded = self.load_markdown(module_md, module_md.resolve(), "module.md")
             if loaded is None:
                 continue
             document, body, body_line = loaded
@@ -414,46 +508,52 @@ class CourseReader:
             by_id[module_id] = module_md
             module = _ModuleSource(folder, folder.resolve(), module_md, front, document, body, body_line, module_id)
             self.files.module_files[module_md.resolve()] = module_id
-            self.discover_items(module)
+            self.discover_items(module, entries)
             modules.append(module)
         return modules
 
-    def discover_items(self, module: _ModuleSource) -> None:
+    def discover_items(self, module: _ModuleSource, entries: list[Path]) -> None:
         # Hidden files are editors' and macOS's ('._01-x.md'), never the author's items.
-        candidates = sorted((p for p in module.folder.iterdir()
-                             if p.suffix == ".md" and p.name != "module.md" and not p.name.startswith(".")
-                             and p.is_file()), key=_order_key)
+        candidates = []
+        for path in sorted((p for p in entries if p.suffix == ".md" and p.name != "module.md"
+                            and not p.name.startswith(".")), key=_order_key):
+            kind, problem = _kind(path)
+            if problem or kind not in ("file", "folder"):
+                # A FIFO would stall the build and a device never ends: say so instead of skipping.
+                self.fail(f"cannot read '{path.name}': {problem}" if problem else
+                          f"'{path.name}' is {kind}, not a regular file; every .md file in a module folder "
+                          "is read as an item", path, 1)
+                continue
+            if kind == "file":
+                candidates.append(path)
         loaded = []
         transcripts: set[Path] = set()
         for path in candidates:
             real = path.resolve()
             if not real.is_relative_to(module.real):
-                self.fail(f"'{path.name}' is a link to a file outside its module folder", path)
+                self.fail(f"'{path.name}' is a link to a file outside its module folder", path, 1)
                 continue
-            text = read_text(path, self.diagnostics)
+            text = read_text(path, self.diagnostics, real)
             if text is None:
                 self.files.unread.add(real)
                 continue
-            loaded.append((path, real, text))
-            try:
-                front = split_front_matter(text).yaml_text or ""
-            except ValueError:
-                front = ""  # reported when the item itself is read
+            self.texts[real] = text
+            # Parsed once, here; its problems count only if the file turns out to be an item.
+            problems: list[Diagnostic] = []
+            parsed = self.parse_front_matter(path, text, "item", problems)
+            loaded.append((path, real, parsed, problems))
             # Only the front matter names a transcript; a body line "transcript: x.md" is text.
-            # Read as YAML, so quotes and a trailing '# comment' mean what they mean to the item.
-            try:
-                data = load_yaml(front, self.rel(path)).data if "transcript" in front else None
-            except YamlSyntaxError:
-                data = None  # reported when the item itself is read
+            data = parsed[0].data if parsed is not None else None
             named_text = data.get("transcript") if isinstance(data, dict) else None
-            if isinstance(named_text, str) and named_text:
+            if isinstance(named_text, str) and named_text and forbidden_character(named_text) is None:
                 named = path.parent / named_text
                 transcripts.add(existing_path(named) or named.resolve())  # NFD names as links find them
         ids: dict[str, Path] = {}
-        for path, real, text in loaded:
+        for path, real, parsed, problems in loaded:
             if real in transcripts:
                 continue  # a video's transcript, not an item
-            item = self.discover_item(path, real, text, module)
+            self.diagnostics += problems
+            item = self.discover_item(path, real, parsed, module) if parsed is not None else None
             if item is None:
                 self.files.unread.add(real)
                 continue
@@ -463,14 +563,19 @@ class CourseReader:
                           item.document.line_of(("id",)) if item.front.id else 1)
                 self.files.unread.add(real)
                 continue
+            self.item_count += 1
+            if self.item_count > limits.MAX_ITEMS:
+                if self.item_count == limits.MAX_ITEMS + 1:
+                    self.fail(f"the course has more than {limits.MAX_ITEMS} items, the most one build reads; "
+                              "split it into several courses", path, 1)
+                self.files.unread.add(real)
+                continue
             ids[item.id] = path
             module.items.append(item)
             self.files.item_files[real] = f"{module.id}/{item.id}"
 
-    def discover_item(self, path: Path, real: Path, text: str, module: _ModuleSource) -> _ItemSource | None:
-        parsed = self.parse_front_matter(path, text, "item")
-        if parsed is None:
-            return None
+    def discover_item(self, path: Path, real: Path, parsed: tuple[YamlDocument, str, int],
+                      module: _ModuleSource) -> _ItemSource | None:
         document, body, body_line = parsed
         data = document.data if isinstance(document.data, dict) else {}
         item_type = data.get("type", "page")
@@ -524,7 +629,7 @@ class CourseReader:
     def file_field(self, item: _ItemSource, key: str, scope: ModuleScope, suffixes: tuple[str, ...] = ()) -> Path | None:
         value = getattr(item.front, key)
         line = item.document.line_of((key,))
-        real, problem = self.files.locate(value, item.path.parent, scope)
+        real, problem = self.files.locate(value, item.path.parent, scope, open_file=key != "transcript")
         if problem:
             self.fail(f"{key}: {problem}", item.path, line)
             return None
@@ -616,7 +721,7 @@ class CourseReader:
             youtube = _youtube_id(front.url)
         if front.captions:
             real = self.file_field(item, "captions", scope, (".vtt",))
-            if real and not _is_webvtt(real):
+            if real and not _is_webvtt(self.files.checked[real][1]):
                 # Players and Open edX ignore such a file: the video would have no captions at all.
                 self.fail(f"captions: '{front.captions}' is not a WebVTT file (its first line must be 'WEBVTT'); "
                           "export the captions as WebVTT", item.path, item.document.line_of(("captions",)))
@@ -626,7 +731,9 @@ class CourseReader:
         if front.transcript:
             real = self.file_field(item, "transcript", scope, (".md",))
             if real:
-                text = read_text(real, self.diagnostics)
+                text = self.texts.get(real)
+                if text is None:
+                    text = read_text(real, self.diagnostics, real)
                 if text is not None:
                     transcript = self.render(text, real, 1, scope)
         return Video(**common, url=front.url, asset=asset, youtube_id=youtube, captions=captions,
@@ -639,6 +746,10 @@ class CourseReader:
         if not drafts:
             self.fail("quiz has no questions: each question starts with a '### ' heading", item.path,
                       item.body_line)
+            return None
+        if len(drafts) > limits.MAX_QUESTIONS:
+            self.fail(f"the quiz has {len(drafts)} questions, more than the {limits.MAX_QUESTIONS} one quiz may hold; "
+                      "split it into several quizzes", item.path, drafts[limits.MAX_QUESTIONS].line)
             return None
         taken: dict[str, int] = {}
 
@@ -671,9 +782,8 @@ def _lenient_course(data: Any) -> schema.RawCourse | None:
     return None
 
 
-def _is_webvtt(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(16).removeprefix(b"\xef\xbb\xbf")
+def _is_webvtt(head: bytes) -> bool:
+    head = head.removeprefix(b"\xef\xbb\xbf")
     return head.startswith(b"WEBVTT") and (len(head) == 6 or head[6:7] in (b" ", b"\t", b"\n", b"\r"))
 
 

@@ -10,7 +10,6 @@ folder, so a module stays self-contained and nothing outside the course is read.
 from __future__ import annotations
 
 import html
-import mimetypes
 import os
 import re
 import unicodedata
@@ -22,13 +21,16 @@ import markdown
 
 from ..errors import Diagnostic, error, warning
 from ..identifiers import safe_path_segment, short_hash
+from ..media_types import media_type
 from ..model import Asset, RichText
 from ..references import Reference
+from ..source_files import SourceFileError, Stamp, check_source
+from . import limits
+from .text_files import describe, forbidden_character, is_forbidden, source_file_problem
 
 EXTENSIONS = [
     "tables", "footnotes", "attr_list", "def_list", "admonition", "fenced_code", "toc", "sane_lists",
 ]
-_URL_ATTRIBUTE = re.compile(r"""(?P<lead>\b(?P<name>href|src|poster)\s*=\s*)(?P<q>["'])(?P<value>[^"']*)(?P=q)""")
 _CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -38,8 +40,17 @@ _EMPTY_ALT = re.compile(r"!\[\s*\]")
 _H1 = re.compile(r"<h1\b", re.IGNORECASE)
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
-mimetypes.add_type("text/vtt", ".vtt")
-mimetypes.add_type("text/markdown", ".md")
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+_BLOCK_OPENER = re.compile(r"^(?:[-*+]|\d{1,9}[.)]|!!!|\?\?\?)(?:\s|$)")
+_QUOTE_MARKERS = re.compile(r"^(?:[ ]{0,3}>)+")
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9A-Fa-f]+)|(?P<dec>[0-9]+));?")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_TAG = re.compile(r"""<(?P<close>/)?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?:"[^"]*"|'[^']*'|[^'">/]|/(?!>))*(?P<self>/)?>""")
+_OPEN_TAG = re.compile(r"""<[A-Za-z][A-Za-z0-9:-]*(?:"[^"]*"|'[^']*'|[^'">])*>""")
+_TAG_NAME = re.compile(r"<[A-Za-z][A-Za-z0-9:-]*")
+_ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)"""
+                        r"""(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
 @dataclass
@@ -62,6 +73,8 @@ class CourseFiles:
     # Items and module.md files that failed to read: their own error is reported, so a link
     # to one must not add a second, misleading error ("outside the module folder").
     unread: set[Path] = field(default_factory=set)
+    # Each media file is opened once, when first named: its stamp and first bytes.
+    checked: dict[Path, tuple[Stamp, bytes]] = field(default_factory=dict)
 
     def asset_for(self, real: Path, scope: ModuleScope) -> Asset:
         if real in self.assets:
@@ -73,13 +86,13 @@ class CourseFiles:
         key = "/".join(parts)
         # Provisional: final_assets() settles clashes once every file of the course is known.
         bundle_path = "/".join(safe_path_segment(p) for p in parts)
-        media_type = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        stamp = self.checked[real][0]
         asset = Asset(
             key=key,
             source=Path(os.path.relpath(real, self.root)).as_posix(),
             bundle_path=bundle_path,
-            size=real.stat().st_size,
-            media_type=media_type,
+            size=stamp.size,
+            media_type=media_type(real.name),
         )
         self.assets[real] = asset
         return asset
@@ -114,16 +127,29 @@ class CourseFiles:
         for folder in real.parents:
             if not folder.is_relative_to(self.root) or folder == self.root:
                 return None
-            if (folder / "module.md").resolve() not in self.module_files and (folder / "module.md").is_file():
+            module_md = folder / "module.md"
+            if module_md.resolve() not in self.module_files and _is_file(module_md):
                 return folder
         return None
 
-    def locate(self, relative: str, base_dir: Path, scope: ModuleScope) -> tuple[Path | None, str | None]:
-        """Resolve a relative path written in a file in ``base_dir``; return (real path, problem)."""
+    def locate(self, relative: str, base_dir: Path, scope: ModuleScope,
+               open_file: bool = True) -> tuple[Path | None, str | None]:
+        """Resolve a relative path written in a file in ``base_dir``; return (real path, problem).
+
+        A media file is opened here, once, without following links: what was opened is what
+        the stamp describes and what the archive writer later packages.
+        """
         if relative.startswith("/") or relative.startswith("\\"):
             return None, f"'{relative}' is an absolute path; write it relative to the Markdown file"
+        at = forbidden_character(relative)
+        if at is not None:
+            shown = relative.encode("unicode_escape").decode("ascii")
+            return None, (f"'{shown}' holds {describe(ord(relative[at]))}; no file name may hold one "
+                          "(a '%00' or '%01' in a link is one)")
         candidate = base_dir / relative
-        real = existing_path(candidate)
+        real, problem = _existing_or_problem(candidate)
+        if problem is not None:
+            return None, f"'{relative}': {problem}"
         if real is None:
             if "\\" in relative:
                 return None, f"'{relative}' does not exist; write paths with '/': '{relative.replace(chr(92), '/')}'"
@@ -138,9 +164,38 @@ class CourseFiles:
                               "add it to modules: in course.yml (or check that entry's spelling)")
             return None, (f"'{relative}' is outside the module folder and assets/; "
                           "move the file into the module (or assets/) so the module can be reused")
-        if not real.is_file():
-            return None, f"'{relative}' is a folder, not a file"
+        if not open_file:
+            return real, None
+        if real not in self.checked:
+            try:
+                self.checked[real] = check_source(real, head=16)
+            except SourceFileError as exc:
+                if exc.kind == "folder":
+                    return None, f"'{relative}' is a folder, not a file"
+                if exc.kind == "special":
+                    return None, f"'{relative}' is {exc.reason.removeprefix('it is ')}"
+                return None, f"'{relative}': {source_file_problem(exc, 'it')}"
         return real, None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _existing_or_problem(candidate: Path) -> tuple[Path | None, str | None]:
+    """``existing_path``, but a folder that cannot be searched is said, not taken for a missing file."""
+    try:
+        return candidate.resolve(strict=True), None
+    except PermissionError:
+        blocked = next((p for p in [*reversed(candidate.parents), candidate]
+                        if not os.access(p, os.X_OK) and p.exists()), None)
+        where = f" (the folder {_shown(blocked)} cannot be searched)" if blocked and blocked != candidate else ""
+        return None, f"cannot be read: permission denied{where}"
+    except (OSError, RuntimeError, ValueError):
+        return existing_path(candidate), None
 
 
 def existing_path(candidate: Path) -> Path | None:
@@ -148,20 +203,27 @@ def existing_path(candidate: Path) -> Path | None:
     form (macOS archives write 'é' as 'e' + accent): the author sees the same name."""
     try:
         return candidate.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError, OSError):
+    except (RuntimeError, OSError, ValueError):
         pass
     candidate = candidate.absolute()
     path = Path(candidate.anchor)
     for part in candidate.parts[1:]:
         names = dict.fromkeys((part, unicodedata.normalize("NFC", part), unicodedata.normalize("NFD", part)))
-        found = next((path / name for name in names if (path / name).exists()), None)
+        found = next((path / name for name in names if _exists(path / name)), None)
         if found is None:
             return None
         path = found
     try:
         return path.resolve(strict=True)
-    except (FileNotFoundError, RuntimeError, OSError):
+    except (RuntimeError, OSError, ValueError):
         return None
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _shown(path: Path) -> str:
@@ -181,40 +243,60 @@ class MarkdownRenderer:
 
     def render(self, text: str, path: Path, first_line: int, scope: ModuleScope,
                diagnostics: list[Diagnostic]) -> RichText:
+        nesting = _too_deep_markdown(text)
+        if nesting is not None:
+            # Python-Markdown recurses per level and slows down steeply: never hand it such a body.
+            diagnostics.append(error(f"Markdown nested more than {limits.MAX_MARKDOWN_NESTING} levels deep "
+                                     "(lists, quotes or indented blocks inside each other); flatten it", path,
+                                     first_line + nesting))
+            return RichText()
         self._md.reset()
-        converted = _nest_headings(self._md.convert(text))
+        try:
+            converted = _nest_headings(self._md.convert(text))
+        except RecursionError:
+            diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
+            return RichText()
         found_assets: list[str] = []
         found_items: list[str] = []
         link_lines: list[tuple[str, int]] = []
         lines = text.split("\n")
+        unescaped = [_MARKDOWN_ESCAPE.sub(r"\1", line) for line in lines]
 
         def line_of(raw: str) -> int:
             for candidates in (raw, html.unescape(raw), unquote(html.unescape(raw))):
-                for index, line in enumerate(lines):
-                    if candidates and candidates in line:
-                        return first_line + index
+                for searched in (lines, unescaped):  # '..\\x' in the source is '..\x' in the HTML
+                    for index, line in enumerate(searched):
+                        if candidates and candidates in line:
+                            return first_line + index
             return first_line
 
+        if not _within_html_depth(converted, diagnostics, text, path, first_line):
+            return RichText()
+        for reference in _CHARACTER_REFERENCE.finditer(converted):
+            value = int(reference.group("hex"), 16) if reference.group("hex") else int(reference.group("dec"))
+            if is_forbidden(value):
+                diagnostics.append(error(f"the character reference {reference.group(0)} stands for "
+                                         f"{describe(value)}, which cannot be packaged (no LMS can store it); "
+                                         "delete it", path, line_of(reference.group(0))))
+                return RichText()
         code_spans = [m.span() for m in _CODE.finditer(converted)]
 
-        def substitute(match: re.Match[str]) -> str:
-            if any(start <= match.start() < end for start, end in code_spans):
-                return match.group(0)  # an HTML example inside code, not a link
-            raw = match.group("value")
+        def substitute(raw: str) -> str | None:
+            """The new URL for an attribute value, or None to leave it as written."""
             url = html.unescape(raw).strip()
             if not url or url.startswith("#") or url.startswith("//") or _SCHEME.match(url):
-                return match.group(0)
+                return None
             parts = urlsplit(url)
             relative = unquote(parts.path)
             if not relative:
-                return match.group(0)
+                return None
             real, problem = self.files.locate(relative, path.parent, scope)
             if problem:
                 diagnostics.append(error(f"broken link: {problem}", path, line_of(raw)))
-                return match.group(0)
+                return None
             assert real is not None
             if real in self.files.unread:
-                return match.group(0)  # the target's own error stops the build
+                return None  # the target's own error stops the build
             if real in self.files.item_files:
                 target = self.files.item_files[real]
                 found_items.append(target)
@@ -227,10 +309,14 @@ class MarkdownRenderer:
                 reference = Reference("asset", asset.key, parts.fragment)
             if reference.kind != "asset":
                 link_lines.append((f"{reference.kind}/{reference.target}", line_of(raw)))
-            new = html.escape(reference.url(), quote=True)
-            return f'{match.group("lead")}{match.group("q")}{new}{match.group("q")}'
+            return reference.url()
 
-        rewritten = _URL_ATTRIBUTE.sub(substitute, converted)
+        def rewrite_tag(match: re.Match[str]) -> str:
+            if any(start <= match.start() < end for start, end in code_spans):
+                return match.group(0)  # an HTML example inside code, not a link
+            return _rewrite_url_attributes(match.group(0), substitute)
+
+        rewritten = _OPEN_TAG.sub(rewrite_tag, converted)
         _accessibility_lint(rewritten, text, path, first_line, diagnostics)
         return RichText(
             html=rewritten,
@@ -238,6 +324,110 @@ class MarkdownRenderer:
             items=tuple(dict.fromkeys(found_items)),
             link_lines=tuple(dict.fromkeys(link_lines)),
         )
+
+
+def _rewrite_url_attributes(tag: str, substitute) -> str:
+    """``tag`` with each href/src/poster value replaced by ``substitute(value)`` (kept when None).
+
+    Attributes are read one after the other, so ``title="see href=x"`` is a title, and a
+    value may be quoted either way or not at all, as HTML allows.
+    """
+    name_end = _TAG_NAME.match(tag).end()
+    pieces, last = [], 0
+    for attribute in _ATTRIBUTE.finditer(tag, name_end, len(tag) - 1):
+        if attribute.group("name").lower().rpartition(":")[2] not in ("href", "src", "poster"):
+            continue
+        value_group = next((g for g in ("dq", "sq", "bare") if attribute.group(g) is not None), None)
+        if value_group is None:
+            continue
+        new = substitute(attribute.group(value_group))
+        if new is None:
+            continue
+        start, end = attribute.span(value_group)
+        if value_group != "bare":
+            start, end = start - 1, end + 1
+        pieces += [tag[last:start], '"', html.escape(new, quote=True), '"']
+        last = end
+    return "".join(pieces) + tag[last:] if pieces else tag
+
+
+def _attribute(tag: str, wanted: str) -> str | None:
+    """The value of one attribute of ``tag``, however it is quoted (None when absent)."""
+    for attribute in _ATTRIBUTE.finditer(tag, _TAG_NAME.match(tag).end(), len(tag) - 1):
+        if attribute.group("name").lower() == wanted:
+            return next((attribute.group(g) for g in ("dq", "sq", "bare") if attribute.group(g) is not None), "")
+    return None
+
+
+def _too_deep_markdown(text: str) -> int | None:
+    """The 0-based line where blocks nest deeper than the limit, or None.
+
+    A level is four columns of indentation (Python-Markdown's list and admonition step), a
+    '>' quote marker, or the list item or admonition a line opens; fenced code is skipped,
+    since its indentation is content.
+    """
+    fence: str | None = None
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.lstrip(" \t")
+        quotes = _QUOTE_MARKERS.match(stripped)
+        inner = stripped[quotes.end():].lstrip() if quotes else stripped
+        opener = _FENCE.match(inner)
+        if fence is not None:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opener:
+            fence = opener.group(1)
+        if not stripped:
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        # A list item or an admonition is itself inside one more block than its indentation says.
+        depth = indent // 4 + (quotes.group(0).count(">") if quotes else 0) + bool(_BLOCK_OPENER.match(inner))
+        if depth > limits.MAX_MARKDOWN_NESTING:
+            return index
+    return None
+
+
+def _naive_depth(markup: str, limit: int) -> int | None:
+    """The offset where elements nest deeper than ``limit``, counting an unclosed element as open.
+
+    Counting this way never finds less depth than a browser would, so a body it passes is
+    within the limit; one it stops is measured again by a real HTML parser.
+    """
+    stack: list[str] = []
+    for tag in _TAG.finditer(markup):
+        name = tag.group("name").lower()
+        if tag.group("close"):
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name):]
+        elif name not in _VOID and not tag.group("self"):
+            stack.append(name)
+            if len(stack) > limit:
+                return tag.start()
+    return None
+
+
+def _within_html_depth(converted: str, diagnostics: list[Diagnostic], text: str, path: Path,
+                       first_line: int) -> bool:
+    if _naive_depth(converted, limits.MAX_HTML_DEPTH) is None:
+        return True
+    from lxml import html as lxml_html
+
+    deepest = 0
+    for root in lxml_html.fragments_fromstring(f"<div>{converted}</div>"):
+        if isinstance(root, str):
+            continue
+        for element in root.iter():
+            if len(element) == 0:
+                deepest = max(deepest, sum(1 for _ in element.iterancestors()))
+    if deepest <= limits.MAX_HTML_DEPTH:
+        return True
+    at = _naive_depth(text, limits.MAX_HTML_DEPTH)
+    line = text.count("\n", 0, at) if at is not None else 0
+    diagnostics.append(error(f"HTML elements nested more than {limits.MAX_HTML_DEPTH} levels deep; no target "
+                             "could keep them all (LMS readers stop at 256 levels); flatten the HTML",
+                             path, first_line + line))
+    return False
 
 
 def _nest_headings(rendered: str) -> str:
@@ -267,10 +457,10 @@ def _accessibility_lint(rendered: str, source: str, path: Path, first_line: int,
         return first_line + best[0] if best else first_line
 
     for tag in _IMG_TAG.findall(rendered):
-        alt = re.search(r"""\balt\s*=\s*(["'])(.*?)\1""", tag, re.DOTALL)
-        if alt is None or not alt.group(2).strip():
-            src = re.search(r"""\bsrc\s*=\s*(["'])(.*?)\1""", tag)
-            shown = src.group(2) if src else "image"
+        alt = _attribute(tag, "alt")
+        if alt is None or not alt.strip():
+            src = _attribute(tag, "src")
+            shown = src if src else "image"
             needle = shown.split("/")[-1] if "ilead:" in shown else shown
             diagnostics.append(warning(
                 "image has no alternative text; write ![what it shows](path) "

@@ -24,6 +24,7 @@ from typing import Callable
 from ..errors import Diagnostic, error
 from ..identifiers import ID_PATTERN, choice_slug, disambiguated_choice_id, slugify
 from ..model import Choice, NumericAnswer, Question, RichText, SourceLocation
+from . import limits
 
 HEADING = re.compile(r"^###\s+(?P<title>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*#*\s*$")
 CHOICE = re.compile(r"^[-*+]\s+\[(?P<mark>[ xX])\]\s+(?P<text>.*)$")
@@ -234,6 +235,10 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
                 raise ValueError
         except ValueError:
             fail(f"points={attrs['points']!r} is not a positive number", draft.line)
+        else:
+            problem = points_problem(points)
+            if problem:
+                fail(f"points={attrs['points']}: {problem}", draft.line)
 
     if problems:
         diagnostics.extend(problems)
@@ -353,6 +358,23 @@ def _parse_attributes(text: str, line: int, path: Path, problems: list[Diagnosti
         elif key not in ATTRIBUTES:
             problems.append(error(f"unknown question attribute '{key}'; expected one of: "
                                   f"{', '.join(ATTRIBUTES)}", path, line))
+        elif key in found:
+            # Keeping either value silently would score the question differently from the source.
+            problems.append(error(f"attribute '{key}' is given twice ({key}={found[key]} and {key}={value}); "
+                                  "keep one", path, line))
         else:
             found[key] = value
     return found
+
+
+def points_problem(points: float) -> str | None:
+    """Why a number of points cannot be carried by every target, or None.
+
+    LMSs store scores as decimals with a few places and a bounded range; '1e+23' or
+    '0.0000001' would arrive rounded, refused or written in exponent notation.
+    """
+    if points > limits.MAX_POINTS:
+        return f"more than {limits.MAX_POINTS} points; no LMS keeps such a score"
+    if round(points, 2) != points:
+        return "points are kept to two decimal places (0.25, not 0.125)"
+    return None

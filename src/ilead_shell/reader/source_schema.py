@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import Diagnostic, error
 from ..identifiers import OUTCOME_ID_PATTERN
+from .quiz_syntax import points_problem
 from .yaml_source import YamlDocument
 
 OUTCOME_ID = OUTCOME_ID_PATTERN.pattern
@@ -37,6 +38,17 @@ PATTERN_MEANING = {
 class Raw(BaseModel):
     # .inf and .nan are valid YAML floats but never meaningful points, weights or percents.
     model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
+
+
+def _carried_points(value: float) -> float:
+    problem = points_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: Points as every target can carry them: at most MAX_POINTS, two decimal places.
+Points = Annotated[float, Field(ge=0), AfterValidator(_carried_points)]
 
 
 def _text(value: Any) -> Any:
@@ -177,14 +189,14 @@ class RawRubricLevel(Raw):
 
 class RawCriterion(Raw):
     criterion: str = Field(min_length=1)
-    points: float = Field(ge=0)
+    points: Points
     description: str = ""
     levels: list[RawRubricLevel] = []
 
 
 class RawAssignment(RawItemCommon):
     type: Literal["assignment"]
-    points: float | None = Field(default=None, ge=0)
+    points: Points | None = None
     group: str | None = None
     submission: list[Literal["text", "file", "url"]] = ["text"]
     due: dt.date | str | None = None
@@ -198,14 +210,14 @@ class RawAssignment(RawItemCommon):
 
 class RawDiscussion(RawItemCommon):
     type: Literal["discussion"]
-    points: float | None = Field(default=None, ge=0)
+    points: Points | None = None
     group: str | None = None
 
 
 class RawQuiz(RawItemCommon):
     type: Literal["quiz"]
-    points_per_question: float = Field(default=1, gt=0)
-    attempts: int | None = Field(default=None, ge=1)
+    points_per_question: Annotated[float, Field(gt=0), AfterValidator(_carried_points)] = 1
+    attempts: int | None = Field(default=None, ge=1, le=1000)
     mastery: float | None = Field(default=None, ge=0, le=100)
     group: str | None = None
     shuffle: bool = False
@@ -281,6 +293,8 @@ def _diagnostic(problem: dict[str, Any], model: type[BaseModel], document: YamlD
         # YAML reads no/yes/on, 101 and 2027-01-01 as a boolean, number or date, not text.
         message = (f"YAML reads {written} as a {type(problem.get('input')).__name__.replace('bool', 'yes/no value')}"
                    f", not text; put it in quotes: {loc[-1]}: \"{written}\"")
+    elif kind == "value_error" and "error" in problem.get("ctx", {}):
+        message = str(problem["ctx"]["error"])  # our own validators' words, without pydantic's prefix
     elif kind == "string_pattern_mismatch":
         pattern = problem["ctx"]["pattern"]
         message = f"{problem.get('input')!r} should be {PATTERN_MEANING.get(pattern, f'of the form {pattern}')}"

@@ -1,8 +1,13 @@
 """YAML loading that keeps line numbers, and front matter splitting.
 
-PyYAML's safe loader never executes tags such as ``!!python/object``; it raises, and we
-turn that into a located error.  Data is constructed with ``safe_load`` while the node
-tree from ``compose`` answers "which line holds this key?" for validation messages.
+One parse per document: libyaml's C parser (when PyYAML has it) produces the events, a
+composer of our own turns them into the node tree, and PyYAML's safe constructor builds
+the data from that tree.  The node tree answers "which line holds this key?" for
+validation messages.  The safe constructor never executes tags such as
+``!!python/object``; it raises, and we turn that into a located error.  The composer
+counts as it goes, so an oversized or deeply nested document stops at the limit
+(:mod:`.limits`) instead of after minutes and gigabytes, and a value that holds a control
+character (``"\\x01"`` or ``"\\0"`` are valid YAML escapes) is refused where it is written.
 """
 
 from __future__ import annotations
@@ -11,8 +16,78 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from ..errors import Diagnostic, error
+from . import limits
+from .limits import megabytes
+from .text_files import describe, forbidden_character
+
+if getattr(yaml, "__with_libyaml__", False):
+    from yaml.cyaml import CParser as _Parser
+
+    def _start_parser(loader: Any, text: str) -> None:
+        _Parser.__init__(loader, text)
+else:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        pass
+
+    def _start_parser(loader: Any, text: str) -> None:
+        Reader.__init__(loader, text)
+        Scanner.__init__(loader)
+        _PyParser.__init__(loader)
+
+
+class _LimitReached(Exception):
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+class _CountingComposer(Composer):
+    """PyYAML's composer, counting values and depth and checking each scalar as it is read."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML's hook
+        self._values += 1
+        if self._values > limits.MAX_YAML_VALUES:
+            raise _LimitReached(f"more than {limits.MAX_YAML_VALUES} values in one document; split the data "
+                                "or write less of it", self.peek_event().start_mark.line)
+        self._depth += 1
+        try:
+            if self._depth > limits.MAX_YAML_DEPTH:
+                raise _LimitReached(f"lists and mappings are nested more than {limits.MAX_YAML_DEPTH} levels deep",
+                                    self.peek_event().start_mark.line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_scalar_node(self, anchor):  # noqa: D102 - PyYAML's hook
+        node = super().compose_scalar_node(anchor)
+        at = forbidden_character(node.value)
+        if at is not None:
+            # Raw control characters are refused with the file; these come from escapes ("\\x0b").
+            line = node.start_mark.line
+            if node.style == "|":
+                line += 1 + node.value.count("\n", 0, at)
+            raise _LimitReached(f"this value holds {describe(ord(node.value[at]))}, which cannot be packaged "
+                                "(no LMS can store it); remove it from the value", line)
+        return node
+
+
+class _Loader(_CountingComposer, _Parser, SafeConstructor, Resolver):
+    def __init__(self, text: str):
+        _start_parser(self, text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self._values = 0
+        self._depth = 0
 
 
 @dataclass
@@ -78,20 +153,44 @@ class YamlSyntaxError(Exception):
 
 
 def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
-    """Parse YAML safely; raise :class:`YamlSyntaxError` with the offending line."""
+    """Parse YAML safely, once; raise :class:`YamlSyntaxError` with the offending line."""
+    size = len(text.encode("utf-8"))
+    if size > limits.MAX_YAML_BYTES:
+        raise YamlSyntaxError(error(f"YAML: {megabytes(size)} of YAML, more than the "
+                                    f"{megabytes(limits.MAX_YAML_BYTES)} one document may hold; split the data "
+                                    "or write less of it", path, first_line))
     node = None
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = loader.get_single_node()
+        if _expanded_size(node) > limits.MAX_YAML_VALUES:
+            raise YamlSyntaxError(error(f"YAML: its aliases (*name) expand to more than {limits.MAX_YAML_VALUES} "
+                                        "values or refer to themselves; write the data out instead", path, first_line))
+        problem = _duplicate_key(node)
+        if problem is not None:
+            key, line = problem
+            raise YamlSyntaxError(error(f"YAML: key '{key}' is written twice in one mapping; "
+                                        "only one would be kept", path, first_line + line))
+        data = loader.construct_document(node) if node is not None else None
+    except _LimitReached as exc:
+        raise YamlSyntaxError(error(f"YAML: {exc.message}", path, first_line + exc.line)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.problem_mark is not None and exc.context_mark is not None and exc.problem_mark.index >= len(text):
+            mark = exc.context_mark  # at the end of the text: the line that opened what is unclosed
         line = first_line + mark.line if mark else first_line
         problem = exc.problem or "invalid YAML"
         if exc.context and ("constructor" in type(exc).__name__.lower() or problem.startswith("but ")):
             problem = f"{exc.context} {problem}".strip()  # "expected a single document ... but found another"
         if isinstance(exc, yaml.constructor.ConstructorError):
             problem = f"YAML tag not allowed ({problem}); only plain YAML data is read"
+        if "maximum nesting depth" in problem:  # libyaml's own limit (1000) may stop it first
+            problem = f"lists and mappings are nested more than {limits.MAX_YAML_DEPTH} levels deep"
         raise YamlSyntaxError(error(f"YAML: {problem}", path, line)) from None
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text.count("\n", 0, max(exc.position, 0))
+        raise YamlSyntaxError(error(f"YAML: {describe(exc.character if isinstance(exc.character, int) else 0)} "
+                                    "is not allowed in YAML; delete it", path, line)) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(error(f"YAML: {exc}", path, first_line)) from None
     except ValueError as exc:
@@ -100,14 +199,6 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
         raise YamlSyntaxError(error(f"YAML: not a valid date ({exc}); write YYYY-MM-DD", path, line)) from None
     except RecursionError:
         raise YamlSyntaxError(error("YAML: nested too deeply to read", path, first_line)) from None
-    if _expanded_size(node) > MAX_VALUES:
-        raise YamlSyntaxError(error(f"YAML: its aliases (*name) expand to more than {MAX_VALUES} values "
-                                    "or refer to themselves; write the data out instead", path, first_line))
-    problem = _duplicate_key(node)
-    if problem is not None:
-        key, line = problem
-        raise YamlSyntaxError(error(f"YAML: key '{key}' is written twice in one mapping; "
-                                    "only one would be kept", path, first_line + line))
     return YamlDocument(data, node, path, first_line)
 
 
@@ -127,7 +218,6 @@ def _walk(node: yaml.Node | None):
             stack.extend(reversed(current.value))
 
 
-MAX_VALUES = 100_000
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -156,15 +246,15 @@ def _expanded_size(node: yaml.Node | None) -> int:
         children = _children(current)
         if children_done or not children:
             open_nodes.discard(key)
-            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), MAX_VALUES + 1)
+            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), limits.MAX_YAML_VALUES + 1)
             continue
         if key in open_nodes:
-            return MAX_VALUES + 1
+            return limits.MAX_YAML_VALUES + 1
         open_nodes.add(key)
         stack.append((current, True))
         for child in children:
             if id(child) in open_nodes:
-                return MAX_VALUES + 1
+                return limits.MAX_YAML_VALUES + 1
             if id(child) not in sizes:
                 stack.append((child, False))
     return sizes[id(node)]
