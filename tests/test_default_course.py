@@ -461,7 +461,7 @@ def test_svg_diagrams_carry_a_title_and_description(course):
     svgs = [a for a in course.assets if a.media_type == "image/svg+xml"]
     assert svgs
     for asset in svgs:
-        text = course.asset_source(asset).read_text(encoding="utf-8")
+        text = course.read_asset(asset).decode("utf-8")
         assert 'role="img"' in text and "<title" in text and "<desc" in text, asset.key
 
 
@@ -472,7 +472,7 @@ def test_videos_are_placeholders_with_captions_and_transcripts(course):
         assert video.captions and video.transcript and not video.transcript.is_empty
         assert "to be recorded" in video.title
         assert video.url.startswith("https://media.example.org/")  # a reserved domain: never a real video
-        vtt = course.asset_source(video.captions).read_text(encoding="utf-8")
+        vtt = course.read_asset(video.captions).decode("utf-8")
         assert vtt.startswith("WEBVTT") and "-->" in vtt
 
 

@@ -236,3 +236,12 @@ def test_rendered_reference_lists_survive_being_written_back_as_markdown(tmp_pat
         return re.sub(r">\s+<", "><", html).strip()
 
     assert fold(again.body.html) == fold(page.body.html)
+
+
+def test_a_course_references_file_may_not_leave_the_course(tmp_path):
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text(WORKS, encoding="utf-8")
+    root = course_with(tmp_path / "c", "Text.\n")
+    (root / "references.yml").unlink()
+    (root / "references.yml").symlink_to(outside)
+    assert any("references.yml is a link to a file outside the course source" in e for e in errors_of(root))
