@@ -64,12 +64,10 @@ def page_of(root: Path):
 
 
 # -- valid -------------------------------------------------------------------------------------
-def test_a_bracketed_citation_links_to_an_apa_reference_list(tmp_path):
+def test_a_bracketed_citation_becomes_author_date_text_and_an_apa_reference(tmp_path):
     course, page = page_of(course_with(tmp_path, "Humility is a practice [@tervalon-1998, p. 123].\n"))
     root = lxml_html.fragment_fromstring(page.body.html, create_parent="div")
-    link = root.xpath("//p/a")[0]
-    assert link.text == "Tervalon & Murray-García, 1998"
-    assert link.get("href") == "#ref-a-p-tervalon-1998"
+    assert root.xpath("//p/a") == []  # no in-page #fragment links: some LMS viewers route on them
     assert "".join(root.xpath("//p")[0].itertext()) == \
         "Humility is a practice (Tervalon & Murray-García, 1998, p. 123)."
     [entry] = root.xpath("//h2[.='References']/following-sibling::ul[1]/li")
@@ -230,7 +228,7 @@ def test_rendered_reference_lists_survive_being_written_back_as_markdown(tmp_pat
                                   front='readings:\n  - {ref: ala-edi, note: "Short."}\n'))
     markdown = html_to_markdown(page.body.html, lambda url: url)
     assert '<ul class="references">' in markdown and 'id="ref-a-p-tervalon-1998"' in markdown
-    assert '<ul class="readings">' in markdown and "[Tervalon & Murray-García, 1998](#ref-a-p-tervalon-1998)" in markdown
+    assert '<ul class="readings">' in markdown and "(Tervalon & Murray-García, 1998)" in markdown
     again = page_of(course_with(tmp_path / "again", markdown))[1]
     def fold(html: str) -> str:
         return re.sub(r">\s+<", "><", html).strip()

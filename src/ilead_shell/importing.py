@@ -82,7 +82,7 @@ def _note_rendered_references(course: ImportedCourse, report: ImportReport) -> N
         [i.body_html for i in course.items()]
     if any(_RENDERED_REFERENCES.search(b or "") for b in bodies):
         report.limit("references.yml works, citations and reading lists arrive as the pages' Readings and "
-                     "References sections (HTML, links kept), not as keys; effort: estimates and rubric "
+                     "References sections (HTML), not as keys; effort: estimates and rubric "
                      "performance levels are not in the archive",
                      ("bibliography", "cites", "readings", "references", "effort_minutes", "rubric"))
 

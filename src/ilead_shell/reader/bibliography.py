@@ -11,7 +11,7 @@ Bodies cite works as Pandoc does: ``[@key]`` or ``[@key, p. 12; @other]`` in par
 reading list with ``readings:`` (a work's id, ``{ref: id, note: ...}``, or
 ``{select: what the reading should cover}`` for one the program team has still to choose).
 
-The reader renders citations as links to a *References* section and appends *Readings* and
+The reader renders citations as author-date text and appends *Readings* and
 *References* to the body's HTML, in one citation style (:mod:`ilead_shell.citations`), so
 every target carries them without knowing about references.
 """
@@ -189,7 +189,7 @@ class Citing:
 def attach(bibliography: Bibliography, body: RichText, markdown_text: str, body_line: int, path: Path,
            rel_path: str, document: YamlDocument, front_references: list[str], front_readings: list[Any],
            anchor: str, diagnostics: list[Diagnostic]) -> Citing:
-    """Check the citations of one body, link them, and append *Readings* and *References*."""
+    """Check the citations of one body, render them, and append *Readings* and *References*."""
     works = bibliography.works
     cited: list[str] = []
     for key, line in _cited_in_markdown(markdown_text, works):
@@ -324,7 +324,10 @@ def _escape_text(text: str) -> str:
 
 
 def _link_citations(root: etree._Element, bibliography: Bibliography, anchor: str) -> None:
-    """Replace ``[@key]`` and ``@key`` in text (not in code or links) with linked citations."""
+    """Replace ``[@key]`` and ``@key`` in text (not in code or links) with author-date citations.
+
+    Plain text, not links to the References section: an in-page ``#fragment`` is a route in
+    some LMS viewers (the Canvas cartridge viewer's hash router) and leads nowhere there."""
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS or _inside_skipped(element):
             continue
@@ -388,9 +391,7 @@ def _citation_nodes(match: re.Match[str], bibliography: Bibliography, anchor: st
             key, locator = item.group("key"), (item.group("locator") or "").strip()
             if index:
                 nodes.append("; ")
-            link = etree.Element("a", href=f"#ref-{anchor}-{key}")
-            link.text = citations.in_text(works[key], bibliography.year_labels[key])
-            nodes.append(link)
+            nodes.append(citations.in_text(works[key], bibliography.year_labels[key]))
             if locator:
                 nodes.append(f", {locator}")
         nodes.append(")")
@@ -398,6 +399,4 @@ def _citation_nodes(match: re.Match[str], bibliography: Bibliography, anchor: st
     key = match.group("key")
     if key not in works:
         return None
-    link = etree.Element("a", href=f"#ref-{anchor}-{key}")
-    link.text = citations.author_label(works[key], narrative=True)
-    return [link, f" ({bibliography.year_labels[key]})"]
+    return [citations.author_label(works[key], narrative=True) + f" ({bibliography.year_labels[key]})"]

@@ -145,8 +145,8 @@ class _Converter(MarkdownConverter):
 
     def convert_list(self, el, text, parent_tags):
         if "li" not in parent_tags and _is_reference_list(el):
-            # The Readings and References the reader renders: citations link to the items' ids,
-            # which Markdown cannot say, so the list stays HTML.
+            # The Readings and References the reader renders: their classes and the items' ids
+            # are more than Markdown can say, so the list stays HTML.
             return "\n\n" + self.raw(el) + "\n\n"
         loose = any(isinstance(c, Tag) and c.name == "li" and c.find("p", recursive=False) for c in el.children)
         items = text.strip("\n")
