@@ -1,7 +1,7 @@
 """The pass mark each quiz SCO reports against.
 
-A quiz's own ``mastery:`` wins; a quiz without one passes at the course's ``grading: pass:``;
-only with neither has it no pass mark (it then reports ``completed`` with its score).  The
+The rule is the core's (:func:`ilead_shell.pass_marks.pass_mark`: the quiz's ``mastery:``, else
+the course's ``grading: pass:``); with neither a quiz reports ``completed`` with its score.  The
 same value goes into the manifest (``adlcp:masteryscore``, which the LMS hands back as
 ``cmi.student_data.mastery_score`` and may judge the status against) and into the page's
 answer key (used when the LMS gives no mastery score), so the LMS and the page agree.
@@ -10,12 +10,9 @@ answer key (used when the LMS gives no mastery score), so the LMS and the page a
 from __future__ import annotations
 
 from ilead_shell.model import Course, Module, Quiz
+from ilead_shell.pass_marks import pass_mark
 
-
-def pass_mark(quiz: Quiz, course: Course) -> float | None:
-    if not any(question.auto_scored for question in quiz.questions):
-        return None  # nothing is scored automatically: there is nothing to pass
-    return quiz.mastery if quiz.mastery is not None else course.grading.pass_percent
+__all__ = ["pass_mark", "with_pass_marks"]
 
 
 def with_pass_marks(course: Course) -> Course:

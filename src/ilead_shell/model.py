@@ -130,6 +130,21 @@ class Grading(Node):
         return next((g for g in self.groups if g.id == group_id), None)
 
 
+class Theme(Node):
+    """The course's look on web pages (course.yml ``theme:``), checked for contrast when read.
+
+    ``brand`` is the header and button colour (white text on it), ``link`` the colour of
+    links on the light page, ``link_dark`` on the dark one; ``None`` keeps the default.
+    ``logo`` is a file of ``assets/`` shown in the page header; it is not one of the
+    course's :attr:`Course.assets`, as only the web targets show it.
+    """
+
+    logo: Asset | None = None
+    brand: str | None = None
+    link: str | None = None
+    link_dark: str | None = None
+
+
 class Offering(Node):
     name: str
     title: str = ""
@@ -292,6 +307,7 @@ class Course(Node):
     competencies: CompetencyFramework = CompetencyFramework()
     outcomes: tuple[CourseOutcome, ...] = ()
     grading: Grading = Grading()
+    theme: Theme = Theme()
     offerings: tuple[Offering, ...] = ()
     default_offering: str = "default"
     offering: str = "default"
