@@ -17,6 +17,10 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext marker Babel extracts
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - a plural message, extracted as one
+    return singular, plural
+
+
 # key -> message (one form) or (singular, plural)
 MESSAGES: dict[str, str | tuple[str, str]] = {
     # quiz.js: per-question feedback
@@ -26,17 +30,16 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "essayRecorded": N_("Answer recorded. This question is not scored automatically."),
     "essayUnanswered": N_("Not answered. This question is not scored automatically."),
     "yourChoice": N_("You chose %(choice)s:"),
-    "rightAnswer": (N_("The right answer: %(answers)s."), N_("The right answers: %(answers)s.")),
+    "rightAnswer": NP_("The right answer: %(answers)s.", "The right answers: %(answers)s."),
     "acceptedAnswer": N_("An accepted answer: %(answer)s."),
     "numericRange": N_("any number from %(minimum)s to %(maximum)s"),
     "quoted": N_("“%(text)s”"),
     "listSeparator": N_("; "),
     # quiz.js: the results summary, which takes focus after a submission
     "resultsHeading": N_("Your results"),
-    "score": (N_("Score: %(earned)s of %(possible)s point (%(percent)s%%)."),
-              N_("Score: %(earned)s of %(possible)s points (%(percent)s%%).")),
+    "score": NP_("Score: %(earned)s of %(possible)s point (%(percent)s%%).", "Score: %(earned)s of %(possible)s points (%(percent)s%%)."),
     "passed": N_("Passed: the pass mark is %(mastery)s%%."),
-    "notPassed": N_("Not passed yet: %(mastery)s%% is needed to pass."),
+    "notPassed": N_("Not passed yet: %(mastery)s%% is needed."),
     "notScored": N_("These questions are not scored automatically."),
     "feedbackBelow": N_("Feedback is shown under each question:"),
     "questionCorrect": N_("Question %(number)s: correct"),
@@ -44,13 +47,12 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "questionUnanswered": N_("Question %(number)s: not answered"),
     "questionRecorded": N_("Question %(number)s: answer recorded"),
     "selfCheck": N_("This self-check is not recorded: check your answers as often as you like."),
-    "attemptsLeft": (N_("You have %(count)s attempt left."), N_("You have %(count)s attempts left.")),
+    "attemptsLeft": NP_("You have %(count)s attempt left.", "You have %(count)s attempts left."),
     "nextIsLast": N_("Your next submission is your last attempt: its result will be final."),
     "finalResult": N_("That was your last attempt: this result is final."),
     "noAttempts": N_("No attempts left: your last result is recorded."),
     # quiz.js: the review shown before submitting, and the last attempt's confirmation
-    "answered": (N_("You have answered %(answered)s of %(total)s question."),
-                 N_("You have answered %(answered)s of %(total)s questions.")),
+    "answered": NP_("You have answered %(answered)s of %(total)s question.", "You have answered %(answered)s of %(total)s questions."),
     "notAnsweredYet": N_("Not answered yet:"),
     "questionNumber": N_("Question %(number)s"),
     "attemptOf": N_("This is attempt %(attempt)s of %(allowed)s."),
@@ -59,7 +61,7 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "confirmYes": N_("Yes, submit my last attempt"),
     "confirmNo": N_("Not yet: back to my answers"),
     # search.js: the preview's search page
-    "searchFound": (N_("%(count)s page found for %(query)s."), N_("%(count)s pages found for %(query)s.")),
+    "searchFound": NP_("%(count)s page found for %(query)s.", "%(count)s pages found for %(query)s."),
     "searchNone": N_("No page matches %(query)s. Try another word or a shorter one."),
     "searchEmpty": N_("Type a word to search every page of the course."),
     "searchModule": N_("In %(module)s"),

@@ -35,6 +35,7 @@
     }
   };
   var index = window.MiniSearch.loadJS(window.ILEAD_SEARCH_INDEX, OPTIONS);
+  window.IleadSearch = { options: OPTIONS, index: index };  // for tests and the curious
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
