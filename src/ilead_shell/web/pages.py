@@ -44,6 +44,9 @@ class RenderOptions:
     scripts: tuple[str, ...] = ()  # extra static files, loaded after the quiz script
     published_only: bool = False   # True: lists leave unpublished items out (they are not in the bundle)
     search: bool = False           # True: a search box on every page and the search page (the preview)
+    # Trusted HTML put last in <body> of every page (block "body_end" of base.html): the hook for
+    # tools that serve the preview, such as a live-reload script.  Never author content.
+    body_end: str = ""
 
 
 @lru_cache(maxsize=None)
