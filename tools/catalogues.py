@@ -9,7 +9,7 @@ Strings come from ``src/ilead_shell/web`` (templates: ``_()``; Python: ``_()``, 
 ``ngettext()``); the template is ``locale/messages.pot``; each language's
 ``locale/<lang>/LC_MESSAGES/messages.po`` is what a translator edits, and its compiled
 ``messages.mo`` is what pages read.  Babel does the work (a test dependency, not needed
-at run time); the output is deterministic: no dates, sorted by where strings occur.
+at run time); the output is deterministic: no dates, no line numbers, sorted by message.
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def extracted() -> Catalog:
 
 def po_bytes(catalog: Catalog) -> bytes:
     out = io.BytesIO()
-    write_po(out, catalog, width=100, sort_by_file=True, omit_header=False, no_location=False)
+    # File names without line numbers: editing a template changes the catalogues only when its
+    # strings change.  Sorted by message, so moving a string does not reorder the file either.
+    write_po(out, catalog, width=100, sort_output=True, omit_header=False, no_location=False, include_lineno=False)
     return out.getvalue()
 
 

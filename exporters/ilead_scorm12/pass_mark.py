@@ -1,6 +1,6 @@
 """The pass mark each quiz SCO reports against.
 
-The rule is the core's (:func:`ilead_shell.pass_marks.pass_mark`: the quiz's ``mastery:``, else
+The rule is the core's (:meth:`ilead_shell.model.Course.pass_mark`: the quiz's ``mastery:``, else
 the course's ``grading: pass:``); with neither a quiz reports ``completed`` with its score.  The
 same value goes into the manifest (``adlcp:masteryscore``, which the LMS hands back as
 ``cmi.student_data.mastery_score`` and may judge the status against) and into the page's
@@ -10,9 +10,10 @@ answer key (used when the LMS gives no mastery score), so the LMS and the page a
 from __future__ import annotations
 
 from ilead_shell.model import Course, Module, Quiz
-from ilead_shell.pass_marks import pass_mark
 
-__all__ = ["pass_mark", "with_pass_marks"]
+
+def pass_mark(quiz: Quiz, course: Course) -> float | None:
+    return course.pass_mark(quiz)
 
 
 def with_pass_marks(course: Course) -> Course:

@@ -344,6 +344,15 @@ class Course(Node):
             found.update({o.id: o for o in module.outcomes})
         return found
 
+    def pass_mark(self, quiz: Quiz) -> float | None:
+        """The percent ``quiz`` is passed at, one rule for every target: its own ``mastery:``,
+        else the course's ``grading: pass:``; None with neither, or when nothing in it is scored
+        automatically (essays only).  SCORM reports passed/failed against it and the preview
+        tells the learner the same."""
+        if not any(question.auto_scored for question in quiz.questions):
+            return None
+        return quiz.mastery if quiz.mastery is not None else self.grading.pass_percent
+
     def offering_info(self, name: str | None = None) -> Offering:
         name = name or self.offering
         return next(

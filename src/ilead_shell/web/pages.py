@@ -9,7 +9,6 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from ..model import Course, Item, Module, Question, Quiz, RichText
-from ..pass_marks import pass_mark
 from ..references import Reference, relative_url
 from ..templating import environment
 from .i18n import interface_language, translations
@@ -256,7 +255,7 @@ class PageRenderer:
             rows.append((_("Submit as"), ", ".join(_(_SUBMISSION_LABELS[s]) for s in item.submission)))
         if isinstance(item, Quiz):
             rows.append((_("Questions"), str(len(item.questions))))
-            mark = pass_mark(item, self.course)
+            mark = self.course.pass_mark(item)
             if mark is not None:
                 rows.append((_("Pass mark"), f"{_number(mark)}%"))
             if item.attempts:
@@ -283,7 +282,7 @@ class PageRenderer:
 
     def _quiz_view(self, quiz: Quiz, path: str) -> dict:
         key = quiz_key(quiz)
-        key["mastery"] = pass_mark(quiz, self.course)
+        key["mastery"] = self.course.pass_mark(quiz)
         return {
             "id": quiz.id,
             "key": key,

@@ -37,7 +37,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "listSeparator": N_("; "),
     # quiz.js: the results summary, which takes focus after a submission
     "resultsHeading": N_("Your results"),
-    "score": NP_("Score: %(earned)s of %(possible)s point (%(percent)s%%).", "Score: %(earned)s of %(possible)s points (%(percent)s%%)."),
+    "score": NP_("Score: %(earned)s of %(possible)s point (%(percent)s%%).",
+                 "Score: %(earned)s of %(possible)s points (%(percent)s%%)."),
     "passed": N_("Passed: the pass mark is %(mastery)s%%."),
     "notPassed": N_("Not passed yet: %(mastery)s%% is needed."),
     "notScored": N_("These questions are not scored automatically."),
@@ -52,7 +53,8 @@ MESSAGES: dict[str, str | tuple[str, str]] = {
     "finalResult": N_("That was your last attempt: this result is final."),
     "noAttempts": N_("No attempts left: your last result is recorded."),
     # quiz.js: the review shown before submitting, and the last attempt's confirmation
-    "answered": NP_("You have answered %(answered)s of %(total)s question.", "You have answered %(answered)s of %(total)s questions."),
+    "answered": NP_("You have answered %(answered)s of %(total)s question.",
+                    "You have answered %(answered)s of %(total)s questions."),
     "notAnsweredYet": N_("Not answered yet:"),
     "questionNumber": N_("Question %(number)s"),
     "attemptOf": N_("This is attempt %(attempt)s of %(allowed)s."),
