@@ -163,6 +163,21 @@ class Grading(Node):
         return next((g for g in self.groups if g.id == group_id), None)
 
 
+class Theme(Node):
+    """The course's look on web pages (course.yml ``theme:``), checked for contrast when read.
+
+    ``brand`` is the header and button colour (white text on it), ``link`` the colour of
+    links on the light page, ``link_dark`` on the dark one; ``None`` keeps the default.
+    ``logo`` is a file of ``assets/`` shown in the page header; it is not one of the
+    course's :attr:`Course.assets`, as only the web targets show it.
+    """
+
+    logo: Asset | None = None
+    brand: str | None = None
+    link: str | None = None
+    link_dark: str | None = None
+
+
 class Offering(Node):
     name: str
     title: str = ""
@@ -394,6 +409,7 @@ class Course(Node):
     competencies: CompetencyFramework = CompetencyFramework()
     outcomes: tuple[CourseOutcome, ...] = ()
     grading: Grading = Grading()
+    theme: Theme = Theme()
     offerings: tuple[Offering, ...] = ()
     default_offering: str = "default"
     offering: str = "default"
@@ -449,6 +465,15 @@ class Course(Node):
         for module in self.modules:
             found.update({o.id: o for o in module.outcomes})
         return found
+
+    def pass_mark(self, quiz: Quiz) -> float | None:
+        """The percent ``quiz`` is passed at, one rule for every target: its own ``mastery:``,
+        else the course's ``grading: pass:``; None with neither, or when nothing in it is scored
+        automatically (essays only).  SCORM reports passed/failed against it and the preview
+        tells the learner the same."""
+        if not any(question.auto_scored for question in quiz.questions):
+            return None
+        return quiz.mastery if quiz.mastery is not None else self.grading.pass_percent
 
     def offering_info(self, name: str | None = None) -> Offering:
         name = name or self.offering

@@ -33,6 +33,7 @@ from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
 from .quiz_syntax import parse_question, split_questions
 from .text_files import describe, forbidden_character, read_text
+from .theme import read_theme
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
 
 ORDER = re.compile(r"^(\d+)")
@@ -209,6 +210,7 @@ class CourseReader:
             groups=tuple(GradingGroup(id=g.id, name=g.name, weight=g.weight) for g in raw.grading.groups),
             pass_percent=raw.grading.pass_percent,
         ) if raw.grading else Grading()
+        theme = read_theme(raw.theme, document, self.files, self.root, self.diagnostics)
         settings = dict(
             title=raw.title,
             code=raw.code,
@@ -225,6 +227,7 @@ class CourseReader:
                 for i, o in enumerate(raw.outcomes)
             ),
             grading=grading,
+            theme=theme,
             offerings=offerings,
             default_offering=raw.default_offering or offerings[0].name,
             offering=raw.default_offering or offerings[0].name,

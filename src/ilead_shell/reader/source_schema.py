@@ -32,6 +32,7 @@ PATTERN_MEANING = {
     OUTCOME_ID: "letters and digits joined by '-', '_' or '.', such as CO1 or M2.1",
     r"^[A-Za-z0-9_-]+$": "letters, digits, '-' and '_' only",
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$": "a BCP 47 language tag such as en, fr-CA or es-419",
+    r"^#[0-9A-Fa-f]{6}$": "a colour written #rrggbb, such as #15365c",
 }
 
 
@@ -73,6 +74,16 @@ class RawGrading(Raw):
     pass_percent: float | None = Field(default=None, alias="pass", ge=0, le=100)
 
 
+class RawTheme(Raw):
+    """How the preview and SCORM pages look: the course's logo and colours (contrast-checked
+    by the reader, see :func:`ilead_shell.reader.theme.read_theme`)."""
+
+    logo: str | None = Field(default=None, min_length=1)
+    brand: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    link: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    link_dark: str | None = Field(default=None, pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
 class RawOffering(Raw):
     title: str = ""
     title_suffix: str = ""
@@ -98,6 +109,7 @@ class RawCourse(Raw):
     outcomes: list[RawCourseOutcome] = []
     modules: list[str] | None = None
     grading: RawGrading | None = None
+    theme: RawTheme | None = None
     offerings: dict[str, RawOffering | None] | None = None
     default_offering: str | None = None
     exporters: dict[str, dict[str, Any] | None] = {}
