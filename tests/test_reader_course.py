@@ -139,7 +139,7 @@ def test_a_reused_module_keeps_its_asset_keys_in_any_course(tmp_path):
     ("code: [1]\n", "code"),
     ("language: 12345678\n", "language"),
     ("start: tomorrow\n", "start"),
-    ("outcomes: [{id: CO1}]\n", "missing required key 'outcomes.0.text'"),
+    ("outcomes: [{id: CO1}]\n", "missing required key 'text' in outcomes item 1"),
     ("outcomes: [{id: 'C O1', text: x}]\n", "should be letters and digits joined by"),
     ("grading: {groups: [{id: a, name: A, weight: 120}]}\n", "weight"),
     ("grading: {groups: [{id: a, name: A, weight: 50}, {id: a, name: B, weight: 50}]}\n", "used twice"),

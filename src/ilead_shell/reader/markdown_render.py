@@ -233,8 +233,11 @@ def _shown(path: Path) -> str:
 class MarkdownRenderer:
     """Converts Markdown bodies; one instance per read, reset between documents."""
 
-    def __init__(self, files: CourseFiles):
+    def __init__(self, files: CourseFiles, cache: dict[str, str] | None = None):
         self.files = files
+        # Python-Markdown's output depends on the text alone; a long-running caller (serve) keeps
+        # it between reads, so a rebuild converts only the texts that changed.
+        self.cache = cache
         self._md = markdown.Markdown(
             extensions=EXTENSIONS,
             extension_configs={"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": True}},
@@ -250,12 +253,16 @@ class MarkdownRenderer:
                                      "(lists, quotes or indented blocks inside each other); flatten it", path,
                                      first_line + nesting))
             return RichText()
-        self._md.reset()
-        try:
-            converted = _nest_headings(self._md.convert(text))
-        except RecursionError:
-            diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
-            return RichText()
+        converted = self.cache.get(text) if self.cache is not None else None
+        if converted is None:
+            self._md.reset()
+            try:
+                converted = _nest_headings(self._md.convert(text))
+            except RecursionError:
+                diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
+                return RichText()
+            if self.cache is not None:
+                self.cache[text] = converted
         found_assets: list[str] = []
         found_items: list[str] = []
         link_lines: list[tuple[str, int]] = []
