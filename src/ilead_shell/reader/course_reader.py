@@ -164,7 +164,9 @@ class CourseReader:
         if problem:
             raise CourseError([error(f"cannot read the course source '{source}': {problem}")])
         if kind is None:
-            raise CourseError([error(f"course source '{source}' does not exist")])
+            raise CourseError([error(f"course source '{source}' does not exist; name the folder that holds the "
+                                     "course.yml (ilead-shell check path/to/course), or run the command inside it "
+                                     "with no folder named", code="source-missing")])
         if kind != "folder":
             raise CourseError([error(f"course source '{source}' is not a folder")])
         self.root = source.resolve()
@@ -173,7 +175,9 @@ class CourseReader:
         if problem:
             raise CourseError([error(f"cannot read the file: {problem}", course_yml, 1)])
         if kind is None:
-            raise CourseError([error("no course.yml in the course source folder", source)])
+            raise CourseError([error("no course.yml in the course source folder; name the folder that holds "
+                                     "course.yml, or start a course with: ilead-shell new course DIR", source,
+                                     code="source-missing")])
         if kind != "file":
             raise CourseError([error(f"course.yml is {'a folder' if kind == 'folder' else kind}, "
                                      "not a file", course_yml, 1)])
