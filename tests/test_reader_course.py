@@ -144,7 +144,7 @@ def test_a_reused_module_keeps_its_asset_keys_in_any_course(tmp_path):
     ("grading: {groups: [{id: a, name: A, weight: 120}]}\n", "weight"),
     ("grading: {groups: [{id: a, name: A, weight: 50}, {id: a, name: B, weight: 50}]}\n", "used twice"),
     ("grading: {groups: [{id: a, name: A, weight: .nan}]}\n", "weight"),
-    ("offerings: {mooc: {subtitle: x}}\n", "offerings.mooc.subtitle"),
+    ("offerings: {mooc: {subtitle: x}}\n", "unknown key 'subtitle' in offerings.mooc"),
     ("offerings: {mooc: {}}\ndefault_offering: onsite\n", "onsite"),
     ("default_offering: onsite\n", "names no offering"),
     ("modules: 01-a\n", "modules"),

@@ -235,25 +235,19 @@ def validate(model: type[M], document: YamlDocument, what: str) -> tuple[M | Non
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        problems: list[Diagnostic] = []
+        found = []
         seen: set[tuple] = set()
         for problem in exc.errors():
             # A union (due: a date or text) fails once per member: one message says it.
             loc = tuple(step for step in problem["loc"] if not _is_union_tag(step))
-            if loc in seen:
-                continue
-            seen.add(loc)
-            problems.append(_diagnostic(problem, model, document, what))
+            if loc not in seen:
+                seen.add(loc)
+                found.append((loc, problem))
         # 'tittle:' is one mistake: "unknown key 'tittle'; did you mean 'title'?" says it all.
-        meant = {d.message.rsplit("'", 2)[-2] for d in problems
-                 if d.code == "unknown-key" and "did you mean" in d.message}
-        problems = [d for d in problems if not (d.code == "missing-key" and _missing_key(d.message) in meant)]
-        return None, problems
-
-
-def _missing_key(message: str) -> str:
-    match = re.search(r"missing required key '([^']+)'(?! in)", message)
-    return match.group(1) if match else ""
+        meant = {(loc[:-1], close) for loc, problem in found if problem["type"] == "extra_forbidden"
+                 for close in difflib.get_close_matches(str(loc[-1]), _known_keys(model, loc[:-1]), n=1)}
+        return None, [_diagnostic(problem, model, document, what) for loc, problem in found
+                      if not (problem["type"] == "missing" and (loc[:-1], loc[-1]) in meant)]
 
 
 def lenient(model: type[M], data: Any) -> tuple[M | None, set[str]]:
@@ -420,7 +414,8 @@ def _diagnostic(problem: dict[str, Any], model: type[BaseModel], document: YamlD
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else (
             f"; expected one of: {', '.join(sorted(known))}" if known else "")
-        return error(f"{what}: unknown key '{dotted}'{hint}", document.path, document.key_line(loc),
+        inside = f" in {place(loc[:-1])}" if len(loc) > 1 else ""
+        return error(f"{what}: unknown key '{key}'{inside}{hint}", document.path, document.key_line(loc),
                      code="unknown-key")
     if kind == "missing":
         inside = f" in {place(loc[:-1])}" if len(loc) > 1 else ""
