@@ -327,5 +327,42 @@ def import_command(cartridge: Path, out: Path | None, force: bool, module_name: 
                    "source (run it to list them)", err=True)
 
 
+@main.group()
+def new() -> None:
+    """Start a course, or add a module to the course you are in."""
+
+
+@new.command("course")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", help="The course title (default: from the folder name).")
+@click.option("--code", help="The course code: letters, digits, - and _ (default: from the folder name).")
+def new_course_command(folder: Path, title: str | None, code: str | None) -> None:
+    """Write a small starter course into FOLDER (new or empty): every item type once, a quiz with
+    every question type, an assignment with a rubric, a competency and outcomes.  It passes
+    'check --strict' and builds for every target; edit it under 'ilead-shell serve'."""
+    from .scaffold import new_course
+
+    created = new_course(folder, title, code)
+    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    click.echo(f"{created.path}  new course {created.title!r}: {counts}")
+    click.echo(f"next: cd {created.path} && ilead-shell serve   (then edit any file: the page in the browser "
+               "follows)", err=True)
+
+
+@new.command("module")
+@click.argument("name")
+@click.option("--course", "course", type=click.Path(path_type=Path, file_okay=False),
+              help="The course to add it to (default: the course you are in).")
+def new_module_command(name: str, course: Path | None) -> None:
+    """Add a module NAME to the course: a folder in modules/ with its overview, a page and a
+    quiz, listed in course.yml's modules: when the course lists its modules there."""
+    from .scaffold import new_module
+
+    created = new_module(_source(course), name)
+    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    listed = "; listed in course.yml's modules:" if created.listed else ""
+    click.echo(f"{created.path}  new module {created.title!r}: {counts}{listed}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
