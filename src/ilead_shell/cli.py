@@ -327,6 +327,23 @@ def import_command(cartridge: Path, out: Path | None, force: bool, module_name: 
                    "source (run it to list them)", err=True)
 
 
+@main.command()
+@SOURCE
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--offering", help="Offering to preview (default: the course's default_offering).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def serve(source: Path | None, port: int, offering: str | None, open_browser: bool) -> None:
+    """Preview the course in a browser while you edit it: builds the html target, serves it on
+    127.0.0.1, and rebuilds and reloads the open page after each change.  A mistake in the source
+    is shown on the page and here, with its path:line, and the last good build stays served.
+    Nothing is written into the course source or build/."""
+    from .serving import serve as run_serve
+
+    run_serve(_source(source), port, offering, open_browser,
+              say=lambda text: click.echo(text), tell=lambda text: click.echo(text, err=True))
+
+
 @main.group()
 def new() -> None:
     """Start a course, or add a module to the course you are in."""
