@@ -33,7 +33,7 @@ def test_five_mistakes_in_five_files_are_all_reported_in_one_check(copy_root, mo
     monkeypatch.chdir(root)
     result = run("check", "--format", "json")
     assert result.exit_code == 1
-    found = {(d["file"], d["line"], d["code"]) for d in validated(result.output)["diagnostics"]
+    found = {(d["file"], d["line"], d["code"]) for d in validated(result.stdout)["diagnostics"]
              if d["level"] == "error"}
     assert found == {
         (f"{FOUNDATIONS}/01-key-terms.md", 2, "unknown-key"),

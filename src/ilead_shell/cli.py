@@ -28,6 +28,9 @@ def _source(source: Path | None) -> Path:
 
 def _emit_json(command: str, source: Path | None, diagnostics, course=None, exit_code: int = 0, **extra) -> None:
     from .json_output import document
+    diagnostics = list(diagnostics)
+    for diagnostic in diagnostics:  # also as lines, for CI logs and problem matchers
+        click.echo(diagnostic.format(), err=True)
     click.echo(document(command, source, diagnostics, course, **extra))
     if exit_code:
         sys.exit(exit_code)
