@@ -194,3 +194,29 @@ def test_a_port_in_use_is_a_clear_error(copy_root):
         port = taken.getsockname()[1]
         result = run("serve", str(copy_root("fidelity")), "--port", str(port))
     assert result.exit_code == 1 and f"port {port} on 127.0.0.1 is in use" in result.output
+
+
+def test_a_rebuild_never_serves_a_file_swapped_for_a_link(copy_root, tmp_path):
+    """The reader's guarantee holds under serve: a media file replaced by a link to a file outside
+    the course is an error of that rebuild, and the preview keeps the copy it had."""
+    from ilead_shell.live_build import LiveBuild
+
+    root = copy_root("fidelity")
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(b"not the course's file")
+    live = LiveBuild(root)
+    try:
+        state = live.rebuild()
+        assert not state.errors
+        (logo,) = [p for p in state.site.media if p.endswith("logo.png")]
+        kept = state.site.get(logo)[1].read_bytes()
+        (root / "assets" / "logo.png").unlink()
+        (root / "assets" / "logo.png").symlink_to(outside)
+        state = live.rebuild()
+        assert state.errors and any("logo.png" in d.format() for d in state.errors)
+        assert state.site.get(logo)[1].read_bytes() == kept
+        assert not any(outside.read_bytes() in (data or b"") for data in state.site.pages.values())
+        assert not live.folder.is_relative_to(root)
+    finally:
+        live.close()
+    assert not live.folder.exists()

@@ -45,7 +45,7 @@ def serve(source: Path, port: int = 8000, offering: str | None = None, open_brow
             raise IleadError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
         live.on_change = server.announce
         threading.Thread(target=server.serve_forever, name="ilead-serve", daemon=True).start()
-        title = state.site.title if state.site else display_path(source)
+        title = state.site.title if state.site else f"the course in {display_path(source.resolve())}"
 
         def ready() -> None:  # the watcher runs: from now on no change can be missed
             say(f"Serving {title} at {server.url} (Ctrl-C to stop)")
