@@ -13,7 +13,36 @@ from . import __version__
 # commands that use them, so that --version, --help and `targets` start in a few
 # hundredths of a second.
 
-SOURCE = click.argument("source", type=click.Path(path_type=Path), default="course_source", required=False)
+# No default: the nearest folder at or above the current one with a course.yml, else
+# ./course_source (ilead_shell.discovery), decided when the command runs.
+SOURCE = click.argument("source", type=click.Path(path_type=Path), required=False)
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                      help="'path:line: level: message' lines, or one JSON document on standard output "
+                           "(docs/diagnostics.md).")
+
+
+def _source(source: Path | None) -> Path:
+    from .discovery import source_or_discovered
+    return source_or_discovered(source)
+
+
+def _emit_json(command: str, source: Path | None, diagnostics, course=None, exit_code: int = 0, **extra) -> None:
+    from .json_output import document
+    diagnostics = list(diagnostics)
+    for diagnostic in diagnostics:  # also as lines, for CI logs and problem matchers
+        click.echo(diagnostic.format(), err=True)
+    click.echo(document(command, source, diagnostics, course, **extra))
+    if exit_code:
+        sys.exit(exit_code)
+
+
+def _failure_diagnostics(exc: Exception):
+    """What a failed command reports in JSON: its diagnostics, or one for its message."""
+    from .errors import CourseError, Diagnostic, Level, UnknownTargetError
+    if isinstance(exc, CourseError):
+        return exc.diagnostics
+    code = "unknown-target" if isinstance(exc, UnknownTargetError) else getattr(exc, "code", "build-failed")
+    return [Diagnostic(Level.ERROR, exc.format_message(), code=code)]
 
 
 def _human_size(size: int) -> str:
@@ -52,29 +81,49 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="Bundles built at once, each in its own process (default: one per CPU when the "
                    "course is large enough for that to help; 1 builds in this process).")
-def build(source: Path, target: str, out: Path, offering: str | None, strict: bool, quiet: bool,
-          verbose: bool, jobs: int | None) -> None:
-    """Build bundles from the course in SOURCE (default: ./course_source).
+@FORMAT
+def build(source: Path | None, target: str, out: Path, offering: str | None, strict: bool, quiet: bool,
+          verbose: bool, jobs: int | None, fmt: str) -> None:
+    """Build bundles from the course in SOURCE (default: the nearest folder at or above this
+    one with a course.yml, else ./course_source).
 
     Warnings are about the source and are fatal with --strict.  Notes say what a target's
     format cannot hold and how it was simplified; they are counted per bundle and listed
-    with --verbose, and never fail a build.
+    with --verbose, and never fail a build.  Exit status: 0 built, 1 errors (nothing written),
+    2 unknown target or wrong option, 128+N stopped by signal N.
     """
+    as_json = fmt == "json"
 
     def progress(index: int, total: int, label: str) -> None:
-        if total > 1 and not quiet:
+        if total > 1 and not quiet and not as_json:
             click.echo(f"[{index}/{total}] building {label}", err=True)
 
+    from .errors import IleadError
     from .pipeline import build as run_build
     from .staging import BuildInterrupted
 
     try:
+        source = _source(source)
         results, findings = run_build(source, target, out, offering=offering, strict=strict, progress=progress,
                                       jobs=jobs)
     except BuildInterrupted as stop:
         # The temporary files are gone by now; exit as a process killed by that signal would.
         click.echo(f"error: interrupted by {stop.name}; no bundle was written", err=True)
+        if as_json:
+            from .errors import Diagnostic, Level
+            _emit_json("build", source, [Diagnostic(Level.ERROR, f"interrupted by {stop.name}; no bundle was "
+                                                                 "written", code="build-failed")])
         sys.exit(128 + stop.signum)
+    except IleadError as exc:
+        if not as_json:
+            raise
+        _emit_json("build", source, _failure_diagnostics(exc), exit_code=exc.exit_code,
+                   out=str(out), bundles=[])
+    if as_json:
+        from .json_output import bundle_record
+        every = list(findings) + [w for r in results for w in r.warnings]
+        _emit_json("build", source, every, out=str(out), bundles=[bundle_record(r) for r in results])
+        return
     if not quiet:
         _print_findings(findings)
     for result in results:
@@ -115,14 +164,29 @@ def targets() -> None:
 @click.option("--report", "report", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write one HTML page with every finding by module, outcome coverage, readability "
                    "and quiz statistics.")
-def check(source: Path, strict: bool, coverage: bool, report: Path | None) -> None:
-    """Read and check the course without exporting anything."""
+@FORMAT
+def check(source: Path | None, strict: bool, coverage: bool, report: Path | None, fmt: str) -> None:
+    """Read and check the course without exporting anything.
+
+    Exit status: 0 no errors (warnings allowed, unless --strict), 1 errors."""
     from .checks.accessibility import REVIEW_ADVICE, files_for_review
+    from .errors import IleadError
     from .pipeline import read_and_check
 
-    course, findings = read_and_check(source, strict)
-    _print_findings(findings)
+    try:
+        source = _source(source)
+        course, findings = read_and_check(source, strict)
+    except IleadError as exc:
+        if fmt != "json":
+            raise
+        _emit_json("check", source, _failure_diagnostics(exc), exit_code=exc.exit_code, files_for_review=[])
     review = files_for_review(course)
+    if fmt == "json":
+        if report is not None or coverage:
+            raise click.UsageError("--format json gives the findings only; run --report or --coverage separately")
+        _emit_json("check", source, findings, course, files_for_review=[name for name, _, _ in review])
+        return
+    _print_findings(findings)
     if review:
         click.echo(f"{len(review)} file{'s' if len(review) != 1 else ''} to review by hand ({REVIEW_ADVICE}): "
                    + ", ".join(name for name, _, _ in review), err=True)
@@ -155,17 +219,19 @@ def check(source: Path, strict: bool, coverage: bool, report: Path | None) -> No
               help="An accessible, printable HTML page or Markdown.")
 @click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False),
               help="File to write (default: standard output).")
-def outline(source: Path, offering: str | None, fmt: str, out: Path | None) -> None:
+def outline(source: Path | None, offering: str | None, fmt: str, out: Path | None) -> None:
     """Write the curriculum outline: description, competencies, outcomes, module plan, alignment."""
     from .offerings import select_offering
     from .outline import render_outline
     from .pipeline import offerings_to_build, read_and_check
 
-    course, findings = read_and_check(source)
+    course, findings = read_and_check(_source(source))
     _print_findings(findings)
-    chosen = offerings_to_build(course, offering)
-    if len(chosen) != 1:
-        raise click.BadParameter("the outline describes one offering; name one", param_hint="--offering")
+    names = ", ".join(o.name for o in course.offerings)
+    if offering == "all" or (offering and "," in offering):
+        raise click.BadParameter(f"the outline describes one offering; name one of: {names}",
+                                 param_hint="--offering")
+    chosen = offerings_to_build(course, offering, allow_all=False)
     text = render_outline(select_offering(course, chosen[0]), fmt)
     if out is None:
         click.echo(text, nl=False)
@@ -212,14 +278,14 @@ def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: 
 @main.command("dump-model")
 @SOURCE
 @click.option("--offering", help="Dump one offering's view of the course instead of the whole course.")
-def dump_model(source: Path, offering: str | None) -> None:
+def dump_model(source: Path | None, offering: str | None) -> None:
     """Print the course model as JSON (stable key order, for diffs and golden tests)."""
     import json
 
     from .offerings import select_offering
     from .pipeline import offerings_to_build, read_and_check
 
-    course, _ = read_and_check(source)
+    course, _ = read_and_check(_source(source))
     if offering:
         course = select_offering(course, offerings_to_build(course, offering)[0])
     data = course.model_dump(mode="json")
@@ -264,6 +330,60 @@ def import_command(cartridge: Path, out: Path | None, force: bool, module_name: 
     if warnings:
         click.echo(f"  {warnings} warning{'s' if warnings != 1 else ''} from 'ilead-shell check' on the imported "
                    "source (run it to list them)", err=True)
+
+
+@main.command()
+@SOURCE
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--offering", help="Offering to preview (default: the course's default_offering).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def serve(source: Path | None, port: int, offering: str | None, open_browser: bool) -> None:
+    """Preview the course in a browser while you edit it: builds the html target, serves it on
+    127.0.0.1, and rebuilds and reloads the open page after each change.  A mistake in the source
+    is shown on the page and here, with its path:line, and the last good build stays served.
+    Nothing is written into the course source or build/."""
+    from .serving import serve as run_serve
+
+    run_serve(_source(source), port, offering, open_browser,
+              say=lambda text: click.echo(text), tell=lambda text: click.echo(text, err=True))
+
+
+@main.group()
+def new() -> None:
+    """Start a course, or add a module to the course you are in."""
+
+
+@new.command("course")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", help="The course title (default: from the folder name).")
+@click.option("--code", help="The course code: letters, digits, - and _ (default: from the folder name).")
+def new_course_command(folder: Path, title: str | None, code: str | None) -> None:
+    """Write a small starter course into FOLDER (new or empty): every item type once, a quiz with
+    every question type, an assignment with a rubric, a competency and outcomes.  It passes
+    'check --strict' and builds for every target; edit it under 'ilead-shell serve'."""
+    from .scaffold import new_course
+
+    created = new_course(folder, title, code)
+    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    click.echo(f"{created.path}  new course {created.title!r}: {counts}")
+    click.echo(f"next: cd {created.path} && ilead-shell serve   (then edit any file: the page in the browser "
+               "follows)", err=True)
+
+
+@new.command("module")
+@click.argument("name")
+@click.option("--course", "course", type=click.Path(path_type=Path, file_okay=False),
+              help="The course to add it to (default: the course you are in).")
+def new_module_command(name: str, course: Path | None) -> None:
+    """Add a module NAME to the course: a folder in modules/ with its overview, a page and a
+    quiz, listed in course.yml's modules: when the course lists its modules there."""
+    from .scaffold import new_module
+
+    created = new_module(_source(course), name)
+    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    listed = "; listed in course.yml's modules:" if created.listed else ""
+    click.echo(f"{created.path}  new module {created.title!r}: {counts}{listed}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -53,6 +53,9 @@ class Diagnostic:
     # warning (a family the course has not made strict: see ilead_shell.checks).
     check: str = ""
     advisory: bool = False
+    # A stable name for the kind of mistake ("unknown-outcome"), for --format json and CI;
+    # empty: derived from the message by ilead_shell.diagnostic_codes (documented in docs/diagnostics.md).
+    code: str = ""
 
     def format(self) -> str:
         where = f"{self.location.display()}: " if self.location else ""
@@ -63,12 +66,12 @@ class Diagnostic:
         return self.level is Level.ERROR
 
 
-def error(message: str, path: str | Path | None = None, line: int = 0) -> Diagnostic:
-    return Diagnostic(Level.ERROR, message, Location(str(path), line) if path else None)
+def error(message: str, path: str | Path | None = None, line: int = 0, code: str = "") -> Diagnostic:
+    return Diagnostic(Level.ERROR, message, Location(str(path), line) if path else None, code=code)
 
 
-def warning(message: str, path: str | Path | None = None, line: int = 0) -> Diagnostic:
-    return Diagnostic(Level.WARNING, message, Location(str(path), line) if path else None)
+def warning(message: str, path: str | Path | None = None, line: int = 0, code: str = "") -> Diagnostic:
+    return Diagnostic(Level.WARNING, message, Location(str(path), line) if path else None, code=code)
 
 
 class IleadError(click.ClickException):

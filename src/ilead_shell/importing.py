@@ -168,7 +168,7 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
     from .identifiers import is_valid_id
     from .pipeline import read_and_check
     from .source_writer import write_source
-    from .source_writer.course_yml import append_module
+    from .source_writer.course_yml import append_module, next_module_folder
 
     into = Path(into)
     if not (into / "course.yml").is_file():
@@ -209,9 +209,7 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
             source_folder = staging / written.placement.module_folders[module.key]
             modules_dir = into / "modules"
             modules_dir.mkdir(exist_ok=True)
-            numbers = [int(p.name.split("-", 1)[0]) for p in modules_dir.iterdir()
-                       if p.is_dir() and p.name.split("-", 1)[0].isdigit()]
-            name = f"{(max(numbers) + 1) if numbers else 1:02d}-{module.slug}"
+            name = next_module_folder(modules_dir, module.slug)
             destination = modules_dir / name
             if destination.exists():
                 raise IleadError(f"{display_path(destination)} already exists; nothing was written")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 
+# One per template folder and process: Jinja compiles each template once per environment, and
+# a long-running caller (serve) renders every page again after each edit.
+@lru_cache(maxsize=None)
 def environment(package: str, folder: str = "templates") -> Environment:
     """An environment loading templates from ``package``'s ``folder``.
 

@@ -22,7 +22,9 @@ FORMATS = ("html", "md")
 
 def render_html(outline: Outline) -> str:
     env = environment(__name__)
-    css = files(__name__).joinpath("templates", "outline.css").read_text(encoding="utf-8")
+    # Our own style sheet, not text: escaping it would turn "Times New Roman" into &#34;...&#34;
+    # and the browser would drop the font and print-the-link rules.
+    css = Markup(files(__name__).joinpath("templates", "outline.css").read_text(encoding="utf-8"))
     labels = citations.year_labels(list(outline.course.bibliography))
     return env.get_template("outline.html.j2").render(
         outline=outline, course=outline.course, offering=outline.offering, css=css,

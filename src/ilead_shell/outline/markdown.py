@@ -47,10 +47,11 @@ def render_markdown(outline: Outline) -> str:
         out += [plain(block), ""]
 
     framework = course.competencies
-    out += [f"## {plain(framework.title)}", ""]
-    if framework.status:
+    if framework.domains:  # a course without competencies.yml has no framework to show
+        out += [f"## {plain(framework.title)}", ""]
+    if framework.domains and framework.status:
         out += [f"**Status:** {framework.status}", ""]
-    if framework.description:
+    if framework.domains and framework.description:
         out += [plain(" ".join(framework.description.split())), ""]
     if framework.levels:
         out += ["### Proficiency levels", ""]
@@ -64,8 +65,11 @@ def render_markdown(outline: Outline) -> str:
                       for c in domain.competencies])
 
     out += ["## Learning outcomes", "", "### Course outcomes", ""]
-    out += table(["ID", "Outcome", "Competencies"],
-                 [[o.id, o.text, ", ".join(o.competencies)] for o in course.outcomes])
+    if framework.domains:
+        out += table(["ID", "Outcome", "Competencies"],
+                     [[o.id, o.text, ", ".join(o.competencies)] for o in course.outcomes])
+    else:
+        out += table(["ID", "Outcome"], [[o.id, o.text] for o in course.outcomes])
     out += ["### Module outcomes", ""]
     out += table(["ID", "Module", "Outcome", "Supports"],
                  [[o.id, f"{m.number}. {m.title}", o.text, ", ".join(o.supports)]
@@ -96,10 +100,11 @@ def render_markdown(outline: Outline) -> str:
     out += table(["Outcome", "Level", "Serves", "Assessed through", "Assessments", "Status"],
                  [[r.id, r.level, ", ".join(r.serves), ", ".join(r.via), "; ".join(r.assessments),
                    "Assessed" if r.assessed else "NOT ASSESSED"] for r in outline.alignment])
-    out += ["### Competency coverage", ""]
-    out += table(["Competency", "Domain", "Served by outcomes", "Assessments", "Status"],
-                 [[f"{c.id} {c.name}", c.domain, ", ".join(c.outcomes), str(c.assessments),
-                   "Served" if c.served else "NOT SERVED"] for c in outline.competencies])
+    if outline.competencies:
+        out += ["### Competency coverage", ""]
+        out += table(["Competency", "Domain", "Served by outcomes", "Assessments", "Status"],
+                     [[f"{c.id} {c.name}", c.domain, ", ".join(c.outcomes), str(c.assessments),
+                       "Served" if c.served else "NOT SERVED"] for c in outline.competencies])
     labels = citations.year_labels(list(course.bibliography))
     if framework.crosswalk:
         out += ["## Competency crosswalk", ""]

@@ -8,14 +8,13 @@ collected, not raised one by one, so the author sees every mistake in one run.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
-
-from pydantic import ValidationError
 
 from ..errors import CourseError, Diagnostic, error
 from ..identifiers import ID_PATTERN, is_valid_id, slug_from_filename
@@ -28,6 +27,7 @@ from ..source_files import kind_of
 from . import bibliography as refs
 from . import limits
 from . import source_schema as schema
+from .cross_references import Tolerated
 from .durations import MEANING as DURATION_MEANING, parse_duration
 from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
@@ -37,6 +37,8 @@ from .theme import read_theme
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
 
 ORDER = re.compile(r"^(\d+)")
+# 'id: M2.1' or '- id: C1' in a file that is not valid YAML: the ids it meant to define.
+_WRITTEN_ID = re.compile(r"^[\s-]*id\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 WEEK = re.compile(r"^week\s+(\d+)$", re.IGNORECASE)
 
 
@@ -49,6 +51,8 @@ class _ItemSource:
     body: str
     body_line: int
     id: str
+    # Keys left out after their error was reported: nothing that depends on them is checked.
+    touched: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -96,11 +100,15 @@ def _list(folder: Path) -> tuple[list[Path], str | None]:
 
 
 class CourseReader:
-    def __init__(self, source: Path):
+    def __init__(self, source: Path, markdown_cache: dict[str, str] | None = None):
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self.texts: dict[Path, str] = {}  # every Markdown file read so far, by real path: read once
         self.item_count = 0
+        self.tolerated = Tolerated()
+        # Files whose front matter is not valid YAML: (that YAML text, the body, its first line).
+        self.unparsed: dict[Path, tuple[str, str, int]] = {}
+        self.markdown_cache = markdown_cache
 
     # -- small helpers ------------------------------------------------------------------
     def fail(self, message: str, path: Path | str | None = None, line: int = 0) -> None:
@@ -114,6 +122,7 @@ class CourseReader:
 
     def load_yaml_file(self, path: Path, real: Path) -> YamlDocument | None:
         text = read_text(path, self.diagnostics, real)
+        self.last_text = text or ""
         if text is None:
             return None
         try:
@@ -147,6 +156,8 @@ class CourseReader:
             document = load_yaml(split.yaml_text, str(path), split.yaml_first_line)
         except YamlSyntaxError as exc:
             problems.append(exc.diagnostic)
+            # The body is still the author's text: its links are checked in this run too.
+            self.unparsed[path] = (split.yaml_text, split.body, split.body_first_line)
             return None
         return document, split.body, split.body_first_line
 
@@ -157,7 +168,9 @@ class CourseReader:
         if problem:
             raise CourseError([error(f"cannot read the course source '{source}': {problem}")])
         if kind is None:
-            raise CourseError([error(f"course source '{source}' does not exist")])
+            raise CourseError([error(f"course source '{source}' does not exist; name the folder that holds the "
+                                     "course.yml (ilead-shell check path/to/course), or run the command inside it "
+                                     "with no folder named", code="source-missing")])
         if kind != "folder":
             raise CourseError([error(f"course source '{source}' is not a folder")])
         self.root = source.resolve()
@@ -166,7 +179,9 @@ class CourseReader:
         if problem:
             raise CourseError([error(f"cannot read the file: {problem}", course_yml, 1)])
         if kind is None:
-            raise CourseError([error("no course.yml in the course source folder", source)])
+            raise CourseError([error("no course.yml in the course source folder; name the folder that holds "
+                                     "course.yml, or start a course with: ilead-shell new course DIR", source,
+                                     code="source-missing")])
         if kind != "file":
             raise CourseError([error(f"course.yml is {'a folder' if kind == 'folder' else kind}, "
                                      "not a file", course_yml, 1)])
@@ -174,14 +189,26 @@ class CourseReader:
             raise CourseError([error("course.yml is a link to a file outside the course source", course_yml, 1)])
         document = self.load_yaml_file(course_yml, course_yml.resolve())
         if document is None:
-            raise CourseError(self.diagnostics)
-        raw, problems = schema.validate(schema.RawCourse, document, "course.yml")
-        self.diagnostics += problems
-        if raw is None:
-            # Read on without the faulty keys, so the modules' mistakes show in this run too.
-            raw = _lenient_course(document.data)
-            if raw is None:
+            text = self.last_text
+            if not text or re.search(r"^modules\s*:", text, re.MULTILINE):
+                # Which modules the course has is unknown: checking any would mislead.
                 raise CourseError(self.diagnostics)
+            # Read on with the default modules/ folder, so the modules' mistakes show in this run too;
+            # nothing course.yml defines is reported as unknown.
+            document = YamlDocument({}, None, str(course_yml), 1)
+            raw = schema.RawCourse(title="(untitled)", code="COURSE")
+            self.tolerated.outcomes |= set(_WRITTEN_ID.findall(text))
+            self.tolerated.every_offering = self.tolerated.every_group = self.tolerated.every_competency = True
+            self.tolerated.course_keys |= set(schema.RawCourse.model_fields) | {"pass"}
+        else:
+            raw, problems = schema.validate(schema.RawCourse, document, "course.yml")
+            self.diagnostics += problems
+            if raw is None:
+                # Read on without the faulty keys, so the modules' mistakes show in this run too.
+                raw, touched = schema.lenient(schema.RawCourse, document.data)
+                if raw is None:
+                    raise CourseError(self.diagnostics)
+                self.tolerate_course_keys(document.data, touched)
         self.course_yml, self.course_doc, self.raw = course_yml, document, raw
 
         assets_dir = self.root / "assets"
@@ -195,7 +222,7 @@ class CourseReader:
             raise CourseError(self.diagnostics)
         self.files = CourseFiles(root=self.root,
                                  assets_dir=assets_dir.resolve() if assets_kind == "folder" else None)
-        self.renderer = MarkdownRenderer(self.files)
+        self.renderer = MarkdownRenderer(self.files, self.markdown_cache)
 
         framework = self.read_competencies()
         offerings = self.read_offerings()
@@ -236,20 +263,40 @@ class CourseReader:
             location=self.loc(course_yml, 1),
             root=str(self.root),
         )
-        from .cross_references import check_course_settings, check_references
-        if any(d.is_error for d in self.diagnostics):
-            # Still report what course.yml alone gets wrong, so one run shows every mistake.
-            self.diagnostics += check_course_settings(Course(**settings), self.course_doc)
-            raise CourseError(self.diagnostics)
+        from .cross_references import check_references
         course = Course(**settings, modules=tuple(m for m in built_modules if m is not None),
                         assets=self.files.final_assets(),
                         bibliography=tuple(self.bibliography.ordered(self.bibliography.works)))
         front_matter = {self.rel(m.path): m.document for m in modules}
         front_matter.update({self.rel(i.path): i.document for m in modules for i in m.items})
-        self.diagnostics += check_references(course, self.course_doc, front_matter)
+        # Also after errors elsewhere: every independent mistake is reported in this run.
+        self.diagnostics += check_references(course, self.course_doc, front_matter, self.tolerated)
         if any(d.is_error for d in self.diagnostics):
-            raise CourseError(self.diagnostics)
+            failure = CourseError(self.diagnostics)
+            failure.course = course  # what could be read, for checks of course.yml alone
+            raise failure
         return course
+
+    def tolerate_course_keys(self, data: Any, touched: set[str]) -> None:
+        """What course.yml's faulty keys meant to define, so nothing naming it is a second error."""
+        self.tolerated.course_keys |= touched
+        data = data if isinstance(data, dict) else {}
+        if "outcomes" in touched:
+            self.tolerated.outcomes |= _ids_in(data.get("outcomes"))
+        if "offerings" in touched:
+            if isinstance(data.get("offerings"), dict):
+                self.tolerated.offerings |= {str(k) for k in data["offerings"]}
+            else:
+                self.tolerated.every_offering = True
+        if "grading" in touched:
+            grading = data.get("grading")
+            groups = grading.get("groups") if isinstance(grading, dict) else None
+            if isinstance(groups, list):
+                self.tolerated.groups |= _ids_in(groups)
+            else:
+                self.tolerated.every_group = True
+        if "competencies" in touched:
+            self.tolerated.every_competency = True
 
     def render(self, text: str, path: Path, line: int, scope: ModuleScope) -> RichText:
         return self.renderer.render(text, path, line, scope, self.diagnostics)
@@ -265,6 +312,8 @@ class CourseReader:
         path = (self.root / name)
         real = path.resolve()
         where = (self.course_yml, line) if self.raw.competencies is not None else (path, 1)
+        # From here on, a failure leaves the competencies unknown: outcomes naming them are not errors.
+        self.tolerated.every_competency = True
         if not real.is_relative_to(self.root):
             self.fail(f"competencies file '{name}' is outside the course source", *where)
             return CompetencyFramework()
@@ -286,6 +335,7 @@ class CourseReader:
         self.diagnostics += problems
         if raw is None:
             return CompetencyFramework()
+        self.tolerated.every_competency = False
         seen: dict[str, int] = {}
         domain_lines: dict[str, int] = {}
         domains = []
@@ -369,7 +419,8 @@ class CourseReader:
     def read_offerings(self) -> tuple[Offering, ...]:
         raw = self.raw
         if not raw.offerings:
-            if raw.default_offering not in (None, "default"):
+            if raw.default_offering not in (None, "default") and not self.tolerated.every_offering \
+                    and "offerings" not in self.tolerated.course_keys:
                 self.fail(f"default_offering '{raw.default_offering}' names no offering "
                           "(the course defines none)", self.course_yml, self.course_doc.line_of(("default_offering",)))
             return (Offering(name="default"),)
@@ -484,14 +535,29 @@ class CourseReader:
             # Until the module is known to read, links into it are not the author's mistake.
             unread = {p.resolve() for p in entries if p.suffix == ".md"}
             self.files.unread |= unread
-            loaded = self.load_markdown(module_md, module_md.resolve(), "module.md")
+            text = read_text(module_md, self.diagnostics, module_md.resolve())
+            loaded = self.parse_front_matter(module_md, text, "module.md") if text is not None else None
+            unreadable = loaded is None
             if loaded is None:
-                continue
-            document, body, body_line = loaded
-            front, problems = schema.validate(schema.RawModule, document, "module front matter")
-            self.diagnostics += problems
-            if front is None:
-                continue
+                # Its error is reported; its items are still read and checked, and the outcomes it
+                # meant to define (the 'id:' lines it has) are not reported as unknown.
+                yaml_text, body, body_line = self.unparsed.get(module_md, (text or "", "", 1))
+                self.tolerated.outcomes |= set(_WRITTEN_ID.findall(yaml_text))
+                document = YamlDocument({}, None, str(module_md), 1)
+                front = schema.RawModule(title="(untitled)")
+            else:
+                document, body, body_line = loaded
+                front, problems = schema.validate(schema.RawModule, document, "module front matter")
+                self.diagnostics += problems
+                if front is None:
+                    front, touched = schema.lenient(schema.RawModule, document.data)
+                    if front is None:
+                        front, touched = schema.RawModule(title="(untitled)"), {"outcomes"}
+                    if "outcomes" in touched:
+                        data = document.data if isinstance(document.data, dict) else {}
+                        self.tolerated.outcomes |= _ids_in(data.get("outcomes"))
+                    if "offerings" in touched:
+                        front = front.model_copy(update={"offerings": None})
             module_id = front.id or slug_from_filename(folder.name)
             if not module_id:
                 # Only a-z and digits survive in a slug, so '03-图书馆' gives nothing to show.
@@ -508,6 +574,8 @@ class CourseReader:
                           document.line_of(("id",)) if front.id else 1)
                 continue
             self.files.unread -= unread
+            if unreadable:
+                self.tolerated.modules_without_outcomes.add(module_id)
             by_id[module_id] = module_md
             module = _ModuleSource(folder, folder.resolve(), module_md, front, document, body, body_line, module_id)
             self.files.module_files[module_md.resolve()] = module_id
@@ -556,7 +624,13 @@ class CourseReader:
             if real in transcripts:
                 continue  # a video's transcript, not an item
             self.diagnostics += problems
-            item = self.discover_item(path, real, parsed, module) if parsed is not None else None
+            if parsed is None and path in self.unparsed:
+                # Front matter that is not YAML: its error is reported, its body still checked.
+                _, body, body_line = self.unparsed[path]
+                parsed = (YamlDocument({}, None, str(path), 1), body, body_line)
+                item = self.discover_item(path, real, parsed, module, unreadable=True)
+            else:
+                item = self.discover_item(path, real, parsed, module) if parsed is not None else None
             if item is None:
                 self.files.unread.add(real)
                 continue
@@ -578,19 +652,33 @@ class CourseReader:
             self.files.item_files[real] = f"{module.id}/{item.id}"
 
     def discover_item(self, path: Path, real: Path, parsed: tuple[YamlDocument, str, int],
-                      module: _ModuleSource) -> _ItemSource | None:
+                      module: _ModuleSource, unreadable: bool = False) -> _ItemSource | None:
         document, body, body_line = parsed
         data = document.data if isinstance(document.data, dict) else {}
         item_type = data.get("type", "page")
         model = schema.ITEM_MODELS.get(item_type) if isinstance(item_type, str) else None
-        if model is None:
-            self.fail(f"unknown item type {item_type!r}; expected one of: {', '.join(schema.ITEM_MODELS)}",
-                      path, document.line_of(("type",)))
-            return None
-        front, problems = schema.validate(model, document, f"{item_type} front matter")
-        self.diagnostics += problems
+        touched: set[str] = set()
+        if unreadable:
+            front, touched = schema.RawPage(title="(untitled)"), set(schema.RawVideo.model_fields) | \
+                set(schema.RawAssignment.model_fields) | set(schema.RawQuiz.model_fields)
+        elif model is None:
+            close = difflib.get_close_matches(str(item_type), list(schema.ITEM_MODELS), n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'? The types are" if close else "expected one of"
+            self.diagnostics.append(error(f"unknown item type {item_type!r}; {hint}: {', '.join(schema.ITEM_MODELS)}",
+                                          path, document.line_of(("type",)), code="unknown-item-type"))
+            # Read on as a page, so that its body and other keys are still checked.
+            page_data = {k: v for k, v in data.items() if k in schema.RawItemCommon.model_fields and k != "type"}
+            front, touched = schema.lenient(schema.RawPage, page_data)
+            touched |= set(data) | {"type"}
+        else:
+            front, problems = schema.validate(model, document, f"{item_type} front matter")
+            self.diagnostics += problems
+            if front is None:
+                front, touched = schema.lenient(model, data)
         if front is None:
             return None
+        if "offerings" in touched:
+            front = front.model_copy(update={"offerings": None})
         item_id = front.id or slug_from_filename(path.stem)
         if not item_id:
             # Only a-z and digits survive in a slug, so '02-图书馆.md' gives nothing to show.
@@ -601,7 +689,7 @@ class CourseReader:
             self.fail(f"item id '{item_id}' must be lower-case letters and digits joined by '-' or '_'",
                       path, document.line_of(("id",)) if front.id else 1)
             return None
-        return _ItemSource(path, real, front, document, body, body_line, item_id)
+        return _ItemSource(path, real, front, document, body, body_line, item_id, frozenset(touched))
 
     # -- pass 2: build ------------------------------------------------------------------
     def build_module(self, source: _ModuleSource) -> Module | None:
@@ -695,6 +783,8 @@ class CourseReader:
         if isinstance(front, schema.RawLink):
             return Link(**common, url=front.url)
         if isinstance(front, schema.RawFile):
+            if "path" in item.touched:
+                return None  # its error is reported
             real = self.file_field(item, "path", scope)
             return File(**common, asset=self.files.asset_for(real, scope).key) if real else None
         if isinstance(front, schema.RawVideo):
@@ -708,6 +798,8 @@ class CourseReader:
 
     def build_video(self, item: _ItemSource, front: schema.RawVideo, common: dict, scope: ModuleScope):
         line = item.document.line_of(())
+        if item.touched & {"url", "path", "captions", "transcript"}:
+            return None  # its error is reported; what it needs depends on the faulty keys
         if bool(front.url) == bool(front.path):
             self.fail("a video needs exactly one of 'url' or 'path'", item.path, line)
             return None
@@ -761,28 +853,18 @@ class CourseReader:
 
         questions = [parse_question(d, item.path, self.rel(item.path), front.points_per_question, render,
                                     taken, self.diagnostics) for d in drafts]
-        if any(q is None for q in questions):
-            return None
+        # A faulty question has its error; the quiz keeps the others, so their outcomes are checked too.
+        questions = [q for q in questions if q is not None]
         return Quiz(**common, points_per_question=front.points_per_question, attempts=front.attempts,
                     mastery=front.mastery, group=front.group, shuffle=front.shuffle,
                     questions=tuple(questions))
 
 
-def _lenient_course(data: Any) -> schema.RawCourse | None:
-    """course.yml with every key that failed validation dropped (placeholders for required ones)."""
-    if not isinstance(data, dict):
-        return None
-    data = dict(data)
-    for _ in range(len(data) + 2):
-        try:
-            return schema.RawCourse.model_validate(data)
-        except ValidationError as exc:
-            for key in {str(p["loc"][0]) for p in exc.errors() if p["loc"]}:
-                if key in ("title", "code"):
-                    data[key] = "COURSE"
-                else:
-                    data.pop(key, None)
-    return None
+def _ids_in(entries: Any) -> set[str]:
+    """The ``id:`` values of a list of mappings, as far as they are text."""
+    if not isinstance(entries, list):
+        return set()
+    return {str(e["id"]) for e in entries if isinstance(e, dict) and isinstance(e.get("id"), (str, int, float))}
 
 
 def _is_webvtt(head: bytes) -> bool:

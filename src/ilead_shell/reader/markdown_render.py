@@ -9,6 +9,7 @@ folder, so a module stays self-contained and nothing outside the course is read.
 
 from __future__ import annotations
 
+import difflib
 import html
 import os
 import re
@@ -50,6 +51,8 @@ _OPEN_TAG = re.compile(r"""<[A-Za-z][A-Za-z0-9:-]*(?:"[^"]*"|'[^']*'|[^'">])*>""
 _TAG_NAME = re.compile(r"<[A-Za-z][A-Za-z0-9:-]*")
 _ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)"""
                         r"""(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
+#: A path that starts here names a file of the course's assets/ folder from any module.
+ASSETS_ROOT = "/assets/"
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -132,6 +135,24 @@ class CourseFiles:
                 return folder
         return None
 
+    def _hint(self, written: str, base_dir: Path) -> str:
+        """What the author probably meant by a path that leads nowhere."""
+        if written.startswith(("assets/", "./assets/")) and written != "assets/" and base_dir != self.assets_dir:
+            rest = written.split("assets/", 1)[1]
+            if self.assets_dir is None:
+                return "; the course has no assets/ folder beside course.yml"
+            return (f"; a file in the course's assets/ folder is written '/assets/{rest}' from any module "
+                    f"(or '../../assets/{rest}' from a module in modules/)")
+        if written.startswith(ASSETS_ROOT):
+            return ""
+        folder = (base_dir / written).parent
+        try:
+            names = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
+        except OSError:
+            return ""
+        close = difflib.get_close_matches(Path(written).name, names, n=1, cutoff=0.6)
+        return f"; did you mean '{str(Path(written).parent / close[0]).removeprefix('./')}'?" if close else ""
+
     def locate(self, relative: str, base_dir: Path, scope: ModuleScope,
                open_file: bool = True) -> tuple[Path | None, str | None]:
         """Resolve a relative path written in a file in ``base_dir``; return (real path, problem).
@@ -139,8 +160,13 @@ class CourseFiles:
         A media file is opened here, once, without following links: what was opened is what
         the stamp describes and what the archive writer later packages.
         """
-        if relative.startswith("/") or relative.startswith("\\"):
-            return None, f"'{relative}' is an absolute path; write it relative to the Markdown file"
+        written = relative
+        if relative.startswith(ASSETS_ROOT) and self.assets_dir is not None:
+            # '/assets/logo.png': the course's shared files, the same from every module, wherever it lives.
+            relative = os.path.relpath(self.assets_dir / relative[len(ASSETS_ROOT):], base_dir)
+        elif relative.startswith("/") or relative.startswith("\\"):
+            hint = " (or '/assets/...' for a file in the course's assets/ folder)" if self.assets_dir else ""
+            return None, f"'{relative}' is an absolute path; write it relative to the Markdown file{hint}"
         at = forbidden_character(relative)
         if at is not None:
             shown = relative.encode("unicode_escape").decode("ascii")
@@ -153,7 +179,7 @@ class CourseFiles:
         if real is None:
             if "\\" in relative:
                 return None, f"'{relative}' does not exist; write paths with '/': '{relative.replace(chr(92), '/')}'"
-            return None, f"'{relative}' does not exist (looked for {_shown(candidate)})"
+            return None, f"'{written}' does not exist (looked for {_shown(candidate)}){self._hint(written, base_dir)}"
         if real in self.item_files or real in self.module_files or real in self.unread:
             return real, None
         allowed = [scope.folder] + ([self.assets_dir] if self.assets_dir else [])
@@ -233,8 +259,11 @@ def _shown(path: Path) -> str:
 class MarkdownRenderer:
     """Converts Markdown bodies; one instance per read, reset between documents."""
 
-    def __init__(self, files: CourseFiles):
+    def __init__(self, files: CourseFiles, cache: dict[str, str] | None = None):
         self.files = files
+        # Python-Markdown's output depends on the text alone; a long-running caller (serve) keeps
+        # it between reads, so a rebuild converts only the texts that changed.
+        self.cache = cache
         self._md = markdown.Markdown(
             extensions=EXTENSIONS,
             extension_configs={"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": True}},
@@ -250,12 +279,16 @@ class MarkdownRenderer:
                                      "(lists, quotes or indented blocks inside each other); flatten it", path,
                                      first_line + nesting))
             return RichText()
-        self._md.reset()
-        try:
-            converted = _nest_headings(self._md.convert(text))
-        except RecursionError:
-            diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
-            return RichText()
+        converted = self.cache.get(text) if self.cache is not None else None
+        if converted is None:
+            self._md.reset()
+            try:
+                converted = _nest_headings(self._md.convert(text))
+            except RecursionError:
+                diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
+                return RichText()
+            if self.cache is not None:
+                self.cache[text] = converted
         found_assets: list[str] = []
         found_items: list[str] = []
         link_lines: list[tuple[str, int]] = []

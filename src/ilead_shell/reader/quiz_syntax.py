@@ -14,6 +14,7 @@ problem is reported at the line where it is:
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import shlex
@@ -173,8 +174,15 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
 
     qtype = attrs.get("type") or _infer_type(choices, answers)
     if qtype not in QUESTION_TYPES:
-        fail(f"unknown question type '{qtype}'; expected one of: {', '.join(QUESTION_TYPES)}", draft.line)
-        qtype = "essay"
+        # 'multi' may be multiple_choice or multiple_answer: the choices written say which.
+        written_as = _infer_type(choices, answers)
+        close = [t for t in QUESTION_TYPES if t.startswith(qtype.lower()[:4])] or \
+            difflib.get_close_matches(qtype, QUESTION_TYPES, n=2, cutoff=0.4)
+        close = sorted(close, key=lambda t: t != written_as)
+        hint = f"did you mean type={close[0]}? The types are" if close else "expected one of"
+        fail(f"unknown question type '{qtype}'; {hint}: {', '.join(QUESTION_TYPES)}", draft.line)
+        # Checked further as what it is written as, so the unknown type is its only error.
+        qtype = _infer_type(choices, answers)
     correct = [c for c in choices if c.correct]
     if qtype == "essay" and (choices or answers):
         fail("an essay question takes no choices or '=' answers", (choices[0].line if choices else answers[0][0]))
