@@ -85,4 +85,4 @@ def test_a_module_audience_is_validated_too(tmp_path):
         read_course(root)
     (diagnostic,) = raised.value.diagnostics
     assert located(diagnostic) == ("modules/01-m/module.md", 3)
-    assert "'audience'" in diagnostic.message
+    assert "audience: 'everyone' is not one of: learners, instructors" in diagnostic.message

@@ -92,7 +92,8 @@ def test_rubric_levels_reach_the_model_highest_first(tmp_path):
      "14: error: rubric criterion 'Evidence': level 'Low' (10 points) is not below 'High' (10)"),
     ("      - {label: High, points: 10}\n      - {label: high, points: 2}\n",
      "14: error: rubric criterion 'Evidence': the level label 'high' is used twice"),
-    ("      - {label: High, points: -1}\n", "rubric.0.levels.0.points"),
+    ("      - {label: High, points: -1}\n", "13: error: assignment front matter: rubric item 1: levels item 1: points: "
+                                          "should be at least 0, not -1"),
 ])
 def test_rubric_level_mistakes_are_located(tmp_path, levels, message):
     found = errors_of(make(tmp_path, levels=levels))
@@ -151,7 +152,7 @@ def test_offering_credits_completion_and_grading_reach_the_model(tmp_path):
 def test_an_item_group_must_exist_in_the_grading_of_each_offering_it_is_in(tmp_path):
     quiz = ("---\ntitle: Check\ntype: quiz\ngroup: checks\n---\n### Q\nPick.\n\n- [x] A\n- [ ] B\n")
     found = errors_of(make(tmp_path, extra={"modules/01-a/02-check.md": quiz}))
-    assert any("02-check.md:4: error: unknown grading group 'checks' (known: tasks)" in f for f in found), found
+    assert any("02-check.md:4: error: unknown grading group 'checks' (course.yml defines: tasks)" in f for f in found), found
 
 
 def test_offering_grading_weights_must_add_up(tmp_path):

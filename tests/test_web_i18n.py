@@ -134,3 +134,16 @@ def test_an_english_course_has_no_lang_marks_inside_the_page(tmp_path, registry,
     bundle = registry.load("html")().build_bundle(full_course)
     page = _page(bundle, "modules/foundations/check.html")
     assert page.get("lang") == "en" and page.xpath("//body//*[@lang]") == []
+
+
+def test_courses_in_two_languages_built_in_one_process_keep_their_own_strings(tmp_path, registry):
+    # serve and --target all build many courses in one process; one's catalogue must not
+    # become the other's (templates' environments are shared between callers)
+    exporter = registry.load("html")()
+    spanish = exporter.build_bundle(_course(tmp_path, "es"))
+    english = exporter.build_bundle(_course(tmp_path, "en"))
+    spanish_again = exporter.build_bundle(_course(tmp_path / "again", "es"))
+    heading = "//section[contains(@class, 'transcript')]/h2/text()"
+    talk = "modules/foundations/talk.html"
+    assert _page(english, talk).xpath(heading) == ["Transcript"]
+    assert _page(spanish, talk).xpath(heading) == _page(spanish_again, talk).xpath(heading) == ["Transcripción"]

@@ -89,11 +89,11 @@ def test_colours_just_at_aa_are_accepted(tmp_path):
 
 
 @pytest.mark.parametrize("theme, expected", [
-    ('  brand: "navy"\n', "'theme.brand': 'navy' should be a colour written #rrggbb, such as #15365c"),
+    ('  brand: "navy"\n', "theme.brand: 'navy' should be a colour written #rrggbb, such as #15365c"),
     ("  logo: assets/missing.png\n", "theme.logo: 'assets/missing.png' does not exist"),
     ("  logo: assets/logo.txt\n", "theme.logo 'assets/logo.txt' is text/plain; use a PNG, SVG, JPEG, WebP or GIF image"),
     ("  logo: modules/01-welcome/images/map.png\n", "is outside the module folder and assets/"),
-    ("  colour: \"#000000\"\n", "unknown key 'theme.colour'"),
+    ("  colour: \"#000000\"\n", "unknown key 'colour' in theme; expected one of: brand, link, link_dark, logo"),
 ])
 def test_a_wrong_theme_is_a_located_error(tmp_path, theme, expected):
     root = _themed(tmp_path, theme, logo=None)

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..model import Course, Item, Module, Question, Quiz, RichText
 from ..references import Reference, relative_url
-from ..templating import environment
+from ..templating import new_environment
 from .i18n import interface_language, translations
 from .layout import WebLayout
 from .quiz import quiz_key
@@ -50,7 +50,8 @@ class RenderOptions:
 
 @lru_cache(maxsize=None)
 def _environment(language: str):
-    env = environment("ilead_shell.web")
+    # One environment per language: translations are installed into the environment itself.
+    env = new_environment("ilead_shell.web")
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     return env
