@@ -165,6 +165,29 @@ def test_every_malformed_variant_has_a_specific_code(tmp_path):
     assert not generic, "\n".join(generic)
 
 
+def test_mistakes_in_references_rubric_levels_and_effort_have_codes_of_their_own(tmp_path):
+    """The references, rubric-level and effort keys: each mistake gets its own code, not the catch-all."""
+    from course_tree import write_tree
+    from ilead_shell.errors import CourseError
+    from ilead_shell.reader import read_course
+
+    root = write_tree(tmp_path / "src", {
+        "course.yml": "title: T\ncode: T-1\n",
+        "references.yml": "references:\n  - {id: w1, type: poem, title: X, issued: 2020}\n"
+                          "  - {id: w2, type: webpage, title: Y, issued: 2021}\n",
+        "modules/01-a/module.md": "---\ntitle: A\n---\nOverview.\n",
+        "modules/01-a/01-p.md": "---\ntitle: P\nreadings: [{note: only a note}]\neffort: a while\n---\nAs [@nobody] says.\n",
+        "modules/01-a/02-task.md": "---\ntitle: Task\ntype: assignment\npoints: 10\nrubric:\n"
+                                   "  - criterion: Evidence\n    points: 10\n    levels:\n"
+                                   "      - {label: Only, points: 10}\n---\nDo it.\n",
+    })
+    with pytest.raises(CourseError) as caught:
+        read_course(root)
+    codes = {code_of(d): d.message for d in caught.value.diagnostics if d.is_error}
+    assert {"reference-entry", "unknown-reference", "readings", "effort", "rubric-levels"} <= set(codes), codes
+    assert "source-error" not in codes, codes
+
+
 # -- exit status is documented as the commands give it ------------------------------------------------------
 def test_exit_status_table_in_the_docs_matches_the_commands(copy_root, tmp_path, monkeypatch):
     text = (DOCS / "diagnostics.md").read_text(encoding="utf-8")

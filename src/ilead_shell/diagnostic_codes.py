@@ -43,6 +43,9 @@ CODES: dict[str, str] = {
     "unknown-group": "group: names a grading group course.yml does not define",
     "modules-list": "an entry of course.yml modules: is missing, absolute, listed twice or has no module.md",
     "competencies-file": "the competencies file is missing, outside the course or not a file",
+    "unknown-reference": "a citation, references:, readings: or crosswalk names no work of any references.yml",
+    "reference-entry": "a work in references.yml lacks what its type needs (authors' family names, a URL) or has an unknown type",
+    "readings": "a readings: entry that is neither a work's id, {ref: ..., note: ...} nor {select: ...}",
     # bodies and files
     "broken-link": "a link or image in Markdown points to a file that is missing or outside the module and assets/",
     "file-reference": "path:, captions: or transcript: names a missing, wrong or unsuitable file",
@@ -61,6 +64,8 @@ CODES: dict[str, str] = {
     "instructor-link": "a link from learners' text to instructor material (plain text for learners)",
     "empty-offerings": "offerings: [] puts a module or item in no offering",
     "rubric-points": "a rubric adds up to other points than points:",
+    "rubric-levels": "a rubric criterion's performance levels: fewer than two, not descending, a label twice, top not its points",
+    "effort": "effort: is not a duration such as 45 min, 2 h or 1.5 h",
     "due-before-start": "a due date before an offering starts",
     # check families (docs/checks.md)
     "content": "check family content: modules without items, pages without text",
@@ -70,6 +75,8 @@ CODES: dict[str, str] = {
     "quiz-quality": "check family quiz-quality: answer keys, distractors, feedback, outcome levels",
     "inclusive-language": "check family inclusive-language: terms with documented inclusive alternatives",
     "readability": "check family readability: Flesch-Kincaid grade against the course target",
+    "references": "check family references: works in a references.yml that nothing cites, reads or maps to",
+    "workload": "check family workload: an offering's credits against the hours its items' effort adds up to",
     "check-plugin": "an installed check plug-in could not be loaded or run",
     # building
     "target-warning": "a target's warning about the source (fatal with --strict)",
@@ -131,6 +138,11 @@ _RULES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), c) for p, c in [
     (r"^the link to .* is plain text for learners", "instructor-link"),
     (r"^offerings: \[\] puts this", "empty-offerings"),
     (r"^the rubric adds up to", "rubric-points"),
+    (r"^rubric criterion '", "rubric-levels"),
+    (r"^effort: ", "effort"),
+    (r"names no work in ", "unknown-reference"),
+    (r"^reference '", "reference-entry"),
+    (r"^readings: ", "readings"),
     (r"check plug-in|that check was not run", "check-plugin"),
     (r"^(cannot read|'.*' is (a link|a FIFO|a socket|a device|not a regular)|.* is a link to a "
      r"|module\.md is a link|assets/ is a link|.*permission denied)", "file-unreadable"),
