@@ -53,6 +53,13 @@ _ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)"""
                         r"""(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
 #: A path that starts here names a file of the course's assets/ folder from any module.
 ASSETS_ROOT = "/assets/"
+# One line of words and plain punctuation: no character Markdown gives a meaning to ('-', '1.'
+# or '#' at the start, '*_`[<&\\{|', two trailing spaces), so Python-Markdown turns it into
+# '<p>' + text + '</p>' and nothing else; most choices and feedback are such a line.  The
+# equivalence is tested against Python-Markdown itself (tests/test_reader_markdown_speed.py).
+PLAIN_TEXT = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.?!;:'\"()%/-])*(?<! )")
+# Identical short texts ('True', 'False', 'Yes.') are converted once per read.
+_MEMO_MAX_LENGTH = 2000
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -269,6 +276,22 @@ class MarkdownRenderer:
             extension_configs={"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": True}},
             output_format="html",
         )
+        # Footnote ids carry the number of documents converted so far ('fn:7-note'): a text
+        # not handed to Python-Markdown still counts as one, so no id depends on the shortcuts.
+        self._footnotes = next(e for e in self._md.registeredExtensions if hasattr(e, "unique_prefix"))
+        self._memo: dict[str, str] = {}
+
+    def _convert(self, text: str) -> str:
+        """Python-Markdown's HTML for ``text``, headings nested, as if converted afresh."""
+        memo = len(text) <= _MEMO_MAX_LENGTH and "[^" not in text  # no footnote, so no counted id
+        if memo and text in self._memo:
+            self._footnotes.unique_prefix += 1
+            return self._memo[text]
+        self._md.reset()
+        converted = _nest_headings(self._md.convert(text))
+        if memo:
+            self._memo[text] = converted
+        return converted
 
     def render(self, text: str, path: Path, first_line: int, scope: ModuleScope,
                diagnostics: list[Diagnostic]) -> RichText:
@@ -279,11 +302,13 @@ class MarkdownRenderer:
                                      "(lists, quotes or indented blocks inside each other); flatten it", path,
                                      first_line + nesting))
             return RichText()
+        if PLAIN_TEXT.fullmatch(text):
+            self._footnotes.unique_prefix += 1  # counted as a conversion, see __init__
+            return RichText(html=f"<p>{text}</p>")  # no tag, link, image or reference to look at
         converted = self.cache.get(text) if self.cache is not None else None
         if converted is None:
-            self._md.reset()
             try:
-                converted = _nest_headings(self._md.convert(text))
+                converted = self._convert(text)
             except RecursionError:
                 diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
                 return RichText()
