@@ -31,7 +31,7 @@ from .cross_references import Tolerated
 from .durations import MEANING as DURATION_MEANING, parse_duration
 from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
-from .quiz_syntax import parse_question, split_questions
+from .quiz_syntax import introduction_problems, parse_question, split_questions
 from .text_files import describe, forbidden_character, read_text
 from .theme import read_theme
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
@@ -836,6 +836,7 @@ class CourseReader:
 
     def build_quiz(self, item: _ItemSource, front: schema.RawQuiz, common: dict, scope: ModuleScope):
         intro, intro_line, drafts = split_questions(item.body, item.body_line)
+        self.diagnostics.extend(introduction_problems(intro, intro_line, item.path))
         common["body"] = self.render(intro, item.path, intro_line, scope)
         self.cite_item(common, item, intro, intro_line)
         if not drafts:
