@@ -198,6 +198,8 @@ def test_question_ids_come_from_titles_ascii_folded(tmp_path):
     ("### Q\nx\n\n- [x] a\n- [ ] b\n\n> feedback\n\n- [ ] c\n", 9, "after the general feedback"),
     ("### Q\nx\n\n= a\n- [x] b\n", 5, "not allowed"),
     ("### {points=2}\nx\n", 1, "no title"),
+    ("### Unclosed brace {points=2\nx\n", 1, "'### Unclosed brace {points=2}'"),
+    ("### Unclosed {type=essay points=2 \nx\n", 1, "are not closed; end them with '}'"),
     ("### Same\nx\n### Same\ny\n", 3, "two questions have the id 'same'"),
     ("### Q {outcomes=Z9}\nx\n", 1, "unknown outcome 'Z9'"),
     ("Only an introduction.\n", 1, "no questions"),

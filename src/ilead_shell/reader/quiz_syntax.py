@@ -149,6 +149,11 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
         fail(f"a question heading needs a space after '###': write '### {draft.title}'", draft.line)
     if not draft.title:
         fail("question heading has no title: write '### A short title'", draft.line)
+    if (opened := draft.title.rfind("{")) >= 0 and "}" not in draft.title[opened:]:
+        # Left alone, '{points=2' would be part of the title and the question worth the default.
+        title, attrs_text = draft.title[:opened].rstrip(), draft.title[opened + 1:].strip()
+        fail(f"the question's attributes '{{{attrs_text}' are not closed; end them with '}}': "
+             f"'### {title or 'A short title'} {{{attrs_text}}}'", draft.line)
 
     stem: list[tuple[int, str]] = []
     choices: list[_ChoiceDraft] = []
