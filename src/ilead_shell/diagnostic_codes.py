@@ -67,6 +67,7 @@ CODES: dict[str, str] = {
     "rubric-levels": "a rubric criterion's performance levels: fewer than two, not descending, a label twice, top not its points",
     "effort": "effort: is not a duration such as 45 min, 2 h or 1.5 h",
     "due-before-start": "a due date before an offering starts",
+    "unlisted-module": "a folder under modules/ with a module.md that course.yml modules: does not list (in no bundle)",
     # check families (docs/checks.md)
     "content": "check family content: modules without items, pages without text",
     "outcomes": "check family outcomes: unmeasurable verbs, outcomes not assessed, competencies not served",

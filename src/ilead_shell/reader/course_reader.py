@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import CourseError, Diagnostic, error
+from ..errors import CourseError, Diagnostic, error, warning
 from ..identifiers import ID_PATTERN, is_valid_id, slug_from_filename
 from ..model import (
     Assignment, CompetencyDomain, CompetencyFramework, Competency, CompetencyIndicators, Course,
@@ -508,7 +508,27 @@ class CourseReader:
                 continue
             lines_by_folder[folder.resolve()] = line
             found.append((folder, line))
+        self.warn_unlisted_modules(set(lines_by_folder))
         return found
+
+    def warn_unlisted_modules(self, listed: set[Path]) -> None:
+        """A module folder under modules/ that course.yml's list leaves out is in no bundle:
+        most often a module added, or imported, and never listed."""
+        container = self.root / "modules"
+        kind, problem = _kind(container)
+        if problem or kind != "folder":
+            return
+        entries, problem = _list(container)
+        if problem:
+            return
+        line = self.course_doc.key_line(("modules",))
+        for path in sorted(entries, key=_order_key):
+            if path.name.startswith(".") or _kind(path) != ("folder", None) or path.resolve() in listed:
+                continue
+            if _kind(path / "module.md") == ("file", None):
+                self.diagnostics.append(warning(
+                    f"modules/{path.name} is not in course.yml modules:, so no bundle holds it; "
+                    "add it, or remove the folder", self.course_yml, line, code="unlisted-module"))
 
     def discover_modules(self) -> list[_ModuleSource]:
         modules: list[_ModuleSource] = []
