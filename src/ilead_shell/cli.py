@@ -297,7 +297,8 @@ def dump_model(source: Path | None, offering: str | None) -> None:
 @click.argument("cartridge", type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write the course source into (default: a folder named after the course code). "
-                   "With --module: the existing course to add the module to (default: ./course_source).")
+                   "With --module: the existing course to add the module to (default: the course you are in, found as "
+                   "check finds it).")
 @click.option("--force", is_flag=True, help="Replace --out when it already holds a course source.")
 @click.option("--module", "module_name", metavar="NUMBER|TITLE",
               help="Bring only this module of the archive into the existing course given by --out.")
@@ -309,7 +310,8 @@ def import_command(cartridge: Path, out: Path | None, force: bool, module_name: 
     from .importing import REPORT_NAME, import_course, import_module
 
     if module_name:
-        result = import_module(cartridge, module_name, out or Path("course_source"))
+        # The course to add to: --out, else the one the author stands in (as check and new module find it).
+        result = import_module(cartridge, module_name, _source(out))
     else:
         result = import_course(cartridge, out, force=force)
     if quiet:
@@ -317,15 +319,19 @@ def import_command(cartridge: Path, out: Path | None, force: bool, module_name: 
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
     what = f"module '{result.module}'" if result.module else "course"
     click.echo(f"{result.path}  {what} from {result.source_format}: {counts}")
+    for action in result.actions:
+        click.echo(f"  {action}")
     entries = len(result.report.entries)
-    if entries:
-        report = result.path / REPORT_NAME if not result.module else result.path.parent.parent
+    if entries and not result.module:
         click.echo(f"  {entries} thing{'s' if entries != 1 else ''} imported differently or not at all: see "
-                   f"{report if not result.module else 'the report above'}", err=True)
-    if result.module:
+                   f"{result.path / REPORT_NAME}", err=True)
+    elif entries:
+        # A module folder gets no report file (a .md there would be read as an item): every entry is here.
+        click.echo(f"  {entries} thing{'s' if entries != 1 else ''} imported differently or not at all:", err=True)
         for entry in result.report.entries:
-            if entry.kind != "format-limit":
-                click.echo(f"  {entry.kind}: {entry.message}", err=True)
+            kind = "not in the archive's format" if entry.kind == "format-limit" else entry.kind
+            where = f" ({entry.where})" if entry.where else ""
+            click.echo(f"    {kind}: {entry.message}{where}", err=True)
     warnings = len(result.warnings)
     if warnings:
         click.echo(f"  {warnings} warning{'s' if warnings != 1 else ''} from 'ilead-shell check' on the imported "
