@@ -29,6 +29,7 @@ def _source(source: Path | None) -> Path:
 def _emit_json(command: str, source: Path | None, diagnostics, course=None, exit_code: int = 0, **extra) -> None:
     from .json_output import document
     diagnostics = list(diagnostics)
+    extra.setdefault("checks_waiting", [])
     for diagnostic in diagnostics:  # also as lines, for CI logs and problem matchers
         click.echo(diagnostic.format(), err=True)
     click.echo(document(command, source, diagnostics, course, **extra))
@@ -118,6 +119,7 @@ def build(source: Path | None, target: str, out: Path, offering: str | None, str
         if not as_json:
             raise
         _emit_json("build", source, _failure_diagnostics(exc), exit_code=exc.exit_code,
+                   checks_waiting=list(getattr(exc, "waiting_checks", ())),
                    out=str(out), bundles=[])
     if as_json:
         from .json_output import bundle_record
@@ -179,7 +181,8 @@ def check(source: Path | None, strict: bool, coverage: bool, report: Path | None
     except IleadError as exc:
         if fmt != "json":
             raise
-        _emit_json("check", source, _failure_diagnostics(exc), exit_code=exc.exit_code, files_for_review=[])
+        _emit_json("check", source, _failure_diagnostics(exc), exit_code=exc.exit_code, files_for_review=[],
+                   checks_waiting=list(getattr(exc, "waiting_checks", ())))
     review = files_for_review(course)
     if fmt == "json":
         if report is not None or coverage:
