@@ -226,7 +226,8 @@ def test_checks_that_judge_each_part_run_beside_the_errors_and_the_others_are_na
                for line in lines), result.output
     assert any("[quiz-quality]" in line and "Count the branches" in line for line in lines), result.output
     # Those weighing the whole course wait (the faulty question would look like missing coverage).
-    assert lines[-1] == "4 check families run in full once the errors are fixed: content, outcomes, references, workload"
+    assert lines[-2:] == ["4 check families run in full once the errors are fixed: content, outcomes, references, workload",
+                          "3 errors; nothing was written."]
     assert not [line for line in lines if "is not assessed" in line or "has no items" in line]
 
     as_json = validated(run("check", str(root), "--format", "json").stdout)

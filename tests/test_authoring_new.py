@@ -40,6 +40,8 @@ def test_the_starter_passes_check_strict(starter):
     result = run("check", str(starter), "--strict")
     assert result.exit_code == 0, result.output
     assert "0 warnings" in result.output
+    # One module, counted in the singular (a new user's first summary read '1 modules').
+    assert ": 1 module, 7 items, 6 questions, " in result.output and "1 modules" not in result.output
 
 
 def test_the_starter_builds_for_every_target_and_validates(starter, tmp_path):

@@ -97,6 +97,7 @@ def test_inside_a_course_the_module_joins_it_and_every_difference_is_listed(tmp_
     assert result.exit_code == 0, result.output
     assert yaml.safe_load((course / "course.yml").read_text())["modules"][-1] == "04-orientation"
     assert "course.yml: added a modules: list naming the 3 modules it had, then 04-orientation" in result.output
+    assert ": 1 module, " in result.output and "1 modules" not in result.output
     # The count and the lines agree, and only what concerns this module (not the archive's others).
     count = int(result.output.split(" things imported differently")[0].split()[-1])
     listed = _lines(result.output, "imported differently or not at all:")

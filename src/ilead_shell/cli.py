@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .counting import counted, counts_text
 
 # The pipeline (lxml, pydantic, the reader) and the registry are imported inside the
 # commands that use them, so that --version, --help and `targets` start in a few
@@ -135,7 +136,7 @@ def build(source: Path | None, target: str, out: Path, offering: str | None, str
         if verbose:
             for note in result.notes:
                 click.echo(f"note: {result.target}: {note.message}", err=True)
-        counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+        counts = counts_text(result.counts)
         click.echo(f"{result.path}  {_human_size(result.size)}  {counts}")
         if result.notes and not verbose:
             count = len(result.notes)
@@ -210,9 +211,7 @@ def check(source: Path | None, strict: bool, coverage: bool, report: Path | None
         click.echo(f"{report}  quality report", err=True)
     counts = course.counts()
     warnings = sum(1 for f in findings if not f.is_error)
-    click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "
-               f"{counts['questions']} questions, {counts['files']} files; "
-               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    click.echo(f"{course.code}: {counts_text(counts)}; {counted(warnings, 'warnings')}")
 
 
 @main.command()
@@ -319,7 +318,7 @@ def import_command(cartridge: Path, out: Path | None, force: bool, module_name: 
         result = import_course(cartridge, out, force=force)
     if quiet:
         return
-    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    counts = counts_text(result.counts)
     what = f"module '{result.module}'" if result.module else "course"
     click.echo(f"{result.path}  {what} from {result.source_format}: {counts}")
     for action in result.actions:
@@ -374,7 +373,7 @@ def new_course_command(folder: Path, title: str | None, code: str | None) -> Non
     from .scaffold import new_course
 
     created = new_course(folder, title, code)
-    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    counts = counts_text(created.counts)
     click.echo(f"{created.path}  new course {created.title!r}: {counts}")
     click.echo(f"next: cd {created.path} && ilead-shell serve   (then edit any file: the page in the browser "
                "follows)", err=True)
@@ -390,7 +389,7 @@ def new_module_command(name: str, course: Path | None) -> None:
     from .scaffold import new_module
 
     created = new_module(_source(course), name)
-    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    counts = counts_text(created.counts)
     listed = "; listed in course.yml's modules:" if created.listed else ""
     click.echo(f"{created.path}  new module {created.title!r}: {counts}{listed}")
 

@@ -99,11 +99,11 @@ class CourseError(IleadError):
         lines = [d.format() for d in self.diagnostics]
         errors = sum(1 for d in self.diagnostics if d.is_error)
         noun = "error" if errors == 1 else "errors"
-        lines.append(f"{errors} {noun}; nothing was written.")
         if self.waiting_checks:
             count = len(self.waiting_checks)
             lines.append(f"{count} check famil{'ies' if count != 1 else 'y'} run in full once the errors are fixed: "
                          f"{', '.join(self.waiting_checks)}")
+        lines.append(f"{errors} {noun}; nothing was written.")
         return "\n".join(lines)
 
     def format_message(self) -> str:
