@@ -269,3 +269,15 @@ def test_a_course_references_file_may_not_leave_the_course(tmp_path):
     (root / "references.yml").unlink()
     (root / "references.yml").symlink_to(outside)
     assert any("references.yml is a link to a file outside the course source" in e for e in errors_of(root))
+
+
+@pytest.mark.parametrize("effort, warned", [("10000 h", True), ("201 h", True), ("200 h", False), ("90 min", False)])
+def test_an_effort_beyond_200_hours_for_one_item_is_a_warning_at_its_line(tmp_path, effort, warned):
+    from ilead_shell.reader import load_course
+
+    _, warnings = load_course(course_with(tmp_path, "Text.\n", f"effort: {effort}\n"))
+    found = [w.format() for w in warnings if w.code == "effort"]
+    if warned:
+        assert len(found) == 1 and "01-p.md:3: warning: effort: " in found[0] and "more than 200" in found[0], found
+    else:
+        assert found == []

@@ -773,6 +773,13 @@ class CourseReader:
             if common["effort_minutes"] is None:
                 self.fail(f"effort: {front.effort!r} should be {DURATION_MEANING}", item.path,
                           item.document.line_of(("effort",)))
+            elif common["effort_minutes"] > limits.MAX_ITEM_EFFORT_HOURS * 60:
+                # It would swamp the outline's hours and the workload check; a slip more often than not.
+                self.diagnostics.append(warning(
+                    f"effort: {front.effort} is {common['effort_minutes'] / 60:g} hours for one item, more than "
+                    f"{limits.MAX_ITEM_EFFORT_HOURS}; write how long a learner spends on this item (a course's "
+                    "total hours come from its items, and an offering's credits say what they should be)",
+                    item.path, item.document.line_of(("effort",)), code="effort"))
         if isinstance(front, schema.RawQuiz):
             return self.build_quiz(item, front, common, scope)
         common["body"] = self.render(item.body, item.path, item.body_line, scope)
