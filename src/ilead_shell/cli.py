@@ -255,25 +255,27 @@ def outline(source: Path | None, offering: str | None, fmt: str, out: Path | Non
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Findings as 'bundle:member:line: level: ...' lines, or one JSON document.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (what some LMS will misread or drop).")
-def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: bool) -> None:
-    """Check Common Cartridge, SCORM 1.2 and OLX bundles, made here or elsewhere, against their
-    format and the rules of the LMSs that import them.
+@click.option("--lms", type=click.Choice(["any", "canvas", "moodle", "openedx"]), default="any", show_default=True,
+              help="The LMS you will import into: keep only its importer's rules (and the format's own).")
+def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: bool, lms: str) -> None:
+    """Check Common Cartridge, SCORM 1.2, OLX and Moodle backup bundles, made here or elsewhere,
+    against their format and the rules of the LMSs that import them.
 
     An error is something an LMS refuses or a rule of the format broken; a warning is
     something a named LMS will misread, drop or show broken.  Exits 1 when any bundle has
     errors (or, with --strict, warnings)."""
     from .validation import render_json, render_text, validate_bundles
 
-    reports, notes = validate_bundles(list(bundles), schemas)
+    reports, notes = validate_bundles(list(bundles), schemas, lms=lms)
     if fmt == "json":
-        click.echo(render_json(reports, notes))
+        click.echo(render_json(reports, notes, strict, lms))
     else:
-        lines, summaries = render_text(reports)
+        lines, summaries = render_text(reports, strict, lms)
         for line in lines + notes:
             click.echo(line, err=True)
         for summary in summaries:
             click.echo(summary)
-    if any(report.errors or (strict and report.warnings) for report in reports):
+    if any(report.fails(strict) for report in reports):
         sys.exit(1)
 
 

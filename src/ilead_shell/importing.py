@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CourseError, Diagnostic, IleadError, display_path
+from .foreign_archives import foreign_format
 from .import_api import ArchiveRefused, ImportedCourse, ImportedGroup, ImportedOutcome, ImportReport
 from .registry import ImporterRegistry
 from .untrusted import SourceArchive, open_source_archive
@@ -52,6 +53,9 @@ def choose_importer(archive: SourceArchive, registry: ImporterRegistry):
 
 
 def read_archive(path: Path, registry: ImporterRegistry | None = None) -> tuple[ImportedCourse, ImportReport, SourceArchive]:
+    refusal = foreign_format(Path(path))
+    if refusal:
+        raise ArchiveRefused(refusal)
     archive = open_source_archive(path)
     try:
         importer = choose_importer(archive, registry or ImporterRegistry())
