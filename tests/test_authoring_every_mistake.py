@@ -208,3 +208,28 @@ def test_slash_assets_cannot_leave_the_assets_folder(copy_root):
     share.write_text(share.read_text(encoding="utf-8") + "\n[x](/assets/../course.yml)\n", encoding="utf-8")
     (error,) = _errors(root)
     assert "02-share.md:10: error: broken link:" in error and "outside the module folder and assets/" in error
+
+
+def test_checks_that_judge_each_part_run_beside_the_errors_and_the_others_are_named(copy_root):
+    root = copy_root("fidelity")
+    edit(root / f"{PRACTICE}/module.md", 'text: "Plan one inclusive', 'text: "Understand one inclusive')
+    edit(root / f"{PRACTICE}/03-final-check.md", "- [x] The community's own needs", "- [ ] The community's own needs")
+    # The two items that assess M2.2 do not read: the whole-course outcome check would call it unassessed.
+    edit(root / f"{PRACTICE}/02-share.md", "type: discussion", "type: discusion")
+    edit(root / f"{FOUNDATIONS}/04-action-plan.md", "type: assignment", "type: asignment")
+    result = run("check", str(root))
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    lines = result.output.splitlines()
+    assert any(f"{PRACTICE}/03-final-check.md:7: error: question has no correct answer" in line for line in lines)
+    # Advisory and per-part families speak now, not only after the error is fixed.
+    assert any(f"{PRACTICE}/module.md:4: warning: outcome M3.1 starts with 'understand'" in line
+               for line in lines), result.output
+    assert any("[quiz-quality]" in line and "Count the branches" in line for line in lines), result.output
+    # Those weighing the whole course wait (the faulty question would look like missing coverage).
+    assert lines[-2:] == ["4 check families run in full once the errors are fixed: content, outcomes, references, workload",
+                          "3 errors; nothing was written."]
+    assert not [line for line in lines if "is not assessed" in line or "has no items" in line]
+
+    as_json = validated(run("check", str(root), "--format", "json").stdout)
+    assert as_json["checks_waiting"] == ["content", "outcomes", "references", "workload"]
+    assert {d["check"] for d in as_json["diagnostics"] if d["level"] == "warning"} >= {"outcomes", "quiz-quality"}

@@ -91,7 +91,11 @@ def test_build_json_of_a_broken_course_writes_nothing(copy_root, tmp_path, monke
     result = run("build", "--out", str(tmp_path / "out"), "--format", "json")
     assert result.exit_code == 1
     document = validated(result.stdout)
-    assert document["bundles"] == [] and [d["code"] for d in document["diagnostics"]] == ["unknown-outcome"]
+    assert document["bundles"] == [] and [d["code"] for d in document["diagnostics"]
+                                          if d["level"] == "error"] == ["unknown-outcome"]
+    # The per-part checks ran beside the error (docs/diagnostics.md, every mistake in one run).
+    assert {d["check"] for d in document["diagnostics"] if d["level"] == "warning"} == {"quiz-quality"}
+    assert document["checks_waiting"] == ["content", "outcomes", "references", "workload"]
     assert not (tmp_path / "out").exists()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def test_the_starter_passes_check_strict(starter):
     result = run("check", str(starter), "--strict")
     assert result.exit_code == 0, result.output
     assert "0 warnings" in result.output
+    # One module, counted in the singular (a new user's first summary read '1 modules').
+    assert ": 1 module, 7 items, 6 questions, " in result.output and "1 modules" not in result.output
 
 
 def test_the_starter_builds_for_every_target_and_validates(starter, tmp_path):
@@ -114,3 +117,14 @@ def test_new_module_refuses_a_name_the_course_has(starter, tmp_path):
     result = run("new", "module", "Getting started", "--course", str(course))
     assert result.exit_code == 1 and "already has a module 'getting-started'" in result.output
     assert sorted(p.name for p in (course / "modules").iterdir()) == ["01-getting-started"]
+
+
+def test_the_readme_activates_the_venv_before_its_first_bare_command():
+    """After tools/setup.sh, a bare 'ilead-shell' is 'command not found' until .venv is active."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```(?:sh|bash)\n(.*?)^```", readme, re.MULTILINE | re.DOTALL)
+    commands = [line.strip() for block in blocks for line in block.splitlines()
+                if line.strip().startswith(("ilead-shell ", "source .venv/bin/activate", ".venv/bin/ilead-shell "))]
+    first_bare = next(i for i, line in enumerate(commands) if line.startswith("ilead-shell "))
+    assert "source .venv/bin/activate" in commands[:first_bare], commands[:first_bare + 1]
+    assert not [line for line in commands if line.startswith(".venv/bin/ilead-shell ")], "one style of example"

@@ -202,7 +202,7 @@ def test_build_defaults_to_course_source_build_and_the_default_offering(workdir,
     with zipfile.ZipFile(out / "ODL-201-zipper-mooc.zip") as archive:
         assert archive.read("index.txt") == b"Open Data Literacy for Librarians (open course)"
     (line,) = result.stdout.splitlines()
-    assert re.fullmatch(r"build/ODL-201-zipper-mooc\.zip  [\d.]+ (B|KB)  1 pages", line)
+    assert re.fullmatch(r"build/ODL-201-zipper-mooc\.zip  [\d.]+ (B|KB)  1 page", line)  # not "1 pages"
 
 
 def test_build_several_targets_and_offerings_with_progress(workdir, fake_targets):

@@ -44,7 +44,7 @@ def test_module_plan_lists_activities_with_outcomes_assessment_and_effort(aligne
     rows = {a.title: a for a in module.activities}
     assert list(rows) == ["Terms", "Check", "Design a service", "A short talk", "Equity essay"]
     assert rows["Check"].kind == "Knowledge check" and rows["Check"].outcomes == ("M1.1",)
-    assert rows["Check"].assessment == "1 questions, 1 points"
+    assert rows["Check"].assessment == "1 question, 1 point"  # not '1 questions, 1 points'
     assert rows["Equity essay"].assessment == "30 points; rubric of 2 criteria"
     assert rows["Terms"].assessment == ""
     assert module.minutes == sum(a.minutes for a in module.activities) + 1  # + the overview
@@ -62,7 +62,7 @@ def test_alignment_shows_gaps_in_both_formats(gaps):
     course = select_offering(gaps, "mooc")
     markdown = render_outline(course, "md")
     assert "4 of 6 outcomes are not assessed: CO2, CO3, M1.2, M1.3" in markdown
-    assert "1 of 2 competencies are served by no outcome: C2" in markdown
+    assert "1 of 2 competencies is served by no outcome: C2" in markdown
     assert md_rows(markdown, "CO2")[-1][-1] == "NOT ASSESSED"
     assert md_rows(markdown, "C2 Community partnership")[0][-1] == "NOT SERVED"
     document = parse(render_outline(course, "html"))

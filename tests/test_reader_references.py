@@ -153,8 +153,34 @@ def test_an_unknown_citation_is_an_error_at_its_line(tmp_path):
                for f in found), found
 
 
+@pytest.mark.parametrize("body, says", [
+    ("As @tervalon-1999 argued.\n", "citation '@tervalon-1999' names no work in any references.yml; "
+                                     "did you mean '@tervalon-1998'?"),
+    ("As @tervalon argued.\n", "citation '@tervalon' names no work in any references.yml; "
+                               "did you mean '@tervalon-1998'?"),
+    ("As @ala-ed says.\n", "did you mean '@ala-edi'?"),
+    ("As argued [@tervalon-1999, p. 3].\n", "citation '@tervalon-1999' names no work in any references.yml; "
+                                            "did you mean '@tervalon-1998'?"),
+])
+def test_a_misspelt_citation_is_an_error_naming_the_work_it_resembles(tmp_path, body, says):
+    found = errors_of(course_with(tmp_path, "Line one.\n\n" + body))
+    assert any("01-p.md:6: error: citation" in f and says in f for f in found), found
+
+
+def test_addresses_and_handles_far_from_any_work_stay_text(tmp_path):
+    body = ("Write to help@example.org or tervalon-1999@example.org, follow @ilead, @ala or @someone-else online.\n"
+            "\nAn @ written &#64;tervalon-1999 is no citation.\n")
+    _, page = page_of(course_with(tmp_path, body))
+    assert body.split("\n")[0] in page.body.html and page.cites == ()
+    assert "&#64;tervalon-1999" in page.body.html or "@tervalon-1999 is" in page.body.html
+
+
 @pytest.mark.parametrize("front, message", [
     ("references: [missing]\n", "3: error: references: 'missing' names no work in any references.yml"),
+    ("references: [ala-ed]\n", "3: error: references: 'ala-ed' names no work in any references.yml; "
+                               "did you mean 'ala-edi'?"),
+    ("readings:\n  - tervalon-98\n", "4: error: readings: 'tervalon-98' names no work in any references.yml; "
+                                      "did you mean 'tervalon-1998'?"),
     ("readings:\n  - {ref: ala-edi, select: both}\n", "4: error: readings: give either 'ref'"),
     ("readings:\n  - {select: ''}\n", "4: error: readings: select:"),
     ("readings:\n  - [a, b]\n", "4: error: readings: each entry is a work's id"),
@@ -243,3 +269,15 @@ def test_a_course_references_file_may_not_leave_the_course(tmp_path):
     (root / "references.yml").unlink()
     (root / "references.yml").symlink_to(outside)
     assert any("references.yml is a link to a file outside the course source" in e for e in errors_of(root))
+
+
+@pytest.mark.parametrize("effort, warned", [("10000 h", True), ("201 h", True), ("200 h", False), ("90 min", False)])
+def test_an_effort_beyond_200_hours_for_one_item_is_a_warning_at_its_line(tmp_path, effort, warned):
+    from ilead_shell.reader import load_course
+
+    _, warnings = load_course(course_with(tmp_path, "Text.\n", f"effort: {effort}\n"))
+    found = [w.format() for w in warnings if w.code == "effort"]
+    if warned:
+        assert len(found) == 1 and "01-p.md:3: warning: effort: " in found[0] and "more than 200" in found[0], found
+    else:
+        assert found == []

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .counting import counted, counts_text
 
 # The pipeline (lxml, pydantic, the reader) and the registry are imported inside the
 # commands that use them, so that --version, --help and `targets` start in a few
@@ -29,6 +30,7 @@ def _source(source: Path | None) -> Path:
 def _emit_json(command: str, source: Path | None, diagnostics, course=None, exit_code: int = 0, **extra) -> None:
     from .json_output import document
     diagnostics = list(diagnostics)
+    extra.setdefault("checks_waiting", [])
     for diagnostic in diagnostics:  # also as lines, for CI logs and problem matchers
         click.echo(diagnostic.format(), err=True)
     click.echo(document(command, source, diagnostics, course, **extra))
@@ -118,6 +120,7 @@ def build(source: Path | None, target: str, out: Path, offering: str | None, str
         if not as_json:
             raise
         _emit_json("build", source, _failure_diagnostics(exc), exit_code=exc.exit_code,
+                   checks_waiting=list(getattr(exc, "waiting_checks", ())),
                    out=str(out), bundles=[])
     if as_json:
         from .json_output import bundle_record
@@ -133,7 +136,7 @@ def build(source: Path | None, target: str, out: Path, offering: str | None, str
         if verbose:
             for note in result.notes:
                 click.echo(f"note: {result.target}: {note.message}", err=True)
-        counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+        counts = counts_text(result.counts)
         click.echo(f"{result.path}  {_human_size(result.size)}  {counts}")
         if result.notes and not verbose:
             count = len(result.notes)
@@ -179,7 +182,8 @@ def check(source: Path | None, strict: bool, coverage: bool, report: Path | None
     except IleadError as exc:
         if fmt != "json":
             raise
-        _emit_json("check", source, _failure_diagnostics(exc), exit_code=exc.exit_code, files_for_review=[])
+        _emit_json("check", source, _failure_diagnostics(exc), exit_code=exc.exit_code, files_for_review=[],
+                   checks_waiting=list(getattr(exc, "waiting_checks", ())))
     review = files_for_review(course)
     if fmt == "json":
         if report is not None or coverage:
@@ -207,9 +211,7 @@ def check(source: Path | None, strict: bool, coverage: bool, report: Path | None
         click.echo(f"{report}  quality report", err=True)
     counts = course.counts()
     warnings = sum(1 for f in findings if not f.is_error)
-    click.echo(f"{course.code}: {counts['modules']} modules, {counts['items']} items, "
-               f"{counts['questions']} questions, {counts['files']} files; "
-               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    click.echo(f"{course.code}: {counts_text(counts)}; {counted(warnings, 'warnings')}")
 
 
 @main.command()
@@ -253,25 +255,27 @@ def outline(source: Path | None, offering: str | None, fmt: str, out: Path | Non
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Findings as 'bundle:member:line: level: ...' lines, or one JSON document.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (what some LMS will misread or drop).")
-def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: bool) -> None:
-    """Check Common Cartridge, SCORM 1.2 and OLX bundles, made here or elsewhere, against their
-    format and the rules of the LMSs that import them.
+@click.option("--lms", type=click.Choice(["any", "canvas", "moodle", "openedx"]), default="any", show_default=True,
+              help="The LMS you will import into: keep only its importer's rules (and the format's own).")
+def validate(bundles: tuple[Path, ...], schemas: Path | None, fmt: str, strict: bool, lms: str) -> None:
+    """Check Common Cartridge, SCORM 1.2, OLX and Moodle backup bundles, made here or elsewhere,
+    against their format and the rules of the LMSs that import them.
 
     An error is something an LMS refuses or a rule of the format broken; a warning is
     something a named LMS will misread, drop or show broken.  Exits 1 when any bundle has
     errors (or, with --strict, warnings)."""
     from .validation import render_json, render_text, validate_bundles
 
-    reports, notes = validate_bundles(list(bundles), schemas)
+    reports, notes = validate_bundles(list(bundles), schemas, lms=lms)
     if fmt == "json":
-        click.echo(render_json(reports, notes))
+        click.echo(render_json(reports, notes, strict, lms))
     else:
-        lines, summaries = render_text(reports)
+        lines, summaries = render_text(reports, strict, lms)
         for line in lines + notes:
             click.echo(line, err=True)
         for summary in summaries:
             click.echo(summary)
-    if any(report.errors or (strict and report.warnings) for report in reports):
+    if any(report.fails(strict) for report in reports):
         sys.exit(1)
 
 
@@ -297,7 +301,8 @@ def dump_model(source: Path | None, offering: str | None) -> None:
 @click.argument("cartridge", type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write the course source into (default: a folder named after the course code). "
-                   "With --module: the existing course to add the module to (default: ./course_source).")
+                   "With --module: the existing course to add the module to (default: the course you are in, found as "
+                   "check finds it).")
 @click.option("--force", is_flag=True, help="Replace --out when it already holds a course source.")
 @click.option("--module", "module_name", metavar="NUMBER|TITLE",
               help="Bring only this module of the archive into the existing course given by --out.")
@@ -309,23 +314,28 @@ def import_command(cartridge: Path, out: Path | None, force: bool, module_name: 
     from .importing import REPORT_NAME, import_course, import_module
 
     if module_name:
-        result = import_module(cartridge, module_name, out or Path("course_source"))
+        # The course to add to: --out, else the one the author stands in (as check and new module find it).
+        result = import_module(cartridge, module_name, _source(out))
     else:
         result = import_course(cartridge, out, force=force)
     if quiet:
         return
-    counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    counts = counts_text(result.counts)
     what = f"module '{result.module}'" if result.module else "course"
     click.echo(f"{result.path}  {what} from {result.source_format}: {counts}")
+    for action in result.actions:
+        click.echo(f"  {action}")
     entries = len(result.report.entries)
-    if entries:
-        report = result.path / REPORT_NAME if not result.module else result.path.parent.parent
+    if entries and not result.module:
         click.echo(f"  {entries} thing{'s' if entries != 1 else ''} imported differently or not at all: see "
-                   f"{report if not result.module else 'the report above'}", err=True)
-    if result.module:
+                   f"{result.path / REPORT_NAME}", err=True)
+    elif entries:
+        # A module folder gets no report file (a .md there would be read as an item): every entry is here.
+        click.echo(f"  {entries} thing{'s' if entries != 1 else ''} imported differently or not at all:", err=True)
         for entry in result.report.entries:
-            if entry.kind != "format-limit":
-                click.echo(f"  {entry.kind}: {entry.message}", err=True)
+            kind = "not in the archive's format" if entry.kind == "format-limit" else entry.kind
+            where = f" ({entry.where})" if entry.where else ""
+            click.echo(f"    {kind}: {entry.message}{where}", err=True)
     warnings = len(result.warnings)
     if warnings:
         click.echo(f"  {warnings} warning{'s' if warnings != 1 else ''} from 'ilead-shell check' on the imported "
@@ -365,7 +375,7 @@ def new_course_command(folder: Path, title: str | None, code: str | None) -> Non
     from .scaffold import new_course
 
     created = new_course(folder, title, code)
-    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    counts = counts_text(created.counts)
     click.echo(f"{created.path}  new course {created.title!r}: {counts}")
     click.echo(f"next: cd {created.path} && ilead-shell serve   (then edit any file: the page in the browser "
                "follows)", err=True)
@@ -381,7 +391,7 @@ def new_module_command(name: str, course: Path | None) -> None:
     from .scaffold import new_module
 
     created = new_module(_source(course), name)
-    counts = ", ".join(f"{v} {k}" for k, v in created.counts.items())
+    counts = counts_text(created.counts)
     listed = "; listed in course.yml's modules:" if created.listed else ""
     click.echo(f"{created.path}  new module {created.title!r}: {counts}{listed}")
 

@@ -65,8 +65,9 @@ CODES: dict[str, str] = {
     "empty-offerings": "offerings: [] puts a module or item in no offering",
     "rubric-points": "a rubric adds up to other points than points:",
     "rubric-levels": "a rubric criterion's performance levels: fewer than two, not descending, a label twice, top not its points",
-    "effort": "effort: is not a duration such as 45 min, 2 h or 1.5 h",
+    "effort": "effort: is not a duration such as 45 min, 2 h or 1.5 h (error), or more than 200 hours for one item (warning)",
     "due-before-start": "a due date before an offering starts",
+    "unlisted-module": "a folder under modules/ with a module.md that course.yml modules: does not list (in no bundle)",
     # check families (docs/checks.md)
     "content": "check family content: modules without items, pages without text",
     "outcomes": "check family outcomes: unmeasurable verbs, outcomes not assessed, competencies not served",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CourseError, Diagnostic, IleadError, display_path
+from .foreign_archives import foreign_format
 from .import_api import ArchiveRefused, ImportedCourse, ImportedGroup, ImportedOutcome, ImportReport
 from .registry import ImporterRegistry
 from .untrusted import SourceArchive, open_source_archive
@@ -36,6 +37,8 @@ class ImportResult:
     report: ImportReport
     warnings: list[Diagnostic] = field(default_factory=list)
     module: str | None = None
+    # What --module did to the course beyond writing the folder, for the author to see.
+    actions: list[str] = field(default_factory=list)
 
 
 def choose_importer(archive: SourceArchive, registry: ImporterRegistry):
@@ -50,6 +53,9 @@ def choose_importer(archive: SourceArchive, registry: ImporterRegistry):
 
 
 def read_archive(path: Path, registry: ImporterRegistry | None = None) -> tuple[ImportedCourse, ImportReport, SourceArchive]:
+    refusal = foreign_format(Path(path))
+    if refusal:
+        raise ArchiveRefused(refusal)
     archive = open_source_archive(path)
     try:
         importer = choose_importer(archive, registry or ImporterRegistry())
@@ -168,7 +174,7 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
     from .identifiers import is_valid_id
     from .pipeline import read_and_check
     from .source_writer import write_source
-    from .source_writer.course_yml import append_module, next_module_folder
+    from .source_writer.course_yml import append_module, lists_modules, next_module_folder
 
     into = Path(into)
     if not (into / "course.yml").is_file():
@@ -181,7 +187,13 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
         taken_ids = {m.id for m in target.modules}
         slug = module.slug if module.slug and is_valid_id(module.slug) else None
         from .source_writer.layout import readable_id, unique
-        module.slug = unique(readable_id(slug, module.title, "module"), set(taken_ids))
+        wanted_id = readable_id(slug, module.title, "module")
+        module.slug = unique(wanted_id, set(taken_ids))
+        actions: list[str] = []
+        if module.slug != wanted_id:
+            holder = next(m.folder for m in target.modules if m.id == wanted_id)
+            actions.append(f"the course already has a module '{wanted_id}' ({holder}), so this one is "
+                           f"'{module.slug}'")
         taken_outcomes = set(target.all_outcomes())
         renamed: dict[str, str] = {}
         for outcome in module.outcomes:
@@ -215,7 +227,12 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
                 raise IleadError(f"{display_path(destination)} already exists; nothing was written")
             unused = [written.placement.file_paths[k] for k in written.placement.unused_files]
             shutil.copytree(source_folder, destination)
+            had_list = lists_modules(into / "course.yml")
             restore = append_module(into / "course.yml", name, [m.folder for m in target.modules], into)
+            had = len(target.modules)
+            actions.append(f"course.yml: added {name} to modules:" if had_list else
+                           f"course.yml: added a modules: list naming the {had} module{'s' if had != 1 else ''} "
+                           f"it had, then {name}")
             try:
                 findings = _verify(into)
             except BaseException:
@@ -224,10 +241,14 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
                 raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    # The archive was read whole: what it says of the other modules (and of the course's spare
+    # files, which --module does not copy) is not about this import.
+    own = {module.key, *(item.key for item in module.items)}
+    report.entries = [e for e in report.entries if e.kind == "format-limit" or e.subject in own]
     if unused:
         report.changed(module.key, f"{len(unused)} file(s) of the archive that no item of this module uses were "
                                    "not copied", fields=("assets",))
     counts = {"modules": 1, "items": len(module.items), "questions": sum(len(i.questions) for i in module.items),
               "files": sum(1 for k, p in written.placement.file_paths.items() if p.startswith("modules/"))}
     return ImportResult(destination, course.source_format, counts, report,
-                        [f for f in findings if not f.is_error], module=module.title)
+                        [f for f in findings if not f.is_error], module=module.title, actions=actions)

@@ -64,7 +64,11 @@ def read_and_check(source: Path, strict: bool = False, registry: Registry | None
 
         families = [c.name for c in registered_checks()[0]]
         extra = checks_config(partial, families)[1] + unknown_exporter_keys(partial, registry or Registry())
-        raise CourseError(failure.diagnostics + extra) from None
+        # Every mistake in one run: the checks that judge each part as it reads run now too.
+        from .checks import run_checks_on_partial
+
+        findings, waiting = run_checks_on_partial(partial)
+        raise CourseError(failure.diagnostics + extra + findings, waiting) from None
     findings = warnings + run_checks(course) + unknown_exporter_keys(course, registry or Registry())
     # Judged for every offering, as outcome coverage is, so that `check --strict` (the CI
     # gate) fails exactly when `build --strict --offering all` would.

@@ -15,6 +15,7 @@ from ..audience import without_instructor_material
 from ..checks.bibliography import pending_readings, used_works
 from ..checks.outcomes import ASSESSING_TYPES, competency_service, coverage
 from ..citations import reference, sort_key
+from ..counting import counted
 from ..effort import item_minutes, module_minutes, overview_minutes
 from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, Reading, RichText, Work
 
@@ -182,11 +183,11 @@ def _assessment(course: Course, item: Item) -> str:
     group = course.grading.group(item.group)
     parts = []
     if isinstance(item, Quiz):
-        parts.append(f"{len(item.questions)} questions, {item.points:g} points")
+        parts.append(f"{counted(len(item.questions), 'questions')}, {_points(item.points)}")
         if item.mastery is not None:
             parts.append(f"mastery {item.mastery:g}%")
     elif isinstance(item, Assignment):
-        parts.append(f"{item.points:g} points" if item.points is not None else "ungraded")
+        parts.append(_points(item.points) if item.points is not None else "ungraded")
         if item.rubric:
             levels = max(len(c.levels) for c in item.rubric)
             parts.append(f"rubric of {len(item.rubric)} criteria" + (f", {levels} performance levels" if levels else ""))
@@ -195,7 +196,7 @@ def _assessment(course: Course, item: Item) -> str:
         elif item.due:
             parts.append(f"due {item.due.isoformat()}")
     elif isinstance(item, Discussion):
-        parts.append(f"{item.points:g} points" if item.graded else "ungraded")
+        parts.append(_points(item.points) if item.graded else "ungraded")
     if group:
         parts.append(group.name)
     return "; ".join(parts)
@@ -263,15 +264,23 @@ def _replace_with_text(element, text: str) -> None:
     element.getparent().replace(element, replacement)
 
 
+def _points(points: float) -> str:
+    return f"{points:g} point{'' if points == 1 else 's'}"
+
+
 def alignment_summary(outline: Outline) -> str:
     outcomes, competencies = len(outline.alignment), len(outline.competencies)
     parts = []
-    parts.append(f"All {outcomes} outcomes are assessed" if not outline.unassessed else
-                 f"{len(outline.unassessed)} of {outcomes} outcomes are not assessed: {', '.join(outline.unassessed)}")
+    unassessed, unserved = len(outline.unassessed), len(outline.unserved)
+    parts.append((f"All {outcomes} outcomes are assessed" if outcomes != 1 else "The 1 outcome is assessed")
+                 if not unassessed else
+                 f"{unassessed} of {counted(outcomes, 'outcomes')} {'is' if unassessed == 1 else 'are'} not assessed: "
+                 f"{', '.join(outline.unassessed)}")
     if competencies:
-        parts.append(f"all {competencies} competencies are served" if not outline.unserved else
-                     f"{len(outline.unserved)} of {competencies} competencies are served by no outcome: "
-                     f"{', '.join(outline.unserved)}")
+        parts.append((f"all {competencies} competencies are served" if competencies != 1 else
+                      "the 1 competency is served") if not unserved else
+                     f"{unserved} of {counted(competencies, 'competencies')} {'is' if unserved == 1 else 'are'} "
+                     f"served by no outcome: {', '.join(outline.unserved)}")
     return "; ".join(parts) + f" in the {outline.offering.name} offering."
 
 

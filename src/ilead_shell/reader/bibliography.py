@@ -19,6 +19,7 @@ every target carries them without knowing about references.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +46,9 @@ _GROUP = re.compile(r"\[(?P<body>@[a-z0-9][a-z0-9-]*(?:[^\]\[]*?))\]")
 _ITEM = re.compile(r"^\s*@(?P<key>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\s*(?:,\s*(?P<locator>.*?))?\s*$")
 # @key in running text: not part of an address (name@example.org) or a bracketed group.
 _NARRATIVE = re.compile(r"(?<![\w@.\[/])@(?P<key>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)")
+# How alike (difflib's ratio) an unknown narrative '@word' must be to a known id to be reported as
+# a misspelt citation: 'tervalon-1999' is 0.92 like tervalon-1998; handles are rarely above 0.6.
+NARRATIVE_CUTOFF = 0.8
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _SKIP_TAGS = {"code", "pre", "a", "script", "style"}
@@ -196,13 +200,14 @@ def attach(bibliography: Bibliography, body: RichText, markdown_text: str, body_
         if key in works:
             cited.append(key)
         else:
-            diagnostics.append(error(f"citation '@{key}' names no work in any {FILE_NAME}{_known(works)}",
-                                     path, body_line + line))
+            diagnostics.append(error(f"citation '@{key}' names no work in any {FILE_NAME}"
+                                     f"{_suggestion(key, works, '@')}{_known(works)}", path, body_line + line))
     for index, key in enumerate(front_references):
         if key in works:
             cited.append(key)
         else:
-            diagnostics.append(error(f"references: '{key}' names no work in any {FILE_NAME}{_known(works)}",
+            diagnostics.append(error(f"references: '{key}' names no work in any {FILE_NAME}"
+                                     f"{_suggestion(key, works)}{_known(works)}",
                                      path, document.line_of(("references", index))))
     readings = []
     for index, entry in enumerate(front_readings):
@@ -217,6 +222,18 @@ def attach(bibliography: Bibliography, body: RichText, markdown_text: str, body_
     return Citing(body.model_copy(update={"html": html_text}), cites, tuple(readings))
 
 
+def _close_keys(key: str, works: dict[str, Work], cutoff: float = 0.6) -> list[str]:
+    """Known ids the key may be a slip for: alike by difflib, or the key is an author-year id
+    without its year ('@tervalon' for tervalon-1998; '@ala' is no slip for ala-edi)."""
+    close = difflib.get_close_matches(key, sorted(works), n=1, cutoff=cutoff)
+    return close or [k for k in sorted(works) if re.match(re.escape(key) + r"-\d", k)][:1]
+
+
+def _suggestion(key: str, works: dict[str, Work], prefix: str = "") -> str:
+    close = _close_keys(key, works)
+    return f"; did you mean '{prefix}{close[0]}'?" if close else ""
+
+
 def _known(works: dict[str, Work]) -> str:
     return "" if works else f" (no {FILE_NAME} defines any work yet)"
 
@@ -226,7 +243,8 @@ def _reading(entry: Any, works: dict[str, Work], path: Path, line: int,
     placeholder = SourceLocation(path="", line=line)
     if isinstance(entry, str):
         if entry not in works:
-            diagnostics.append(error(f"readings: '{entry}' names no work in any {FILE_NAME}{_known(works)}",
+            diagnostics.append(error(f"readings: '{entry}' names no work in any {FILE_NAME}"
+                                     f"{_suggestion(entry, works)}{_known(works)}",
                                      path, line))
             return None
         return Reading(work=entry, location=placeholder)
@@ -246,7 +264,8 @@ def _reading(entry: Any, works: dict[str, Work], path: Path, line: int,
                                  "still to be chosen should cover), not both or neither", path, line))
         return None
     if raw.ref and raw.ref not in works:
-        diagnostics.append(error(f"readings: '{raw.ref}' names no work in any {FILE_NAME}{_known(works)}",
+        diagnostics.append(error(f"readings: '{raw.ref}' names no work in any {FILE_NAME}"
+                                 f"{_suggestion(raw.ref, works)}{_known(works)}",
                                  path, line))
         return None
     return Reading(work=raw.ref, note=raw.select or raw.note, location=placeholder)
@@ -269,8 +288,10 @@ def _cited_in_markdown(text: str, works: dict[str, Work]) -> list[tuple[str, int
                 if item:
                     found.append((item.group("key"), number))
         rest = _GROUP.sub(lambda m: " " * len(m.group(0)), line)
-        # A narrative @key cites only a known work: '@handle' in prose stays text.
-        found += [(m.group("key"), number) for m in _NARRATIVE.finditer(rest) if m.group("key") in works]
+        # A narrative @key cites only a known work, and '@handle' in prose stays text; but a word
+        # this close to a known id is a misspelt citation, which would otherwise print as typed.
+        found += [(m.group("key"), number) for m in _NARRATIVE.finditer(rest)
+                  if m.group("key") in works or _close_keys(m.group("key"), works, NARRATIVE_CUTOFF)]
     return found
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import CourseError, Diagnostic, error
+from ..errors import CourseError, Diagnostic, error, warning
 from ..identifiers import ID_PATTERN, is_valid_id, slug_from_filename
 from ..model import (
     Assignment, CompetencyDomain, CompetencyFramework, Competency, CompetencyIndicators, Course,
@@ -31,7 +31,7 @@ from .cross_references import Tolerated
 from .durations import MEANING as DURATION_MEANING, parse_duration
 from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
-from .quiz_syntax import parse_question, split_questions
+from .quiz_syntax import introduction_problems, parse_question, split_questions
 from .text_files import describe, forbidden_character, read_text
 from .theme import read_theme
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
@@ -508,7 +508,27 @@ class CourseReader:
                 continue
             lines_by_folder[folder.resolve()] = line
             found.append((folder, line))
+        self.warn_unlisted_modules(set(lines_by_folder))
         return found
+
+    def warn_unlisted_modules(self, listed: set[Path]) -> None:
+        """A module folder under modules/ that course.yml's list leaves out is in no bundle:
+        most often a module added, or imported, and never listed."""
+        container = self.root / "modules"
+        kind, problem = _kind(container)
+        if problem or kind != "folder":
+            return
+        entries, problem = _list(container)
+        if problem:
+            return
+        line = self.course_doc.key_line(("modules",))
+        for path in sorted(entries, key=_order_key):
+            if path.name.startswith(".") or _kind(path) != ("folder", None) or path.resolve() in listed:
+                continue
+            if _kind(path / "module.md") == ("file", None):
+                self.diagnostics.append(warning(
+                    f"modules/{path.name} is not in course.yml modules:, so no bundle holds it; "
+                    "add it, or remove the folder", self.course_yml, line, code="unlisted-module"))
 
     def discover_modules(self) -> list[_ModuleSource]:
         modules: list[_ModuleSource] = []
@@ -753,6 +773,13 @@ class CourseReader:
             if common["effort_minutes"] is None:
                 self.fail(f"effort: {front.effort!r} should be {DURATION_MEANING}", item.path,
                           item.document.line_of(("effort",)))
+            elif common["effort_minutes"] > limits.MAX_ITEM_EFFORT_HOURS * 60:
+                # It would swamp the outline's hours and the workload check; a slip more often than not.
+                self.diagnostics.append(warning(
+                    f"effort: {front.effort} is {common['effort_minutes'] / 60:g} hours for one item, more than "
+                    f"{limits.MAX_ITEM_EFFORT_HOURS}; write how long a learner spends on this item (a course's "
+                    "total hours come from its items, and an offering's credits say what they should be)",
+                    item.path, item.document.line_of(("effort",)), code="effort"))
         if isinstance(front, schema.RawQuiz):
             return self.build_quiz(item, front, common, scope)
         common["body"] = self.render(item.body, item.path, item.body_line, scope)
@@ -836,6 +863,7 @@ class CourseReader:
 
     def build_quiz(self, item: _ItemSource, front: schema.RawQuiz, common: dict, scope: ModuleScope):
         intro, intro_line, drafts = split_questions(item.body, item.body_line)
+        self.diagnostics.extend(introduction_problems(intro, intro_line, item.path))
         common["body"] = self.render(intro, item.path, intro_line, scope)
         self.cite_item(common, item, intro, intro_line)
         if not drafts:
