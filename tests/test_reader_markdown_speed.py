@@ -2,8 +2,8 @@
 
 The reader skips Python-Markdown for a plain line of words (most choices and feedback) and
 converts an identical short text once per read.  Neither may change a byte: the HTML must be
-Python-Markdown's, and footnote ids (which count the documents converted before) must be the
-ones a conversion of every text would give.
+Python-Markdown's.  Footnote ids come from each text alone (footnote_key), so they stay put when
+other texts are edited or reordered.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from ilead_shell.reader import read_course
 from ilead_shell.reader.markdown_render import (
-    EXTENSIONS, PLAIN_TEXT, CourseFiles, MarkdownRenderer, ModuleScope, _nest_headings,
+    EXTENSIONS, PLAIN_TEXT, CourseFiles, MarkdownRenderer, ModuleScope, _nest_headings, footnote_key,
 )
 
 # Every character Markdown gives a meaning to, with the ones the shortcut allows.
@@ -31,9 +31,11 @@ def fresh_markdown() -> markdown.Markdown:
 def converted_afresh(texts: list[str]) -> list[str]:
     """What the reader gave before any shortcut: one reset and one conversion per text."""
     md = fresh_markdown()
+    footnotes = next(e for e in md.registeredExtensions if hasattr(e, "unique_prefix"))
     out = []
     for text in texts:
         md.reset()
+        footnotes.unique_prefix = footnote_key(text)
         out.append(_nest_headings(md.convert(text)))
     return out
 
@@ -69,8 +71,7 @@ def renderer(tmp_path: Path) -> MarkdownRenderer:
 
 
 def test_shortcuts_leave_every_text_and_footnote_id_as_a_conversion_of_each_would(tmp_path):
-    # Plain lines, repeated texts and footnotes interleaved: a footnote's id counts the
-    # documents before it, the skipped ones included.
+    # Plain lines, repeated texts and footnotes interleaved.
     texts = ["True", "Text.[^n]\n\n[^n]: Note.", "False", "**Bold** choice", "True", "**Bold** choice",
              "Yes.", "Again.[^n]\n\n[^n]: Note.", "## Heading\n\n## Heading", "## Heading\n\n## Heading",
              "Text.[^n]\n\n[^n]: Note."] + random_texts(400, seed=3)
@@ -84,7 +85,23 @@ def test_shortcuts_leave_every_text_and_footnote_id_as_a_conversion_of_each_woul
     for text, mine, theirs in zip(texts, got, expected):
         if "href" not in theirs and "src=" not in theirs and "&#" not in theirs:
             assert mine == theirs, text
-    assert 'class="footnote"' in got[7] and got[7] == expected[7]  # its id counts the seven texts before
+    assert 'class="footnote"' in got[7] and got[7] == expected[7]
+
+
+def test_a_footnote_id_depends_on_its_own_text_not_on_the_texts_before_it(tmp_path):
+    noted = "Text.[^n]\n\n[^n]: Note."
+    scope = ModuleScope("m", tmp_path)
+
+    def footnoted_after(before: list[str]) -> str:
+        rendering = renderer(tmp_path)
+        for text in before:
+            rendering.render(text, tmp_path / "page.md", 1, scope, [])
+        return rendering.render(noted, tmp_path / "page.md", 1, scope, []).html
+
+    alone = footnoted_after([])
+    assert f'id="fn:{footnote_key(noted)}-n"' in alone
+    assert footnoted_after(["**One** page.", "Another.[^a]\n\n[^a]: A.", "Plain words."]) == alone
+    assert footnoted_after(["An edited page, longer now."]) == alone
 
 
 def test_a_course_reads_the_same_with_the_shortcuts_off(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ folder, so a module stays self-contained and nothing outside the course is read.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import html
 import os
 import re
@@ -263,6 +264,12 @@ def _shown(path: Path) -> str:
     return os.path.normpath(str(path))
 
 
+def footnote_key(text: str) -> int:
+    """The number in a text's footnote ids ('fn:<key>-note'): from the text alone, so that ids
+    stay the same when other texts are edited, reordered or converted from a cache (serve)."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:7], 16)
+
+
 class MarkdownRenderer:
     """Converts Markdown bodies; one instance per read, reset between documents."""
 
@@ -276,18 +283,19 @@ class MarkdownRenderer:
             extension_configs={"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": True}},
             output_format="html",
         )
-        # Footnote ids carry the number of documents converted so far ('fn:7-note'): a text
-        # not handed to Python-Markdown still counts as one, so no id depends on the shortcuts.
+        # Footnote ids carry a number Python-Markdown counts up per document ('fn:7-note'), which
+        # made an edit of one text renumber the footnotes of every later page; the reader sets it
+        # from the text itself instead (footnote_key), so ids depend on their own text only.
         self._footnotes = next(e for e in self._md.registeredExtensions if hasattr(e, "unique_prefix"))
         self._memo: dict[str, str] = {}
 
     def _convert(self, text: str) -> str:
         """Python-Markdown's HTML for ``text``, headings nested, as if converted afresh."""
-        memo = len(text) <= _MEMO_MAX_LENGTH and "[^" not in text  # no footnote, so no counted id
+        memo = len(text) <= _MEMO_MAX_LENGTH
         if memo and text in self._memo:
-            self._footnotes.unique_prefix += 1
             return self._memo[text]
         self._md.reset()
+        self._footnotes.unique_prefix = footnote_key(text)
         converted = _nest_headings(self._md.convert(text))
         if memo:
             self._memo[text] = converted
@@ -303,7 +311,6 @@ class MarkdownRenderer:
                                      first_line + nesting))
             return RichText()
         if PLAIN_TEXT.fullmatch(text):
-            self._footnotes.unique_prefix += 1  # counted as a conversion, see __init__
             return RichText(html=f"<p>{text}</p>")  # no tag, link, image or reference to look at
         converted = self.cache.get(text) if self.cache is not None else None
         if converted is None:
