@@ -11,7 +11,7 @@ from lxml import etree
 
 from ilead_shell.model import Question, Quiz
 
-from .qti import RESPONSE, QtiWriter, _sub, number
+from .qti import RESPONSE, QtiWriter, _append_copy, _sub, number
 from .profiles import QTI_NS
 
 
@@ -85,6 +85,29 @@ class CanvasQtiWriter(QtiWriter):
         # Canvas tells true/false by question_type, not by ident.
         return {c.id: c.id for c in question.choices}
 
+    @staticmethod
+    def _choice_feedback(ident: str):
+        def build(holder: etree._Element) -> None:
+            condition = _sub(holder, "respcondition", **{"continue": "Yes"})
+            _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE)
+            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+        return build
+
+    @staticmethod
+    def _scoring_condition(single: bool, choices: tuple[tuple[str, bool], ...]):
+        def build(holder: etree._Element) -> None:
+            condition = _sub(holder, "respcondition", **{"continue": "No"})
+            conditionvar = _sub(condition, "conditionvar")
+            if single:
+                _sub(conditionvar, "varequal", next(ident for ident, correct in choices if correct),
+                     respident=RESPONSE)
+            else:
+                both = _sub(conditionvar, "and")
+                for ident, correct in choices:
+                    _sub(both if correct else _sub(both, "not"), "varequal", ident, respident=RESPONSE)
+            _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        return build
+
     def choice_interaction(self, item: etree._Element, presentation: etree._Element, question: Question,
                            kind: str, shuffle: bool = False) -> None:
         """Canvas's own export order (lib/cc/qti/qti_items.rb): each choice's feedback first
@@ -98,16 +121,7 @@ class CanvasQtiWriter(QtiWriter):
         self.general_feedback_condition(processing, question)
         for choice in question.choices:
             if self.has_feedback(choice):
-                condition = _sub(processing, "respcondition", **{"continue": "Yes"})
-                _sub(_sub(condition, "conditionvar"), "varequal", choice.id, respident=RESPONSE)
-                _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{choice.id}_fb")
-        condition = _sub(processing, "respcondition", **{"continue": "No"})
-        conditionvar = _sub(condition, "conditionvar")
-        if single:
-            _sub(conditionvar, "varequal", next(c.id for c in question.choices if c.correct), respident=RESPONSE)
-        else:
-            both = _sub(conditionvar, "and")
-            for choice in question.choices:
-                _sub(both if choice.correct else _sub(both, "not"), "varequal", choice.id, respident=RESPONSE)
-        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+                _append_copy(processing, ("canvas_choice_feedback", choice.id), self._choice_feedback(choice.id))
+        key = (single, tuple((c.id, c.correct) for c in question.choices))
+        _append_copy(processing, ("canvas_scoring", key), self._scoring_condition(*key))
         self.feedback_blocks(item, question)

@@ -30,9 +30,40 @@ def number(value: float) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    node = etree.SubElement(parent, f"{Q}{tag}", {k: v for k, v in attrs.items()})
+    node = _SubElement(parent, Q + tag, attrs)
     if text is not None:
         node.text = text
+    return node
+
+
+_SubElement = etree.SubElement
+# A 2,000-question bank is ~130,000 elements per dialect; the parts that repeat with the
+# same content (metadata fields, the score variable, the text response) are built once and
+# copied, which lxml does in C.  The copies serialize byte for byte as built ones do: the
+# template's root declares the QTI namespace as the document's root does.
+_TEMPLATES: dict[tuple, etree._Element] = {}
+_TEMPLATE_LIMIT = 512  # distinct (label, entry) pairs; points values could otherwise grow it
+
+
+def _template(key: tuple, build: Callable[[etree._Element], None]) -> etree._Element | None:
+    template = _TEMPLATES.get(key)
+    if template is None:
+        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
+            return None
+        holder = etree.Element(f"{Q}holder", nsmap={None: QTI_NS})
+        build(holder)
+        template = _TEMPLATES[key] = holder[0]
+    return template
+
+
+def _append_copy(parent: etree._Element, key: tuple, build: Callable[[etree._Element], None]) -> etree._Element:
+    """``build(parent)``'s one child, copied from the first such build."""
+    template = _template(key, build)
+    if template is None:
+        build(parent)
+        return parent[-1]
+    node = template.__copy__()
+    parent.append(node)
     return node
 
 
@@ -67,9 +98,11 @@ class QtiWriter:
         return root if len(section) else None
 
     def field(self, parent: etree._Element, label: str, entry: str) -> None:
-        pair = _sub(parent, "qtimetadatafield")
-        _sub(pair, "fieldlabel", label)
-        _sub(pair, "fieldentry", entry)
+        def build(holder: etree._Element) -> None:
+            pair = _sub(holder, "qtimetadatafield")
+            _sub(pair, "fieldlabel", label)
+            _sub(pair, "fieldentry", entry)
+        _append_copy(parent, ("field", label, entry), build)
 
     def assessment_metadata(self, assessment: etree._Element, quiz: Quiz) -> None:
         metadata = _sub(assessment, "qtimetadata")
@@ -213,27 +246,36 @@ class QtiWriter:
         self.feedback_blocks(item, question, idents)
 
     def single_scoring_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
-        condition = _sub(processing, "respcondition", **{"continue": "No"})
-        _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
-        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
-        if self.has_feedback(choice):
-            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+        feedback = self.has_feedback(choice)
+
+        def build(holder: etree._Element) -> None:
+            condition = _sub(holder, "respcondition", **{"continue": "No"})
+            _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
+            _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+            if feedback:
+                _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+        _append_copy(processing, ("single_scoring", ident, feedback), build)
 
     def multiple_scoring_condition(self, processing: etree._Element, question: Question,
                                    idents: dict[str, str]) -> None:
         # Moodle counts as correct only the varequals with case="Yes" outside <not>.
-        condition = _sub(processing, "respcondition", **{"continue": "No"})
-        both = _sub(_sub(condition, "conditionvar"), "and")
-        for choice in question.choices:
-            parent = both if choice.correct else _sub(both, "not")
-            _sub(parent, "varequal", idents[choice.id], respident=RESPONSE, case="Yes")
-        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        choices = tuple((idents[c.id], c.correct) for c in question.choices)
+
+        def build(holder: etree._Element) -> None:
+            condition = _sub(holder, "respcondition", **{"continue": "No"})
+            both = _sub(_sub(condition, "conditionvar"), "and")
+            for ident, correct in choices:
+                _sub(both if correct else _sub(both, "not"), "varequal", ident, respident=RESPONSE, case="Yes")
+            _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        _append_copy(processing, ("multiple_scoring", choices), build)
 
     def choice_feedback_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
         if self.has_feedback(choice):
-            condition = _sub(processing, "respcondition", **{"continue": "Yes"})
-            _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
-            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+            def build(holder: etree._Element) -> None:
+                condition = _sub(holder, "respcondition", **{"continue": "Yes"})
+                _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
+                _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
+            _append_copy(processing, ("choice_feedback", ident), build)
 
     @staticmethod
     def has_feedback(choice: Choice) -> bool:
@@ -244,8 +286,10 @@ class QtiWriter:
         self.mattext(material, choice.text if plain else choice.html, html=not plain)
 
     def text_interaction(self, presentation: etree._Element) -> None:
-        response = _sub(presentation, "response_str", ident=RESPONSE, rcardinality="Single")
-        _sub(_sub(response, "render_fib"), "response_label", ident="answer1", rshuffle="No")
+        def build(holder: etree._Element) -> None:
+            response = _sub(holder, "response_str", ident=RESPONSE, rcardinality="Single")
+            _sub(_sub(response, "render_fib"), "response_label", ident="answer1", rshuffle="No")
+        _append_copy(presentation, ("text_interaction",), build)
 
     def accepted_texts(self, question: Question) -> list[str]:
         if question.type == "numeric":
@@ -297,16 +341,21 @@ class QtiWriter:
 
     # -- processing helpers ------------------------------------------------------------------
     def processing(self, item: etree._Element) -> etree._Element:
-        processing = _sub(item, "resprocessing")
-        _sub(_sub(processing, "outcomes"), "decvar", varname="SCORE", vartype="Decimal", minvalue="0",
-             maxvalue="100")
-        return processing
+        def build(holder: etree._Element) -> None:
+            processing = _sub(holder, "resprocessing")
+            _sub(_sub(processing, "outcomes"), "decvar", varname="SCORE", vartype="Decimal", minvalue="0",
+                 maxvalue="100")
+        return _append_copy(item, ("processing",), build)
 
     def general_feedback_condition(self, processing: etree._Element, question: Question) -> None:
         if self.general_feedback_html(question):
-            condition = _sub(processing, "respcondition", **{"continue": "Yes"})
-            _sub(_sub(condition, "conditionvar"), "other")
-            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+            _append_copy(processing, ("general_feedback",), self._general_feedback_condition)
+
+    @staticmethod
+    def _general_feedback_condition(holder: etree._Element) -> None:
+        condition = _sub(holder, "respcondition", **{"continue": "Yes"})
+        _sub(_sub(condition, "conditionvar"), "other")
+        _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
 
     def feedback_blocks(self, item: etree._Element, question: Question, idents: dict[str, str] | None = None) -> None:
         blocks = []
