@@ -31,6 +31,7 @@ from .cross_references import Tolerated
 from .durations import MEANING as DURATION_MEANING, parse_duration
 from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
+from .real_paths import RealPaths
 from .quiz_syntax import introduction_problems, parse_question, split_questions
 from .text_files import describe, forbidden_character, read_text
 from .theme import read_theme
@@ -109,13 +110,19 @@ class CourseReader:
         # Files whose front matter is not valid YAML: (that YAML text, the body, its first line).
         self.unparsed: dict[Path, tuple[str, str, int]] = {}
         self.markdown_cache = markdown_cache
+        self.relative: dict[Path, str] = {}  # rel() of each path asked
+        self.real = RealPaths()
 
     # -- small helpers ------------------------------------------------------------------
     def fail(self, message: str, path: Path | str | None = None, line: int = 0) -> None:
         self.diagnostics.append(error(message, path, line))
 
     def rel(self, path: Path) -> str:
-        return Path(os.path.relpath(path, self.root)).as_posix()
+        # Asked again for every question and citation of a file: computed once per path.
+        relative = self.relative.get(path)
+        if relative is None:
+            relative = self.relative[path] = Path(os.path.relpath(path, self.root)).as_posix()
+        return relative
 
     def loc(self, path: Path, line: int = 0) -> SourceLocation:
         return SourceLocation(path=self.rel(path), line=line)
@@ -174,6 +181,7 @@ class CourseReader:
         if kind != "folder":
             raise CourseError([error(f"course source '{source}' is not a folder")])
         self.root = source.resolve()
+        self.real = RealPaths(self.root)
         course_yml = self.root / "course.yml"
         kind, problem = _kind(course_yml)
         if problem:
@@ -467,7 +475,7 @@ class CourseReader:
                     continue
                 if kind != "folder":
                     continue
-                if not path.resolve().is_relative_to(self.root):
+                if not self.real(path).is_relative_to(self.root):
                     # Only folders named in course.yml 'modules:' may live outside the course.
                     self.fail(f"module folder '{path.name}' is a link to a folder outside the course "
                               "source; list it by path in course.yml 'modules:' to reuse it", path)
@@ -501,12 +509,12 @@ class CourseReader:
                 what = "does not exist" if kind is None else f"is {kind}, not a folder"
                 self.fail(f"module folder '{entry}' {what} (looked for {folder})", self.course_yml, line)
                 continue
-            if folder.resolve() in lines_by_folder:
+            if self.real(folder) in lines_by_folder:
                 # Not an id clash between two modules: the same folder is named again.
                 self.fail(f"module '{entry}' is listed twice in modules: (also at line "
-                          f"{lines_by_folder[folder.resolve()]}); remove one entry", self.course_yml, line)
+                          f"{lines_by_folder[self.real(folder)]}); remove one entry", self.course_yml, line)
                 continue
-            lines_by_folder[folder.resolve()] = line
+            lines_by_folder[self.real(folder)] = line
             found.append((folder, line))
         self.warn_unlisted_modules(set(lines_by_folder))
         return found
@@ -523,7 +531,7 @@ class CourseReader:
             return
         line = self.course_doc.key_line(("modules",))
         for path in sorted(entries, key=_order_key):
-            if path.name.startswith(".") or _kind(path) != ("folder", None) or path.resolve() in listed:
+            if path.name.startswith(".") or _kind(path) != ("folder", None) or self.real(path) in listed:
                 continue
             if _kind(path / "module.md") == ("file", None):
                 self.diagnostics.append(warning(
@@ -549,13 +557,13 @@ class CourseReader:
                 what = "has no module.md" if kind is None else f"has a module.md that is {kind}, not a file"
                 self.fail(f"module folder '{folder.name}' {what}", module_md if line == 0 else self.course_yml, line)
                 continue
-            if not module_md.resolve().is_relative_to(folder.resolve()):
+            if not self.real(module_md).is_relative_to(self.real(folder)):
                 self.fail("module.md is a link to a file outside its module folder", *where)
                 continue
             # Until the module is known to read, links into it are not the author's mistake.
-            unread = {p.resolve() for p in entries if p.suffix == ".md"}
+            unread = {self.real(p) for p in entries if p.suffix == ".md"}
             self.files.unread |= unread
-            text = read_text(module_md, self.diagnostics, module_md.resolve())
+            text = read_text(module_md, self.diagnostics, self.real(module_md))
             loaded = self.parse_front_matter(module_md, text, "module.md") if text is not None else None
             unreadable = loaded is None
             if loaded is None:
@@ -597,8 +605,8 @@ class CourseReader:
             if unreadable:
                 self.tolerated.modules_without_outcomes.add(module_id)
             by_id[module_id] = module_md
-            module = _ModuleSource(folder, folder.resolve(), module_md, front, document, body, body_line, module_id)
-            self.files.module_files[module_md.resolve()] = module_id
+            module = _ModuleSource(folder, self.real(folder), module_md, front, document, body, body_line, module_id)
+            self.files.module_files[self.real(module_md)] = module_id
             self.discover_items(module, entries)
             modules.append(module)
         return modules
@@ -620,7 +628,7 @@ class CourseReader:
         loaded = []
         transcripts: set[Path] = set()
         for path in candidates:
-            real = path.resolve()
+            real = self.real(path)
             if not real.is_relative_to(module.real):
                 self.fail(f"'{path.name}' is a link to a file outside its module folder", path, 1)
                 continue
