@@ -108,10 +108,20 @@ def prune_unreachable_links(modules: list[Module] | tuple[Module, ...], descript
         hidden = (set(), set()) if for_instructors else (instructor_items, instructor_modules)
         return _prune_links(node, (kept_items, kept_modules), hidden, location, removed)
 
-    pruned = [prune(m.model_copy(update={"items": tuple(prune(i, i.location, i.for_instructors)
-                                                         for i in m.items)}), m.location, m.for_instructors)
+    pruned = [prune(m.model_copy(update={"items": tuple(prune(i, i.location, i.for_instructors) if _may_link(i)
+                                                         else i for i in m.items)}), m.location, m.for_instructors)
               for m in modules]
     return pruned, prune(description, description_location, False), removed
+
+
+def _may_link(item: Item) -> bool:
+    """False when no text of the item can hold an ``ilead:`` link: its JSON (pydantic writes
+    it in Rust) has no "ilead:" at all.  Walking every question and choice of every item for
+    the links that most items lack was most of an offering's selection."""
+    try:
+        return "ilead:" in item.model_dump_json(warnings=False)
+    except Exception:  # a value JSON cannot hold: walk it
+        return True
 
 
 _LINK = re.compile(r"""<a\b[^>]*?\bhref=(["'])ilead:(item|module)/([^"'#]*)(?:#[^"']*)?\1[^>]*>(.*?)</a>""",

@@ -303,6 +303,10 @@ class MarkdownRenderer:
 
     def render(self, text: str, path: Path, first_line: int, scope: ModuleScope,
                diagnostics: list[Diagnostic]) -> RichText:
+        if PLAIN_TEXT.fullmatch(text):
+            # One line from a letter on: no tag, link, image or reference to look at, and no
+            # nesting (the depth check below finds 0 for it).
+            return RichText(html=f"<p>{text}</p>")
         nesting = _too_deep_markdown(text)
         if nesting is not None:
             # Python-Markdown recurses per level and slows down steeply: never hand it such a body.
@@ -310,8 +314,6 @@ class MarkdownRenderer:
                                      "(lists, quotes or indented blocks inside each other); flatten it", path,
                                      first_line + nesting))
             return RichText()
-        if PLAIN_TEXT.fullmatch(text):
-            return RichText(html=f"<p>{text}</p>")  # no tag, link, image or reference to look at
         converted = self.cache.get(text) if self.cache is not None else None
         if converted is None:
             try:
