@@ -53,6 +53,8 @@ def rewrite(html_text: str, resolve: Callable[[Reference], str]) -> str:
         new = html.escape(resolve(reference), quote=True)
         return f'{match.group("name")}{match.group("q")}{new}{match.group("q")}'
 
+    if SCHEME not in html_text:
+        return html_text  # _ATTRIBUTE matches only a literal "ilead:" value
     return _ATTRIBUTE.sub(substitute, html_text)
 
 
