@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html as html_module
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -42,7 +43,21 @@ def plain_text(html: str, keep_code: bool = False) -> str:
     return html_module.unescape(_TAG.sub(" ", text))
 
 
+# Four check families read every text of the course; courses are frozen, so the list is made
+# once per course and dropped with it.
+_TEXTS: dict[int, tuple[Text, ...]] = {}
+
+
 def course_texts(course: Course) -> Iterator[Text]:
+    key = id(course)
+    texts = _TEXTS.get(key)
+    if texts is None:
+        texts = _TEXTS[key] = tuple(_course_texts(course))
+        weakref.finalize(course, _TEXTS.pop, key, None)
+    return iter(texts)
+
+
+def _course_texts(course: Course) -> Iterator[Text]:
     if not course.description.is_empty:
         yield Text(course.description.html, course.location.path, 1, "the course description", kind="description")
     for module in course.modules:
