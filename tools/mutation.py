@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Mutation testing of the scoring, identifier, path-safety and archive code (docs/mutation-testing.md).
+
+    .venv/bin/python tools/mutation.py run [GLOB...]   mutmut over the listed modules (or the mutants
+                                                        whose names match GLOB), with a fast test subset
+    .venv/bin/python tools/mutation.py recheck          run every survivor against its module's whole
+                                                        test subset (and its slow real-importer tests)
+    .venv/bin/python tools/mutation.py report           the score per module, and each survivor left
+
+mutmut 3 imports mutated code from ``mutants/src`` only, and names mutants after the dotted
+path below ``src/``; this repository keeps the exporters beside ``src/`` in ``exporters/``.
+So the run happens in ``build/mutation/`` (ignored by git), a copy in which every package sits
+in ``src/``: there the names are the import names (``ilead_cc.qti.x_number__mutmut_1``) and
+every import, the exporters' entry points included, finds the mutated copy first.  mutmut's
+own settings (which files, which tests) are ``[tool.mutmut]`` in pyproject.toml, in the
+layout of that copy.
+
+mutmut runs, for each mutant, only the tests that called the mutated function while it
+collected its statistics.  A bundle built once in a session fixture is charged to the first
+test that asked for it, so a mutant can survive there although a later test would catch it.
+``recheck`` therefore runs every survivor again against the whole subset of its module
+(``SUBSETS`` below), then against the slow tests that exercise it (``SLOW``), and records
+which of them still survive in ``build/mutation/survivors.json``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+WORK = REPO / "build" / "mutation"
+MUTANTS = WORK / "mutants"
+PYTHON = Path(sys.executable)
+PACKAGES = {"src/ilead_shell": "src/ilead_shell",
+            **{f"exporters/{p}": f"src/{p}" for p in
+               ("ilead_cc", "ilead_scorm12", "ilead_olx", "ilead_moodle_backup", "ilead_html")}}
+COPIED = ("tests", "course_source", "pyproject.toml", "README.md")
+
+# Which mutants belong to which module of the report.  Where only part of a file is in scope
+# (the path checks of the reader), the pattern names the functions.
+MODULES = {
+    "scoring: ilead_cc.qti": ["ilead_cc.qti.*"],
+    "scoring: ilead_cc.canvas_qti": ["ilead_cc.canvas_qti.*"],
+    "scoring: ilead_scorm12.pass_mark": ["ilead_scorm12.pass_mark.*"],
+    "scoring: ilead_olx.capa": ["ilead_olx.capa.*"],
+    "scoring: ilead_moodle_backup.questions (answer fractions)": [
+        f"ilead_moodle_backup.questions.{name}__*" for name in (
+            "x_fraction", "x_decimal", "x__wildcards_escaped", "xǁQuestionBankǁ_plugin",
+            "xǁQuestionBankǁ_choice_fraction", "xǁQuestionBankǁ_choice_answer", "xǁQuestionBankǁ_answer")],
+    "identifiers: ilead_shell.identifiers": ["ilead_shell.identifiers.*"],
+    "identifiers: ilead_cc.ids": ["ilead_cc.ids.*"],
+    "identifiers: ilead_olx.names": ["ilead_olx.names.*"],
+    "identifiers: reader.quiz_syntax (choice ids)": ["ilead_shell.reader.quiz_syntax.x__choice_ids__*"],
+    "path safety: ilead_shell.source_files": ["ilead_shell.source_files.*"],
+    "path safety: reader.markdown_render (file resolution)": [
+        "ilead_shell.reader.markdown_render.xǁCourseFilesǁ*",
+        "ilead_shell.reader.markdown_render.x__is_file__*",
+        "ilead_shell.reader.markdown_render.x__existing_or_problem__*",
+        "ilead_shell.reader.markdown_render.x_existing_path__*",
+        "ilead_shell.reader.markdown_render.x__exists__*",
+    ],
+    "path safety: reader.course_reader (module folders, file fields)": [
+        "ilead_shell.reader.course_reader.xǁCourseReaderǁmodule_folders__*",
+        "ilead_shell.reader.course_reader.xǁCourseReaderǁfile_field__*",
+    ],
+    "path safety: exporter_api.check_bundle_path": ["ilead_shell.exporter_api.x_check_bundle_path__*"],
+    "path safety: ilead_shell.untrusted": ["ilead_shell.untrusted.*"],
+    "archive: ilead_shell.archive": ["ilead_shell.archive.*"],
+    "archive: ilead_shell.staging": ["ilead_shell.staging.*"],
+}
+
+_CC = ["tests/test_cc_qti.py", "tests/test_qti_scoring.py", "tests/test_cc_canvas.py",
+       "tests/test_acceptance_numeric.py", "tests/test_bundle_identifiers.py", "tests/test_cc_cartridges.py"]
+_IDS = ["tests/test_identifiers.py", "tests/test_bundle_identifiers.py", "tests/test_acceptance_identifiers.py",
+        "tests/test_acceptance_question_ids.py", "tests/test_reader_quiz.py"]
+_PATHS = ["tests/test_paths.py", "tests/test_hostile_paths.py", "tests/test_hostile_links.py",
+          "tests/test_reader_links.py", "tests/test_acceptance_unicode_files.py", "tests/test_hostile_media_types.py",
+          "tests/test_hostile_permissions.py"]
+_ARCHIVE = ["tests/test_archive.py", "tests/test_write_protocol.py"]
+# The whole fast subset a survivor of a module is run against again.
+SUBSETS = {
+    "ilead_cc.qti": _CC,
+    "ilead_cc.canvas_qti": _CC,
+    "ilead_scorm12.pass_mark": ["tests/test_scorm12_mastery.py", "tests/test_scorm12_manifest.py",
+                                "tests/test_acceptance_scorm_graded_items.py"],
+    "ilead_olx.capa": ["tests/test_olx_blocks.py", "tests/test_olx_exporter.py", "tests/test_olx_edge_cases.py",
+                       "tests/test_acceptance_olx_mastery.py"],
+    "ilead_moodle_backup.questions": ["tests/test_moodle_backup.py"],
+    "ilead_shell.identifiers": _IDS + ["tests/test_acceptance_unicode_files.py"],
+    "ilead_cc.ids": _IDS + ["tests/test_cc_cartridges.py"],
+    "ilead_olx.names": _IDS + ["tests/test_olx_exporter.py"],
+    "ilead_shell.reader.quiz_syntax": _IDS,
+    "ilead_shell.source_files": _PATHS + _ARCHIVE,
+    "ilead_shell.reader.markdown_render": _PATHS,
+    "ilead_shell.reader.course_reader": _PATHS + ["tests/test_reader_course.py"],
+    "ilead_shell.exporter_api": _PATHS + _ARCHIVE,
+    "ilead_shell.untrusted": ["tests/test_import_hostile.py", "tests/test_import_samples.py",
+                              "tests/test_import_roundtrip.py", "tests/test_import_qti.py"],
+    "ilead_shell.archive": _ARCHIVE,
+    "ilead_shell.staging": _ARCHIVE + ["tests/test_hostile_permissions.py"],
+}
+# The slow tests (real importers, the browser) a survivor of the fast subset is checked against.
+SLOW = {
+    "ilead_cc.qti": ["tests/test_real_moodle_cc.py", "tests/test_real_cc2olx.py", "tests/test_real_cc_viewer.py"],
+    "ilead_cc.canvas_qti": ["tests/test_real_cc_viewer.py"],
+    "ilead_scorm12.pass_mark": ["tests/test_scorm12_mastery.py", "tests/test_scorm12_moodle.py"],
+    "ilead_olx.capa": ["tests/test_olx_open_edx_blocks.py"],
+    "ilead_moodle_backup.questions": ["tests/test_moodle_backup_restore.py"],
+    "ilead_cc.ids": ["tests/test_real_moodle_cc.py", "tests/test_real_cc_viewer.py"],
+    "ilead_olx.names": ["tests/test_olx_open_edx_blocks.py"],
+    "ilead_shell.identifiers": ["tests/test_scorm12_reorder_browser.py", "tests/test_determinism_processes.py"],
+    "ilead_shell.reader.quiz_syntax": ["tests/test_scorm12_reorder_browser.py"],
+    "ilead_shell.archive": ["tests/test_determinism_processes.py"],
+}
+
+
+def prepare() -> None:
+    """Refresh the copy in build/mutation/ (mutmut's own mutants/ inside it is kept, so it
+    reuses the results of mutants whose function did not change)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    for source, target in PACKAGES.items():
+        _mirror(REPO / source, WORK / target)
+    for name in COPIED:
+        _mirror(REPO / name, WORK / name)
+    # tests/conftest.py finds ../shared two folders above itself; from mutants/tests that is here.
+    # Python remembers that a folder on PYTHONPATH was missing at start-up and never looks in
+    # it again, so mutmut's mutants/src must exist before mutmut starts.
+    (MUTANTS / "src").mkdir(parents=True, exist_ok=True)
+    shared = REPO.parent / "shared"
+    link = WORK / "shared"
+    if shared.is_dir() and not link.exists():
+        link.symlink_to(shared)
+
+
+def _mirror(source: Path, target: Path) -> None:
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.exists():
+        target.unlink()
+    ignore = shutil.ignore_patterns("__pycache__", "node_modules", ".pytest_cache")
+    if source.is_dir():
+        shutil.copytree(source, target, symlinks=True, ignore=ignore)
+        browser_modules = source / "browser" / "node_modules"
+        if browser_modules.is_dir():  # scorm-again for the browser tests: linked, not copied
+            (target / "browser" / "node_modules").symlink_to(browser_modules)
+    else:
+        shutil.copy2(source, target)
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    # Subprocesses the tests start (python -m ilead_shell, forked build workers) import the
+    # mutated copy too: PYTHONPATH comes before the editable install's .pth entries.
+    env["PYTHONPATH"] = os.pathsep.join([str(MUTANTS / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env.pop("CI", None)  # a real importer that is missing may skip here; recheck says so
+    return env
+
+
+def mutmut(*args: str) -> int:
+    mutmut_bin = PYTHON.parent / "mutmut"
+    return subprocess.call([str(mutmut_bin), *args], cwd=WORK, env=_environment())
+
+
+def run(patterns: list[str]) -> int:
+    prepare()
+    started = time.monotonic()
+    code = mutmut("run", "--max-children", str(os.cpu_count() or 2), *patterns)
+    print(f"mutmut run took {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return code
+
+
+def _results() -> dict[str, str]:
+    """Every mutant's status as mutmut prints it (``name: status``)."""
+    out = subprocess.run([str(PYTHON.parent / "mutmut"), "results", "--all", "true"], cwd=WORK,
+                         env=_environment(), capture_output=True, text=True, check=True).stdout
+    results = {}
+    for line in out.splitlines():
+        name, sep, status = line.strip().rpartition(": ")
+        if sep:
+            results[name] = status
+    return results
+
+
+def _module_of(mutant: str) -> str | None:
+    for module, patterns in MODULES.items():
+        if any(fnmatch.fnmatchcase(mutant, p) for p in patterns):
+            return module
+    return None
+
+
+def _import_name(mutant: str) -> str:
+    return mutant.rsplit(".", 1)[0]
+
+
+def _run_tests(mutant: str, tests: list[str]) -> int:
+    env = _environment()
+    env["MUTANT_UNDER_TEST"] = mutant
+    present = [t for t in tests if (MUTANTS / t.split("::")[0]).exists()]
+    return subprocess.call([str(PYTHON), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                            "--tb=no", "--no-header", *present], cwd=MUTANTS, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def recheck(patterns: list[str]) -> int:
+    survivors_file = WORK / "survivors.json"
+    previous = json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
+    results = _results()
+    survivors = sorted(m for m, s in results.items() if s == "survived" and _module_of(m)
+                       and (not patterns or any(fnmatch.fnmatchcase(m, p) for p in patterns)))
+    verdicts = dict(previous)
+    started = time.monotonic()
+    for number, mutant in enumerate(survivors, 1):
+        module = _import_name(mutant)
+        verdict = "killed by the module's subset"
+        if _run_tests(mutant, SUBSETS.get(module, [])) == 0:
+            slow = SLOW.get(module, [])
+            verdict = "survived" if not slow or _run_tests(mutant, slow) == 0 else "killed by a slow test"
+        verdicts[mutant] = verdict
+        print(f"[{number}/{len(survivors)}] {mutant}: {verdict}", flush=True)
+    for mutant in list(verdicts):  # a mutant mutmut now calls killed needs no verdict
+        if results.get(mutant) != "survived":
+            del verdicts[mutant]
+    survivors_file.write_text(json.dumps(verdicts, indent=1, sort_keys=True) + "\n")
+    print(f"recheck took {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+def report() -> int:
+    results = _results()
+    verdicts_file = WORK / "survivors.json"
+    verdicts = json.loads(verdicts_file.read_text()) if verdicts_file.exists() else {}
+    rows: dict[str, dict[str, int]] = {m: {} for m in MODULES}
+    left: list[str] = []
+    for mutant, status in results.items():
+        module = _module_of(mutant)
+        if module is None:
+            continue
+        if status == "survived" and verdicts.get(mutant, "").startswith("killed"):
+            status = "killed (recheck)"
+        if status == "survived":
+            left.append(mutant)
+        rows[module][status] = rows[module].get(status, 0) + 1
+    print(f"| module | mutants | killed | survived | other | score |\n| --- | ---: | ---: | ---: | ---: | ---: |")
+    totals = [0, 0, 0]
+    for module, counts in rows.items():
+        total = sum(counts.values())
+        killed = sum(v for k, v in counts.items() if k.startswith("killed") or k in ("timeout", "segfault"))
+        survived = counts.get("survived", 0)
+        other = total - killed - survived
+        score = f"{100 * killed / (killed + survived):.1f} %" if killed + survived else "-"
+        print(f"| {module} | {total} | {killed} | {survived} | {other} | {score} |")
+        totals = [totals[0] + total, totals[1] + killed, totals[2] + survived]
+    score = 100 * totals[1] / (totals[1] + totals[2]) if totals[1] + totals[2] else 0
+    print(f"| **all** | {totals[0]} | {totals[1]} | {totals[2]} | {totals[0] - totals[1] - totals[2]} | {score:.1f} % |")
+    if left:
+        print("\nSurvivors:")
+        for mutant in sorted(left):
+            print(f"  {mutant}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("prepare", "run", "recheck", "report"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "prepare":
+        prepare()
+        return 0
+    if command == "run":
+        return run(rest or [p for patterns in MODULES.values() for p in patterns])
+    if command == "recheck":
+        return recheck(rest)
+    return report()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
