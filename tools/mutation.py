@@ -5,6 +5,9 @@
                                                         whose names match GLOB), with a fast test subset
     .venv/bin/python tools/mutation.py recheck          run every survivor against its module's whole
                                                         test subset (and its slow real-importer tests)
+    .venv/bin/python tools/mutation.py try TEST... -- GLOB...
+                                                        run the survivors matching GLOB against TEST
+                                                        (new tests are copied into the mutated copy)
     .venv/bin/python tools/mutation.py report           the score per module, and each survivor left
 
 mutmut 3 imports mutated code from ``mutants/src`` only, and names mutants after the dotted
@@ -38,6 +41,8 @@ REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "build" / "mutation"
 MUTANTS = WORK / "mutants"
 PYTHON = Path(sys.executable)
+# One mutant at a time unless told otherwise: the machine is shared (MUTATION_JOBS=2 on a quiet one).
+JOBS = int(os.environ.get("MUTATION_JOBS", "1"))
 PACKAGES = {"src/ilead_shell": "src/ilead_shell",
             **{f"exporters/{p}": f"src/{p}" for p in
                ("ilead_cc", "ilead_scorm12", "ilead_olx", "ilead_moodle_backup", "ilead_html")}}
@@ -101,7 +106,8 @@ SUBSETS = {
     "ilead_shell.reader.markdown_render": _PATHS,
     "ilead_shell.reader.course_reader": _PATHS + ["tests/test_reader_course.py"],
     "ilead_shell.exporter_api": _PATHS + _ARCHIVE,
-    "ilead_shell.untrusted": ["tests/test_import_hostile.py", "tests/test_import_samples.py",
+    "ilead_shell.untrusted": ["tests/test_import_export_entries.py", "tests/test_import_hostile.py",
+                              "tests/test_import_samples.py",
                               "tests/test_import_roundtrip.py", "tests/test_import_qti.py"],
     "ilead_shell.archive": _ARCHIVE,
     "ilead_shell.staging": _ARCHIVE + ["tests/test_hostile_permissions.py"],
@@ -171,7 +177,7 @@ def mutmut(*args: str) -> int:
 def run(patterns: list[str]) -> int:
     prepare()
     started = time.monotonic()
-    code = mutmut("run", "--max-children", str(os.cpu_count() or 2), *patterns)
+    code = mutmut("run", "--max-children", str(JOBS), *patterns)
     print(f"mutmut run took {time.monotonic() - started:.0f} s", file=sys.stderr)
     return code
 
@@ -199,31 +205,91 @@ def _import_name(mutant: str) -> str:
     return mutant.rsplit(".", 1)[0]
 
 
-def _run_tests(mutant: str, tests: list[str]) -> int:
-    env = _environment()
-    env["MUTANT_UNDER_TEST"] = mutant
-    present = [t for t in tests if (MUTANTS / t.split("::")[0]).exists()]
-    return subprocess.call([str(PYTHON), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-                            "--tb=no", "--no-header", *present], cwd=MUTANTS, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _survivors(results: dict[str, str], patterns: list[str]) -> list[str]:
+    return sorted(m for m, s in results.items() if s == "survived" and _module_of(m)
+                  and (not patterns or any(fnmatch.fnmatchcase(m, p) for p in patterns)))
+
+
+def _forked(mutants: list[str], tests: list[str], jobs: int = JOBS) -> dict[str, int]:
+    """Each mutant's pytest exit code against ``tests``, in forked children of one process that
+    has imported pytest and the packages once (as mutmut does): a second a mutant, not five."""
+    os.chdir(MUTANTS)
+    sys.path.insert(0, str(MUTANTS / "src"))
+    sys.path.insert(0, str(MUTANTS / "tests"))
+    os.environ.update({k: v for k, v in _environment().items() if k == "PYTHONPATH"})
+    os.environ.pop("CI", None)
+    import pytest  # noqa: F401  (imported once, before forking)
+    import ilead_shell.reader  # noqa: F401
+    import lxml.etree  # noqa: F401
+
+    args = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--tb=no", "--no-header", *tests]
+    codes: dict[str, int] = {}
+    running: dict[int, str] = {}
+    queue = list(mutants)
+    while queue or running:
+        while queue and len(running) < jobs:
+            mutant = queue.pop(0)
+            pid = os.fork()
+            if pid == 0:  # the child: run the tests with this mutant active, never return
+                os.environ["MUTANT_UNDER_TEST"] = mutant
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 1)
+                os.dup2(null, 2)
+                try:
+                    import pytest as child_pytest
+                    code = int(child_pytest.main(args))
+                except BaseException:
+                    code = 99
+                os._exit(code)
+            running[pid] = mutant
+        pid, status = os.wait()
+        codes[running.pop(pid)] = os.waitstatus_to_exitcode(status)
+    os.chdir(REPO)
+    return codes
+
+
+def try_tests(tests: list[str], patterns: list[str]) -> int:
+    """Run the survivors matching ``patterns`` against ``tests`` (new tests are copied in first)."""
+    for test in tests:
+        source = REPO / test.split("::")[0]
+        if source.is_file():
+            shutil.copy2(source, MUTANTS / test.split("::")[0])
+    for helper in (REPO / "tests").glob("*.py"):  # helpers the new tests may import
+        if not helper.name.startswith("test_"):
+            shutil.copy2(helper, MUTANTS / "tests" / helper.name)
+    survivors_file = WORK / "survivors.json"
+    verdicts = json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
+    survivors = [m for m in _survivors(_results(), patterns) if not verdicts.get(m, "").startswith("killed")]
+    started = time.monotonic()
+    codes = _forked(survivors, tests)
+    killed = [m for m, code in codes.items() if code not in (0, 5)]
+    for mutant in killed:
+        verdicts[mutant] = f"killed by {' '.join(tests)}"
+    survivors_file.write_text(json.dumps(verdicts, indent=1, sort_keys=True) + "\n")
+    for mutant in sorted(codes):
+        print(f"{mutant}: {'killed' if mutant in killed else 'survived'}")
+    print(f"{len(killed)} of {len(codes)} killed in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return 0
 
 
 def recheck(patterns: list[str]) -> int:
+    """Survivors against their module's whole fast subset, then against its slow tests."""
     survivors_file = WORK / "survivors.json"
-    previous = json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
+    verdicts = json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
     results = _results()
-    survivors = sorted(m for m, s in results.items() if s == "survived" and _module_of(m)
-                       and (not patterns or any(fnmatch.fnmatchcase(m, p) for p in patterns)))
-    verdicts = dict(previous)
+    survivors = [m for m in _survivors(results, patterns) if not verdicts.get(m, "").startswith("killed")]
     started = time.monotonic()
-    for number, mutant in enumerate(survivors, 1):
-        module = _import_name(mutant)
-        verdict = "killed by the module's subset"
-        if _run_tests(mutant, SUBSETS.get(module, [])) == 0:
-            slow = SLOW.get(module, [])
-            verdict = "survived" if not slow or _run_tests(mutant, slow) == 0 else "killed by a slow test"
-        verdicts[mutant] = verdict
-        print(f"[{number}/{len(survivors)}] {mutant}: {verdict}", flush=True)
+    by_module: dict[str, list[str]] = {}
+    for mutant in survivors:
+        by_module.setdefault(_import_name(mutant), []).append(mutant)
+    for module, mutants in sorted(by_module.items()):
+        for label, tests in (("the module's subset", SUBSETS.get(module, [])), ("a slow test", SLOW.get(module, []))):
+            left = [m for m in mutants if not verdicts.get(m, "").startswith("killed")]
+            if not left or not tests:
+                continue
+            for mutant, code in _forked(left, tests).items():
+                verdicts[mutant] = f"killed by {label}" if code not in (0, 5) else "survived"
+                print(f"{mutant}: {verdicts[mutant]}", flush=True)
     for mutant in list(verdicts):  # a mutant mutmut now calls killed needs no verdict
         if results.get(mutant) != "survived":
             del verdicts[mutant]
@@ -267,7 +333,7 @@ def report() -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("prepare", "run", "recheck", "report"):
+    if not argv or argv[0] not in ("prepare", "run", "recheck", "try", "report"):
         print(__doc__, file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
@@ -278,6 +344,9 @@ def main(argv: list[str]) -> int:
         return run(rest or [p for patterns in MODULES.values() for p in patterns])
     if command == "recheck":
         return recheck(rest)
+    if command == "try":
+        tests = rest[:rest.index("--")] if "--" in rest else rest
+        return try_tests(tests, rest[rest.index("--") + 1:] if "--" in rest else [])
     return report()
 
 
