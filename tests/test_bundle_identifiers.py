@@ -19,6 +19,7 @@ ids, and every file's path in the archive.  Only order may change.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -203,3 +204,28 @@ def test_every_identifier_of_every_bundle_survives(bundles, edit, target):
         lost, gained = sorted(before - after), sorted(after - before)
         assert not lost and not gained, (f"{target} ({offering}) after the course was {edit}:\n"
                                          f"  lost:   {lost[:8]}\n  gained: {gained[:8]}")
+
+
+# -- from release to release ----------------------------------------------------------------
+#: The identifiers the fidelity course's bundles hold, as this release writes them.  An LMS
+#: matches a re-imported course to the one it already holds by these (Canvas's migration ids,
+#: Moodle's and Open edX's url_names), so changing one makes a re-import duplicate the item
+#: instead of updating it, and loses the learners' grades attached to it.  A deliberate change
+#: rewrites the file: ``ILEAD_WRITE_IDENTIFIERS=1 pytest tests/test_bundle_identifiers.py``.
+RELEASED = Path(__file__).parent / "fixtures" / "released-identifiers.json"
+
+
+def _released_form(found: set[tuple[str, ...]]) -> list[str]:
+    return sorted({f"{entry[1]}={entry[2]}" for entry in found if entry[0] not in ("file", "json")})
+
+
+def test_identifiers_are_the_ones_the_previous_release_wrote(bundles):
+    now = {f"{target} {offering}": _released_form(found) for (target, offering), found in
+           sorted(bundles["original"].items())}
+    if os.environ.get("ILEAD_WRITE_IDENTIFIERS"):
+        RELEASED.write_text(json.dumps(now, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    released = json.loads(RELEASED.read_text(encoding="utf-8"))
+    assert sorted(now) == sorted(released)
+    for bundle, ids in now.items():
+        lost, gained = sorted(set(released[bundle]) - set(ids)), sorted(set(ids) - set(released[bundle]))
+        assert not lost and not gained, f"{bundle}:\n  lost:   {lost[:8]}\n  gained: {gained[:8]}"
