@@ -294,3 +294,99 @@ def test_a_criterion_without_levels_gets_none_and_all_of_its_points():
     from ilead_moodle_backup.rubric import levels_of
     levels = levels_of(Criterion(criterion="Writing", points=4, description="Clear.", levels=()))
     assert [(level.score, level.definition) for level in levels] == [(0.0, "Not yet: Clear."), (4.0, "Meets: Clear.")]
+
+
+# -- the question bank scores what the source says ------------------------------------------
+# Moodle restores answers with the fraction of the grade each earns; a wrong fraction is a
+# wrong mark for every learner, so these are spelled out for the fidelity course's quiz.
+def questions(files: dict[str, bytes]) -> dict[str, etree._Element]:
+    return {q.findtext("name"): q for q in xml(files, "questions.xml").iter("question")}
+
+
+def plugin(question: etree._Element, path: str) -> list[etree._Element]:
+    """Elements where Moodle's restore reads them: below ``plugin_qtype_<qtype>_question``
+    (restore_qtype_plugin::get_pathfor), e.g. ``answers/answer`` or ``multichoice``."""
+    return question.findall(f"plugin_qtype_{question.findtext('qtype')}_question/{path}")
+
+
+def answers(question: etree._Element) -> dict[str, tuple[str, str]]:
+    """answer id -> (text, fraction) of every answer of a question."""
+    return {a.get("id"): (a.findtext("answertext"), a.findtext("fraction")) for a in plugin(question, "answers/answer")}
+
+
+def test_one_answer_questions_give_the_whole_mark_to_the_right_choice_only(certificate):
+    bank = questions(certificate)
+    equity = bank["Equity and equality"]
+    assert equity.findtext("qtype") == "multichoice" and plugin(equity, "multichoice/single")[0].text == "1"
+    assert sorted(answers(equity).values()) == [
+        ("Counting how many groups are represented on staff", "0.0000000"),
+        ("Giving every patron exactly the same service", "0.0000000"),
+        ("Taking difference into account so that process and outcome are fair", "1.0000000")]
+    true_false = bank["Equity is the same as equality"]
+    (record,), by_id = plugin(true_false, "truefalse"), answers(true_false)
+    assert by_id[record.findtext("trueanswer")] == ("True", "0.0000000")
+    assert by_id[record.findtext("falseanswer")] == ("False", "1.0000000")
+
+
+def test_several_answer_questions_share_the_mark_among_the_right_choices_and_take_it_for_a_wrong_one(certificate):
+    inclusive = questions(certificate)["Inclusive practices"]
+    assert plugin(inclusive, "multichoice/single")[0].text == "0"
+    assert sorted(answers(inclusive).values()) == [
+        ("Closing the branch on weekends", "-1.0000000"),
+        ("Holding events at times that suit working patrons", "0.5000000"),
+        ("Offering materials in the languages of the community", "0.5000000"),
+        ("Requiring a photo ID for every visit", "-1.0000000")]
+
+
+def test_every_accepted_short_answer_earns_the_whole_mark(certificate):
+    assert sorted(answers(questions(certificate)["Name the accrediting body"]).values()) == [
+        ("ALA", "1.0000000"), ("American Library Association", "1.0000000"),
+        ("The American Library Association", "1.0000000")]
+
+
+def test_choice_questions_restore_shuffled_numbered_abc_with_html_feedback(certificate):
+    """The multichoice record holds what Moodle's own question editor saves for such a
+    question; ``single`` and ``shownumcorrect`` follow one or several right answers."""
+    bank = questions(certificate)
+    for name, single in (("Equity and equality", "1"), ("Inclusive practices", "0")):
+        (record,) = plugin(bank[name], "multichoice")
+        assert record.get("id") and {field.tag: field.text for field in record} == {
+            "layout": "0", "single": single, "shuffleanswers": "1", "correctfeedback": None,
+            "correctfeedbackformat": "1", "partiallycorrectfeedback": None, "partiallycorrectfeedbackformat": "1",
+            "incorrectfeedback": None, "incorrectfeedbackformat": "1", "answernumbering": "abc",
+            "shownumcorrect": "0" if single == "1" else "1", "showstandardinstruction": "0"}
+
+
+def numeric_answers(question: etree._Element) -> list[tuple[str, str]]:
+    """(answer, tolerance) of each accepted number, as Moodle pairs them (by answer id)."""
+    by_id = answers(question)
+    assert all(fraction == "1.0000000" for _, fraction in by_id.values())
+    return sorted((by_id[r.findtext("answer")][0], r.findtext("tolerance"))
+                  for r in plugin(question, "numerical_records/numerical_record"))
+
+
+def test_a_numeric_answer_is_the_middle_of_its_range_with_half_the_range_either_way(certificate):
+    bank = questions(certificate)
+    assert numeric_answers(bank["Count the branches"]) == [("2", "0")]
+    assert numeric_answers(bank["Service population"]) == [("400", "10")]
+    assert numeric_answers(bank["Two accepted ranges"]) == [("15", "5"), ("3", "2")]
+
+
+def test_numbers_are_written_as_a_person_types_them_and_an_asterisk_is_not_a_wildcard(tmp_path):
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/01-q.md": "---\ntitle: Q\ntype: quiz\n---\nAnswer.\n\n"
+                                "### Tenth {type=numeric}\nA tenth?\n\n= 0.1\n\n"
+                                "### Decades {type=numeric}\nHow many decades?\n\n= 10..30\n= 0.5..1.25\n\n"
+                                "### Nothing {type=numeric}\nAbout nothing?\n\n= -0.5..0.5\n\n"
+                                "### Star {type=short_answer}\nThe footnote mark?\n\n= A*\n",
+    })
+    course = read_course(root)
+    bundle = MbzExporter(exporter_options(course, MbzExporter, "mbz")).build_bundle(course)
+    bank = questions({path: entry.read() for path, entry in bundle.files.items()})
+    assert numeric_answers(bank["Tenth"]) == [("0.1", "0")]
+    assert numeric_answers(bank["Decades"]) == [("0.875", "0.375"), ("20", "10")]
+    assert numeric_answers(bank["Nothing"]) == [("0", "0.5")]
+    # Moodle's short answer reads '*' as "anything": escaped, only 'A*' itself is accepted.
+    assert list(answers(bank["Star"]).values()) == [("A\\*", "1.0000000")]
