@@ -39,7 +39,7 @@ HTML = ["tests/test_html_browser.py"]
 MASTERY = ["tests/test_scorm12_mastery.py"]
 SCORM_PLAY = ["tests/test_scorm12_browser.py"]
 REORDER = ["tests/test_scorm12_reorder_browser.py"]
-EDGES = ["tests/test_mutation_browser.py"]  # written to kill what the others let through
+EDGES = ["tests/test_browser_scoring_edges.py"]  # written to kill what the others let through
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ import fnmatch
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -43,6 +44,7 @@ MUTANTS = WORK / "mutants"
 PYTHON = Path(sys.executable)
 # One mutant at a time unless told otherwise: the machine is shared (MUTATION_JOBS=2 on a quiet one).
 JOBS = int(os.environ.get("MUTATION_JOBS", "1"))
+TIMEOUT = 60
 PACKAGES = {"src/ilead_shell": "src/ilead_shell",
             **{f"exporters/{p}": f"src/{p}" for p in
                ("ilead_cc", "ilead_scorm12", "ilead_olx", "ilead_moodle_backup", "ilead_html")}}
@@ -111,6 +113,32 @@ SUBSETS = {
                               "tests/test_import_roundtrip.py", "tests/test_import_qti.py"],
     "ilead_shell.archive": _ARCHIVE,
     "ilead_shell.staging": _ARCHIVE + ["tests/test_hostile_permissions.py"],
+}
+# The quick subset ``fast`` runs each mutant against (-x: a killed mutant costs one failing test).
+# These are the tests that name the module's behaviour; a survivor is then run against SUBSETS.
+_ARCHIVE_QUICK = ["tests/test_archive.py"] + [f"tests/test_write_protocol.py::test_{name}" for name in (
+    "a_live_build_keeps_its_temporary_files_when_another_build_sweeps",
+    "temporary_files_of_a_dead_build_and_of_the_old_writer_are_swept",
+    "a_full_disk_after_some_bundles_leaves_none_and_names_what_was_not_written",
+    "a_failing_target_among_others_leaves_nothing_whatever_the_workers")]
+QUICK = {
+    "ilead_cc.qti": ["tests/test_qti_scoring.py", "tests/test_cc_qti.py", "tests/test_acceptance_numeric.py"],
+    "ilead_cc.canvas_qti": ["tests/test_cc_canvas.py", "tests/test_qti_scoring.py"],
+    "ilead_scorm12.pass_mark": SUBSETS["ilead_scorm12.pass_mark"],
+    "ilead_olx.capa": ["tests/test_olx_blocks.py", "tests/test_acceptance_olx_mastery.py"],
+    "ilead_moodle_backup.questions": ["tests/test_moodle_backup.py"],
+    "ilead_shell.identifiers": ["tests/test_identifiers.py", "tests/test_bundle_identifiers.py"],
+    "ilead_cc.ids": ["tests/test_bundle_identifiers.py", "tests/test_cc_cartridges.py"],
+    "ilead_olx.names": ["tests/test_identifiers.py", "tests/test_olx_exporter.py"],
+    "ilead_shell.reader.quiz_syntax": ["tests/test_reader_quiz.py", "tests/test_acceptance_question_ids.py"],
+    "ilead_shell.source_files": ["tests/test_paths.py", "tests/test_hostile_paths.py", *_ARCHIVE_QUICK],
+    "ilead_shell.reader.markdown_render": ["tests/test_reader_links.py", "tests/test_paths.py",
+                                           "tests/test_hostile_links.py"],
+    "ilead_shell.reader.course_reader": ["tests/test_reader_course.py", "tests/test_paths.py"],
+    "ilead_shell.exporter_api": ["tests/test_paths.py", "tests/test_archive.py"],
+    "ilead_shell.untrusted": ["tests/test_import_export_entries.py", "tests/test_import_hostile.py"],
+    "ilead_shell.archive": _ARCHIVE_QUICK,
+    "ilead_shell.staging": _ARCHIVE_QUICK + ["tests/test_hostile_permissions.py"],
 }
 # The slow tests (real importers, the browser) a survivor of the fast subset is checked against.
 SLOW = {
@@ -205,8 +233,18 @@ def _import_name(mutant: str) -> str:
     return mutant.rsplit(".", 1)[0]
 
 
-def _survivors(results: dict[str, str], patterns: list[str]) -> list[str]:
-    return sorted(m for m, s in results.items() if s == "survived" and _module_of(m)
+def _status(mutant: str, results: dict[str, str], verdicts: dict[str, str]) -> str:
+    """mutmut's status, or ours (``fast``, ``recheck``, ``try``) where we ran the mutant."""
+    verdict = verdicts.get(mutant, "")
+    if verdict.startswith("killed") or verdict == "timeout":
+        return "killed"
+    if verdict == "survived" or results.get(mutant) == "survived":
+        return "survived"
+    return results.get(mutant, "not checked")
+
+
+def _survivors(results: dict[str, str], verdicts: dict[str, str], patterns: list[str]) -> list[str]:
+    return sorted(m for m in results if _module_of(m) and _status(m, results, verdicts) == "survived"
                   and (not patterns or any(fnmatch.fnmatchcase(m, p) for p in patterns)))
 
 
@@ -232,6 +270,7 @@ def _forked(mutants: list[str], tests: list[str], jobs: int = JOBS) -> dict[str,
             pid = os.fork()
             if pid == 0:  # the child: run the tests with this mutant active, never return
                 os.environ["MUTANT_UNDER_TEST"] = mutant
+                signal.alarm(TIMEOUT)  # a mutant that loops forever is killed by SIGALRM (-14)
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, 1)
                 os.dup2(null, 2)
@@ -244,72 +283,108 @@ def _forked(mutants: list[str], tests: list[str], jobs: int = JOBS) -> dict[str,
             running[pid] = mutant
         pid, status = os.wait()
         codes[running.pop(pid)] = os.waitstatus_to_exitcode(status)
+        if len(codes) % 25 == 0:
+            print(f"  {len(codes)}/{len(mutants)} mutants", file=sys.stderr, flush=True)
     os.chdir(REPO)
     return codes
 
 
-def try_tests(tests: list[str], patterns: list[str]) -> int:
-    """Run the survivors matching ``patterns`` against ``tests`` (new tests are copied in first)."""
-    for test in tests:
-        source = REPO / test.split("::")[0]
-        if source.is_file():
-            shutil.copy2(source, MUTANTS / test.split("::")[0])
-    for helper in (REPO / "tests").glob("*.py"):  # helpers the new tests may import
-        if not helper.name.startswith("test_"):
-            shutil.copy2(helper, MUTANTS / "tests" / helper.name)
+def fast(patterns: list[str], sample: float = 1.0, seed: int = 0) -> int:
+    """Every mutant matching ``patterns`` that has no verdict yet, against its module's QUICK
+    subset (or a seeded random ``sample`` of them): mutmut's own runner charges an identifier
+    function with every test that builds a bundle, seven seconds a mutant on this machine."""
+    import random
+
+    prepare_tests()
+    verdicts = _verdicts()
+    results = _results()
+    chosen = sorted(m for m, status in results.items() if _module_of(m) and m not in verdicts
+                    and status == "not checked" and any(fnmatch.fnmatchcase(m, p) for p in patterns))
+    if sample < 1.0:
+        chosen = sorted(random.Random(seed).sample(chosen, round(len(chosen) * sample)))
+    by_module: dict[str, list[str]] = {}
+    for mutant in chosen:
+        by_module.setdefault(_import_name(mutant), []).append(mutant)
+    started = time.monotonic()
+    for module, mutants in sorted(by_module.items()):
+        module_started = time.monotonic()
+        codes = _forked(mutants, QUICK[module])
+        for mutant, code in codes.items():
+            verdicts[mutant] = "survived" if code in (0, 5) else ("timeout" if code == -14 else "killed by the quick subset")
+        _save_verdicts(verdicts)
+        survived = sum(1 for m in codes if verdicts[m] == "survived")
+        print(f"{module}: {len(codes)} mutants, {survived} survived, {time.monotonic() - module_started:.0f} s", flush=True)
+    print(f"fast took {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+def prepare_tests() -> None:
+    """Copy the tests as they are now into the mutated copy (new tests, helpers)."""
+    for test in (REPO / "tests").glob("*.py"):
+        shutil.copy2(test, MUTANTS / "tests" / test.name)
+
+
+def _verdicts() -> dict[str, str]:
     survivors_file = WORK / "survivors.json"
-    verdicts = json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
-    survivors = [m for m in _survivors(_results(), patterns) if not verdicts.get(m, "").startswith("killed")]
+    return json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
+
+
+def _save_verdicts(verdicts: dict[str, str]) -> None:
+    (WORK / "survivors.json").write_text(json.dumps(verdicts, indent=1, sort_keys=True) + "\n")
+
+
+def try_tests(tests: list[str], patterns: list[str]) -> int:
+    """Run the survivors matching ``patterns`` against ``tests`` (the tests are copied in first)."""
+    prepare_tests()
+    verdicts = _verdicts()
+    survivors = _survivors(_results(), verdicts, patterns)
     started = time.monotonic()
     codes = _forked(survivors, tests)
     killed = [m for m, code in codes.items() if code not in (0, 5)]
     for mutant in killed:
         verdicts[mutant] = f"killed by {' '.join(tests)}"
-    survivors_file.write_text(json.dumps(verdicts, indent=1, sort_keys=True) + "\n")
+    _save_verdicts(verdicts)
     for mutant in sorted(codes):
         print(f"{mutant}: {'killed' if mutant in killed else 'survived'}")
     print(f"{len(killed)} of {len(codes)} killed in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return 0
 
 
-def recheck(patterns: list[str]) -> int:
-    """Survivors against their module's whole fast subset, then against its slow tests."""
-    survivors_file = WORK / "survivors.json"
-    verdicts = json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
+def recheck(patterns: list[str], slow: bool = False) -> int:
+    """Survivors against their module's whole fast subset (with ``--slow``, then its slow tests)."""
+    prepare_tests()
+    verdicts = _verdicts()
     results = _results()
-    survivors = [m for m in _survivors(results, patterns) if not verdicts.get(m, "").startswith("killed")]
     started = time.monotonic()
     by_module: dict[str, list[str]] = {}
-    for mutant in survivors:
+    for mutant in _survivors(results, verdicts, patterns):
         by_module.setdefault(_import_name(mutant), []).append(mutant)
     for module, mutants in sorted(by_module.items()):
-        for label, tests in (("the module's subset", SUBSETS.get(module, [])), ("a slow test", SLOW.get(module, []))):
-            left = [m for m in mutants if not verdicts.get(m, "").startswith("killed")]
+        stages = [("the module's subset", SUBSETS.get(module, []))]
+        if slow:
+            stages.append(("a slow test", SLOW.get(module, [])))
+        for label, tests in stages:
+            left = [m for m in mutants if _status(m, results, verdicts) == "survived"]
             if not left or not tests:
                 continue
             for mutant, code in _forked(left, tests).items():
                 verdicts[mutant] = f"killed by {label}" if code not in (0, 5) else "survived"
                 print(f"{mutant}: {verdicts[mutant]}", flush=True)
-    for mutant in list(verdicts):  # a mutant mutmut now calls killed needs no verdict
-        if results.get(mutant) != "survived":
-            del verdicts[mutant]
-    survivors_file.write_text(json.dumps(verdicts, indent=1, sort_keys=True) + "\n")
+            _save_verdicts(verdicts)
     print(f"recheck took {time.monotonic() - started:.0f} s", file=sys.stderr)
     return 0
 
 
 def report() -> int:
     results = _results()
-    verdicts_file = WORK / "survivors.json"
-    verdicts = json.loads(verdicts_file.read_text()) if verdicts_file.exists() else {}
+    verdicts = _verdicts()
     rows: dict[str, dict[str, int]] = {m: {} for m in MODULES}
     left: list[str] = []
-    for mutant, status in results.items():
+    for mutant in results:
         module = _module_of(mutant)
         if module is None:
             continue
-        if status == "survived" and verdicts.get(mutant, "").startswith("killed"):
-            status = "killed (recheck)"
+        status = _status(mutant, results, verdicts)
         if status == "survived":
             left.append(mutant)
         rows[module][status] = rows[module].get(status, 0) + 1
@@ -333,7 +408,7 @@ def report() -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("prepare", "run", "recheck", "try", "report"):
+    if not argv or argv[0] not in ("prepare", "run", "fast", "recheck", "try", "report"):
         print(__doc__, file=sys.stderr)
         return 2
     command, rest = argv[0], argv[1:]
@@ -342,8 +417,14 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "run":
         return run(rest or [p for patterns in MODULES.values() for p in patterns])
+    if command == "fast":
+        sample = float(rest.pop(rest.index("--sample") + 1)) if "--sample" in rest else 1.0
+        seed = int(rest.pop(rest.index("--seed") + 1)) if "--seed" in rest else 0
+        rest = [a for a in rest if a not in ("--sample", "--seed")]
+        return fast(rest or [p for patterns in MODULES.values() for p in patterns], sample, seed)
     if command == "recheck":
-        return recheck(rest)
+        slow = "--slow" in rest
+        return recheck([a for a in rest if a != "--slow"], slow)
     if command == "try":
         tests = rest[:rest.index("--")] if "--" in rest else rest
         return try_tests(tests, rest[rest.index("--") + 1:] if "--" in rest else [])
