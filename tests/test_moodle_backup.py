@@ -380,6 +380,7 @@ def test_numbers_are_written_as_a_person_types_them_and_an_asterisk_is_not_a_wil
                                 "### Tenth {type=numeric}\nA tenth?\n\n= 0.1\n\n"
                                 "### Decades {type=numeric}\nHow many decades?\n\n= 10..30\n= 0.5..1.25\n\n"
                                 "### Nothing {type=numeric}\nAbout nothing?\n\n= -0.5..0.5\n\n"
+                                "### Minus zero {type=numeric}\nMinus nothing?\n\n= -0\n\n"
                                 "### Star {type=short_answer}\nThe footnote mark?\n\n= A*\n",
     })
     course = read_course(root)
@@ -388,5 +389,6 @@ def test_numbers_are_written_as_a_person_types_them_and_an_asterisk_is_not_a_wil
     assert numeric_answers(bank["Tenth"]) == [("0.1", "0")]
     assert numeric_answers(bank["Decades"]) == [("0.875", "0.375"), ("20", "10")]
     assert numeric_answers(bank["Nothing"]) == [("0", "0.5")]
+    assert numeric_answers(bank["Minus zero"]) == [("0", "0")]
     # Moodle's short answer reads '*' as "anything": escaped, only 'A*' itself is accepted.
     assert list(answers(bank["Star"]).values()) == [("A\\*", "1.0000000")]
