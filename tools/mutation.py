@@ -28,6 +28,7 @@ which of them still survive in ``build/mutation/survivors.json``.
 
 from __future__ import annotations
 
+import fcntl
 import fnmatch
 import json
 import os
@@ -36,6 +37,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,7 +103,7 @@ SUBSETS = {
                        "tests/test_acceptance_olx_mastery.py"],
     "ilead_moodle_backup.questions": ["tests/test_moodle_backup.py"],
     "ilead_shell.identifiers": _IDS + ["tests/test_acceptance_unicode_files.py"],
-    "ilead_cc.ids": _IDS + ["tests/test_cc_cartridges.py"],
+    "ilead_cc.ids": _IDS + ["tests/test_cc_cartridges.py", "tests/test_cc_plain.py"],
     "ilead_olx.names": _IDS + ["tests/test_olx_exporter.py"],
     "ilead_shell.reader.quiz_syntax": _IDS,
     "ilead_shell.source_files": _PATHS + _ARCHIVE,
@@ -311,7 +313,7 @@ def fast(patterns: list[str], sample: float = 1.0, seed: int = 0) -> int:
         codes = _forked(mutants, QUICK[module])
         for mutant, code in codes.items():
             verdicts[mutant] = "survived" if code in (0, 5) else ("timeout" if code == -14 else "killed by the quick subset")
-        _save_verdicts(verdicts)
+        _save_verdicts(verdicts, codes)
         survived = sum(1 for m in codes if verdicts[m] == "survived")
         print(f"{module}: {len(codes)} mutants, {survived} survived, {time.monotonic() - module_started:.0f} s", flush=True)
     print(f"fast took {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -329,8 +331,17 @@ def _verdicts() -> dict[str, str]:
     return json.loads(survivors_file.read_text()) if survivors_file.exists() else {}
 
 
-def _save_verdicts(verdicts: dict[str, str]) -> None:
-    (WORK / "survivors.json").write_text(json.dumps(verdicts, indent=1, sort_keys=True) + "\n")
+def _save_verdicts(verdicts: dict[str, str], changed: Iterable[str]) -> None:
+    """Write the verdicts of ``changed`` into survivors.json, keeping what other runs wrote
+    meanwhile (``try`` may run while ``fast`` works through another module)."""
+    path = WORK / "survivors.json"
+    with open(WORK / "survivors.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        current = json.loads(path.read_text()) if path.exists() else {}
+        current.update({m: verdicts[m] for m in changed})
+        partial = path.with_suffix(".partial")
+        partial.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
+        partial.replace(path)
 
 
 def try_tests(tests: list[str], patterns: list[str]) -> int:
@@ -343,7 +354,7 @@ def try_tests(tests: list[str], patterns: list[str]) -> int:
     killed = [m for m, code in codes.items() if code not in (0, 5)]
     for mutant in killed:
         verdicts[mutant] = f"killed by {' '.join(tests)}"
-    _save_verdicts(verdicts)
+    _save_verdicts(verdicts, killed)
     for mutant in sorted(codes):
         print(f"{mutant}: {'killed' if mutant in killed else 'survived'}")
     print(f"{len(killed)} of {len(codes)} killed in {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -367,10 +378,11 @@ def recheck(patterns: list[str], slow: bool = False) -> int:
             left = [m for m in mutants if _status(m, results, verdicts) == "survived"]
             if not left or not tests:
                 continue
-            for mutant, code in _forked(left, tests).items():
+            codes = _forked(left, tests)
+            for mutant, code in codes.items():
                 verdicts[mutant] = f"killed by {label}" if code not in (0, 5) else "survived"
                 print(f"{mutant}: {verdicts[mutant]}", flush=True)
-            _save_verdicts(verdicts)
+            _save_verdicts(verdicts, codes)
     print(f"recheck took {time.monotonic() - started:.0f} s", file=sys.stderr)
     return 0
 
