@@ -357,6 +357,35 @@ def test_choice_questions_restore_shuffled_numbered_abc_with_html_feedback(certi
             "shownumcorrect": "0" if single == "1" else "1", "showstandardinstruction": "0"}
 
 
+def test_every_question_type_restores_with_the_settings_moodle_saves_for_it(certificate):
+    """Moodle's defaults for each question type (qtype_numerical::UNITNONE is 3, the essay form
+    defaults to the editor and 10 lines); what a choice says keeps its HTML, a typed answer is
+    plain text (Moodle compares it with what the learner types)."""
+    bank = questions(certificate)
+
+    def fields(name: str, path: str) -> dict[str, str | None]:
+        (record,) = plugin(bank[name], path)
+        assert record.get("id")
+        return {field.tag: field.text for field in record}
+
+    true_false = fields("Equity is the same as equality", "truefalse")
+    assert true_false.pop("showstandardinstruction") == "0" and set(true_false) == {"trueanswer", "falseanswer"}
+    assert fields("Name the accrediting body", "shortanswer") == {"usecase": "0"}  # case does not matter
+    assert fields("Service population", "numerical_options/numerical_option") == {
+        "showunits": "3", "unitsleft": "0", "unitgradingtype": "0", "unitpenalty": "0.1000000"}
+    essay = fields("Reflect", "essay")
+    assert {k: essay[k] for k in ("responseformat", "responserequired", "responsefieldlines", "attachments",
+                                  "graderinfoformat")} == {"responseformat": "editor", "responserequired": "1",
+                                                           "responsefieldlines": "10", "attachments": "0",
+                                                           "graderinfoformat": "1"}
+    assert "names the barrier" in essay["graderinfo"]
+    formats = {name: {a.findtext("answerformat") for a in plugin(q, "answers/answer")} for name, q in bank.items()}
+    assert formats == {"Equity and equality": {"1"}, "Inclusive practices": {"1"}, "Plan first": {"1"},
+                       "Equity is the same as equality": {"0"}, "Name the accrediting body": {"0"},
+                       "Count the branches": {"0"}, "Service population": {"0"}, "Two accepted ranges": {"0"},
+                       "Reflect": set()}
+
+
 def numeric_answers(question: etree._Element) -> list[tuple[str, str]]:
     """(answer, tolerance) of each accepted number, as Moodle pairs them (by answer id)."""
     by_id = answers(question)
@@ -392,3 +421,26 @@ def test_numbers_are_written_as_a_person_types_them_and_an_asterisk_is_not_a_wil
     assert numeric_answers(bank["Minus zero"]) == [("0", "0")]
     # Moodle's short answer reads '*' as "anything": escaped, only 'A*' itself is accepted.
     assert list(answers(bank["Star"]).values()) == [("A\\*", "1.0000000")]
+
+
+def test_an_image_in_a_choice_feedback_or_an_essay_guidance_is_stored_where_moodle_shows_it(tmp_path):
+    """Moodle serves @@PLUGINFILE@@ of an answer's feedback from (question, answerfeedback,
+    answer id) and of an essay's grader information from (qtype_essay, graderinfo, question id)."""
+    png = next(FIDELITY.rglob("*.png")).read_bytes()
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/map.png": png,
+        "modules/01-m/01-q.md": "---\ntitle: Q\ntype: quiz\n---\nAnswer.\n\n"
+                                "### Pick {type=multiple_choice}\nWhich?\n\n- [x] Here\n  > See ![the map](map.png)\n"
+                                "- [ ] There\n\n### Write {type=essay}\nWrite.\n\n> Compare ![the map](map.png)\n",
+    })
+    course = read_course(root)
+    bundle = MbzExporter(exporter_options(course, MbzExporter, "mbz")).build_bundle(course)
+    files = {path: entry.read() for path, entry in bundle.files.items()}
+    bank = questions(files)
+    (answer,) = [a for a in plugin(bank["Pick"], "answers/answer") if "@@PLUGINFILE@@/map.png" in a.findtext("feedback")]
+    stored = {(f.findtext("component"), f.findtext("filearea"), f.findtext("itemid"))
+              for f in xml(files, "files.xml") if f.findtext("filename") == "map.png"}
+    assert ("question", "answerfeedback", answer.get("id")) in stored
+    assert ("qtype_essay", "graderinfo", bank["Write"].get("id")) in stored
