@@ -27,7 +27,7 @@ def test_a_quiz_with_a_front_matter_error_is_the_only_error(copy_root):
     quiz.write_text(quiz.read_text(encoding="utf-8").replace("type: quiz\n", "type: quiz\nmastery: 150\n"),
                     encoding="utf-8")
     (message,) = _errors(root)
-    assert "02-quiz/01-calcul.md:4: error: quiz front matter: 'mastery'" in message
+    assert "02-quiz/01-calcul.md:4: error: quiz front matter: mastery: should be at most 100" in message
 
 
 def test_a_module_md_without_front_matter_is_the_only_error(copy_root):

@@ -63,7 +63,7 @@ def test_a_misspelt_audience_is_a_located_error(tmp_path):
         read_course(root)
     (diagnostic,) = raised.value.diagnostics
     assert located(diagnostic) == ("modules/01-m/01-notes.md", 3)
-    assert "'learners' or 'instructors'" in diagnostic.message
+    assert "'teachers' is not one of: learners, instructors" in diagnostic.message
 
 
 def test_a_learner_item_in_a_module_for_instructors_is_a_located_error(tmp_path):
@@ -85,4 +85,4 @@ def test_a_module_audience_is_validated_too(tmp_path):
         read_course(root)
     (diagnostic,) = raised.value.diagnostics
     assert located(diagnostic) == ("modules/01-m/module.md", 3)
-    assert "'audience'" in diagnostic.message
+    assert "audience: 'everyone' is not one of: learners, instructors" in diagnostic.message

@@ -315,7 +315,7 @@ def test_unsafe_content_fails_strict_and_advisory_families_do_not(tmp_path):
 # -- the registry and the course's settings ------------------------------------------------------
 def test_families_are_listed_and_a_course_disables_one(tmp_path):
     assert [c.name for c in CHECKS] == ["content", "outcomes", "unsafe-content", "accessibility", "quiz-quality",
-                                        "inclusive-language", "readability"]
+                                        "inclusive-language", "readability", "references", "workload"]
     body = "A sanity check.\n"
     assert findings(make(tmp_path / "a", {"01-reading.md": page(body)}), "inclusive-language")
     off = make(tmp_path / "b", {"01-reading.md": page(body)}, extra="checks: {disable: [inclusive-language]}\n")

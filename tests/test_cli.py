@@ -133,12 +133,21 @@ def test_check_strict_turns_warnings_into_errors(workdir):
 
 def test_a_missing_source_is_an_error_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for command in (["check"], ["dump-model"], ["build", "--target", "html"]):
+    for command in (["check"], ["dump-model"], ["build", "--target", "html"], ["outline"]):
         result = run(*command)
         assert result.exit_code == 1, command
-        assert "course source 'course_source' does not exist" in result.output
+        # Says where it looked and how to name a course or start one.
+        assert f"no course.yml in {tmp_path} or any folder above it, and no ./course_source" in result.output
+        assert "ilead-shell check path/to/course" in result.output and "ilead-shell new course" in result.output
         assert isinstance(result.exception, SystemExit)
     assert not (tmp_path / "build").exists()
+
+
+def test_a_named_source_that_does_not_exist_says_how_to_name_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("check", "my-cours")
+    assert result.exit_code == 1
+    assert "course source 'my-cours' does not exist; name the folder that holds the course.yml" in result.output
 
 
 def test_a_file_as_source_is_an_error(tmp_path):
@@ -193,7 +202,7 @@ def test_build_defaults_to_course_source_build_and_the_default_offering(workdir,
     with zipfile.ZipFile(out / "ODL-201-zipper-mooc.zip") as archive:
         assert archive.read("index.txt") == b"Open Data Literacy for Librarians (open course)"
     (line,) = result.stdout.splitlines()
-    assert re.fullmatch(r"build/ODL-201-zipper-mooc\.zip  [\d.]+ (B|KB)  1 pages", line)
+    assert re.fullmatch(r"build/ODL-201-zipper-mooc\.zip  [\d.]+ (B|KB)  1 page", line)  # not "1 pages"
 
 
 def test_build_several_targets_and_offerings_with_progress(workdir, fake_targets):

@@ -56,24 +56,32 @@ def test_self_check_scores_correct_answers_from_file_url(site, page):
     _question(page, 4).get_by_label("Your answer").fill("  ala ")
     _question(page, 5).get_by_label("Your answer").fill("400")
     page.get_by_role("button", name="Check answers").click()
-    summary = page.get_by_role("status").filter(has_text="Score")
-    assert summary.inner_text() == ("Score: 6 of 6 points (100%). Passed. "
-                                    "Feedback is shown under each question.")
+    summary = page.locator("[data-summary]")
+    lines = summary.inner_text().splitlines()
+    assert [line for line in lines if line][:3] == ["Your results", "Score: 6 of 6 points (100%).",
+                                                   "Passed: the pass mark is 70%."]
+    assert page.evaluate("document.activeElement.hasAttribute('data-summary')")
     first = _question(page, 1).locator("[data-feedback]").inner_text()
     assert "Correct." in first and "Yes: equity adjusts" in first and "Equity is about fair outcomes" in first
     assert "not scored automatically" in _question(page, 6).locator("[data-feedback]").inner_text()
 
 
-def test_self_check_reports_wrong_answers(site, page):
+def test_self_check_reports_wrong_answers_and_teaches_the_right_ones(site, page):
     page.goto((site / "modules" / "foundations" / "check.html").as_uri())
     _question(page, 1).get_by_label("Counting how many groups are represented on staff").check()
     _question(page, 2).get_by_label("Offering materials in the languages of the community").check()
     _question(page, 5).get_by_label("Your answer").fill("4,000")
     page.get_by_role("button", name="Check answers").click()
     summary = page.locator("[data-summary]").inner_text()
-    assert summary.startswith("Score: 0 of 6 points (0%). Not passed yet: 70% is needed.")
-    assert _question(page, 2).locator("[data-feedback]").inner_text().startswith("Not correct.")
-    assert _question(page, 4).locator("[data-feedback]").inner_text().startswith("Not answered.")
+    assert "Score: 0 of 6 points (0%).\n" in summary and "Not passed yet: 70% is needed." in summary
+    assert "Question 2: not correct" in summary and "Question 4: not answered" in summary
+    # No feedback on the chosen choice: the right answer, in the choices' own words.
+    second = _question(page, 2).locator("[data-feedback]").inner_text()
+    assert second.startswith("Not correct.")
+    assert ("The right answers: “Offering materials in the languages of the community”; "
+            "“Holding events at times that suit working patrons”.") in second
+    assert "An accepted answer: “ALA”." in _question(page, 4).locator("[data-feedback]").inner_text()
+    assert "any number from 390 to 410" in _question(page, 5).locator("[data-feedback]").inner_text()
 
 
 def test_numeric_answers_accept_thousands_separators(site, page):

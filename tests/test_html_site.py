@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import html as lxml_html
 
+from ilead_shell.colours import contrast
 from ilead_shell.reader import read_course
 
 
@@ -37,7 +38,7 @@ def test_target_identity(registry):
 
 def test_home_module_and_item_pages_exist_for_the_offering(site, full_course_for):
     course = full_course_for("certificate")
-    expected = {"index.html"} | {f"modules/{m.id}.html" for m in course.modules}
+    expected = {"index.html", "search.html"} | {f"modules/{m.id}.html" for m in course.modules}
     expected |= {f"modules/{i.module_id}/{i.id}.html" for i in course.items()}
     assert set(_pages(site)) == expected
     assert {"static/ilead.css", "static/quiz.js"} <= set(site.files)
@@ -111,7 +112,7 @@ def test_current_page_is_marked_in_the_navigation(site):
 def test_quiz_is_an_accessible_form(site, full_course_for):
     quiz = full_course_for("certificate").item("foundations/check")
     page = _page(site, "modules/foundations/check.html")
-    form = page.find(".//form")
+    (form,) = page.xpath("//form[@data-quiz-key]")
     fieldsets = form.findall(".//fieldset")
     assert len(fieldsets) == len(quiz.questions)
     for fieldset, question in zip(fieldsets, quiz.questions):
@@ -128,9 +129,14 @@ def test_quiz_is_an_accessible_form(site, full_course_for):
         for choice, control in zip(question.choices, inputs):
             label = fieldset.find(f".//label[@for='{control.get('id')}']")
             assert label.text_content() == choice.text
-        assert fieldset.find(".//*[@aria-live]") is not None
+        # Feedback is tied to its question, and is no live region of its own (six regions
+        # announcing at once drowned each other): the one status region is the summary.
+        feedback = fieldset.find(".//*[@data-feedback]")
+        assert feedback.get("id") in fieldset.get("aria-describedby").split()
+        assert feedback.get("aria-live") is None and feedback.text_content() == ""
     assert form.find(".//button[@type='submit']").text_content() == "Check answers"
-    assert form.find(".//*[@role='status']") is not None
+    (summary,) = form.xpath(".//*[@role='status']")
+    assert summary.get("data-summary") is not None and summary.get("tabindex") == "-1"
 
 
 def test_videos_have_a_captions_track_and_a_transcript(exporter, copy_root):
@@ -185,28 +191,48 @@ def test_handmade_course_builds_with_every_link_resolving(exporter):
 
 # -- colour contrast of the stylesheet (WCAG 2.1 AA: 4.5:1 text, 3:1 focus ring) ---------
 
-def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+def _scheme_colours(css: str) -> dict[str, dict[str, str]]:
+    """The custom properties of the light :root and of the dark one, var() resolved."""
+    light_block = re.search(r":root\s*{(.*?)}", css, re.S).group(1)
+    dark_block = re.search(r"prefers-color-scheme:\s*dark\)\s*{\s*:root\s*{(.*?)}", css, re.S).group(1)
+
+    def props(block):
+        return dict(re.findall(r"--([a-z-]+):\s*([^;]+);", block))
+
+    light = props(light_block)
+    dark = {**light, **props(dark_block)}
+    resolved = {}
+    for name, values in (("light", light), ("dark", dark)):
+        def value(key, values=values):
+            found = values[key].strip()
+            return value(found[6:-1]) if found.startswith("var(--") else found
+        resolved[name] = {key: value(key) for key in values if value(key).startswith("#")}
+    return resolved
 
 
-def _contrast(a: str, b: str) -> float:
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+TEXT_PAIRS = [("text", "background"), ("muted", "background"), ("muted", "surface"), ("text", "surface"),
+              ("link", "background"), ("link-visited", "background"), ("link", "surface"),
+              ("correct-text", "correct-background"), ("wrong-text", "wrong-background"),
+              ("note", "note-background"), ("tip", "tip-background"), ("warning", "warning-background"),
+              ("important", "important-background"), ("warning", "surface"), ("text", "warning-background")]
 
 
-def test_stylesheet_colours_meet_wcag_aa_contrast(site):
-    css = site.files["static/ilead.css"].read().decode()
-    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6});", css))
-    colours["white"] = "#ffffff"
-    text_pairs = [("text", "background"), ("muted", "background"), ("muted", "surface"),
-                  ("link", "background"), ("link-visited", "background"), ("white", "brand"),
-                  ("correct-text", "correct-background"), ("wrong-text", "wrong-background"),
-                  ("text", "surface")]
-    for foreground, background in text_pairs:
-        assert _contrast(colours[foreground], colours[background]) >= 4.5, (foreground, background)
-    assert _contrast(colours["focus"], colours["background"]) >= 3
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_stylesheet_colours_meet_wcag_aa_contrast(site, scheme):
+    colours = _scheme_colours(site.files["static/ilead.css"].read().decode())[scheme]
+    for foreground, background in TEXT_PAIRS + [("on-brand", "brand")]:
+        assert contrast(colours[foreground], colours[background]) >= 4.5, (scheme, foreground, background)
+    for ring, background in [("focus", "background"), ("focus", "surface"), ("focus-on-brand", "brand"),
+                             ("control", "background")]:
+        assert contrast(colours[ring], colours[background]) >= 3, (scheme, ring, background)
+
+
+def test_the_reader_checks_theme_colours_against_the_stylesheet_backgrounds(site):
+    from ilead_shell.reader import theme
+
+    colours = _scheme_colours(site.files["static/ilead.css"].read().decode())
+    assert (theme.LIGHT_PAGE, theme.DARK_PAGE) == (colours["light"]["background"], colours["dark"]["background"])
+    assert theme.HEADER_TEXT == colours["light"]["on-brand"]
 
 
 def test_unpublished_items_are_previewed_with_a_warning(exporter):

@@ -296,6 +296,22 @@ def test_a_criterion_without_levels_gets_none_and_all_of_its_points():
     assert [(level.score, level.definition) for level in levels] == [(0.0, "Not yet: Clear."), (4.0, "Meets: Clear.")]
 
 
+def test_questions_xml_printed_a_category_at_a_time_is_the_whole_tree_printed_at_once():
+    from ilead_moodle_backup.xml import container, serialize, serialize_streamed
+
+    def categories():
+        parsed = etree.fromstring(
+            "<r><question_category id='1'><name>A &amp; B</name><info/>"
+            "<questiontext>&lt;p&gt;line\n  two&lt;/p&gt;</questiontext>"
+            "<mixed>text <b>bold</b> tail</mixed><deep><er><est>x</est></er></deep></question_category>"
+            "<question_category id='2'><name>Ünïcode 漢</name></question_category></r>")
+        return list(parsed)
+
+    assert serialize_streamed("question_categories", categories()) == \
+        serialize(container("question_categories", categories()))
+    assert serialize_streamed("question_categories", []) == serialize(container("question_categories"))
+
+
 # -- the question bank scores what the source says ------------------------------------------
 # Moodle restores answers with the fraction of the grade each earns; a wrong fraction is a
 # wrong mark for every learner, so these are spelled out for the fidelity course's quiz.

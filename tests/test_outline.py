@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from lxml import html as lxml_html
 
 from ilead_shell.cli import main
-from ilead_shell.model import Assignment, Quiz
+from ilead_shell.model import Assignment, Quiz, Reading
 from ilead_shell.offerings import select_offering
 from ilead_shell.outline import build_outline, render_outline
 from ilead_shell.outline.effort import hours, item_minutes
@@ -44,7 +44,7 @@ def test_module_plan_lists_activities_with_outcomes_assessment_and_effort(aligne
     rows = {a.title: a for a in module.activities}
     assert list(rows) == ["Terms", "Check", "Design a service", "A short talk", "Equity essay"]
     assert rows["Check"].kind == "Knowledge check" and rows["Check"].outcomes == ("M1.1",)
-    assert rows["Check"].assessment == "1 questions, 1 points"
+    assert rows["Check"].assessment == "1 question, 1 point"  # not '1 questions, 1 points'
     assert rows["Equity essay"].assessment == "30 points; rubric of 2 criteria"
     assert rows["Terms"].assessment == ""
     assert module.minutes == sum(a.minutes for a in module.activities) + 1  # + the overview
@@ -62,7 +62,7 @@ def test_alignment_shows_gaps_in_both_formats(gaps):
     course = select_offering(gaps, "mooc")
     markdown = render_outline(course, "md")
     assert "4 of 6 outcomes are not assessed: CO2, CO3, M1.2, M1.3" in markdown
-    assert "1 of 2 competencies are served by no outcome: C2" in markdown
+    assert "1 of 2 competencies is served by no outcome: C2" in markdown
     assert md_rows(markdown, "CO2")[-1][-1] == "NOT ASSESSED"
     assert md_rows(markdown, "C2 Community partnership")[0][-1] == "NOT SERVED"
     document = parse(render_outline(course, "html"))
@@ -125,8 +125,13 @@ def test_effort_of_quizzes_counts_questions(aligned):
 
 def test_readings_still_to_be_selected_get_a_planning_allowance(aligned):
     page = aligned.item("basics/terms")
-    body = page.body.model_copy(update={"html": page.body.html + "<p>To be selected by the programme team: a reading.</p>"})
-    assert item_minutes(aligned, page.model_copy(update={"body": body})) >= item_minutes(aligned, page) + 30
+    pending = Reading(note="a reading on equity", location=page.location)
+    assert item_minutes(aligned, page.model_copy(update={"readings": (pending,)})) >= item_minutes(aligned, page) + 30
+
+
+def test_an_items_own_effort_replaces_the_estimate(aligned):
+    page = aligned.item("basics/terms")
+    assert item_minutes(aligned, page.model_copy(update={"effort_minutes": 95})) == 95
 
 
 @pytest.mark.parametrize("minutes, shown", [(5, "5 min"), (59, "59 min"), (60, "1 h"), (100, "1.5 h"), (135, "2.5 h")])

@@ -100,8 +100,22 @@ def test_modules_list_sets_order_and_selection(tmp_path):
         "modules/01-a/module.md": module("A"),
         "modules/02-b/module.md": module("B"),
         "modules/03-unlisted/module.md": module("Unlisted"),
+        "modules/04-notes/readme.txt": "not a module: no module.md",
     })
-    assert [m.id for m in read_course(root).modules] == ["b", "a"]
+    course, warnings = load_course(root)
+    assert [m.id for m in course.modules] == ["b", "a"]
+    # Left out silently, a module added (or imported) and never listed would be in no bundle.
+    assert [w.format() for w in warnings] == [
+        f"{root / 'course.yml'}:3: warning: modules/03-unlisted is not in course.yml modules:, so no bundle "
+        "holds it; add it, or remove the folder"]
+    assert warnings[0].code == "unlisted-module"
+
+
+def test_a_block_modules_list_is_warned_about_at_its_key_line(tmp_path):
+    root = make(tmp_path, {"course.yml": MINIMAL + "modules:\n  - 01-a\n", "modules/01-a/module.md": module("A"),
+                           "modules/05-extra/module.md": module("Extra")})
+    _, warnings = load_course(root)
+    assert [(w.location.line, w.code) for w in warnings] == [(3, "unlisted-module")], warnings
 
 
 def test_a_module_outside_the_course_folder_is_reused_by_path(tmp_path):
@@ -139,12 +153,12 @@ def test_a_reused_module_keeps_its_asset_keys_in_any_course(tmp_path):
     ("code: [1]\n", "code"),
     ("language: 12345678\n", "language"),
     ("start: tomorrow\n", "start"),
-    ("outcomes: [{id: CO1}]\n", "missing required key 'outcomes.0.text'"),
+    ("outcomes: [{id: CO1}]\n", "missing required key 'text' in outcomes item 1"),
     ("outcomes: [{id: 'C O1', text: x}]\n", "should be letters and digits joined by"),
     ("grading: {groups: [{id: a, name: A, weight: 120}]}\n", "weight"),
     ("grading: {groups: [{id: a, name: A, weight: 50}, {id: a, name: B, weight: 50}]}\n", "used twice"),
     ("grading: {groups: [{id: a, name: A, weight: .nan}]}\n", "weight"),
-    ("offerings: {mooc: {subtitle: x}}\n", "offerings.mooc.subtitle"),
+    ("offerings: {mooc: {subtitle: x}}\n", "unknown key 'subtitle' in offerings.mooc"),
     ("offerings: {mooc: {}}\ndefault_offering: onsite\n", "onsite"),
     ("default_offering: onsite\n", "names no offering"),
     ("modules: 01-a\n", "modules"),

@@ -125,9 +125,9 @@ def test_due_week_is_relative_to_the_offering_start_or_the_course_start(tmp_path
     ("submission: [paper]\n", "submission"),
     ("points: -1\n", "points"),
     ("points: .inf\n", "points"),
-    ("rubric: [{criterion: A}]\n", "rubric.0.points"),
-    ("rubric: [{points: 2}]\n", "rubric.0.criterion"),
-    ("rubric: [{criterion: A, points: 1, weight: 2}]\n", "rubric.0.weight"),
+    ("rubric: [{criterion: A}]\n", "missing required key 'points' in rubric item 1"),
+    ("rubric: [{points: 2}]\n", "missing required key 'criterion' in rubric item 1"),
+    ("rubric: [{criterion: A, points: 1, weight: 2}]\n", "unknown key 'weight' in rubric item 1"),
     ("group: elsewhere\n", "elsewhere"),
 ])
 def test_invalid_assignment_keys(tmp_path, front, says):

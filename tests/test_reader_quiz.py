@@ -198,6 +198,8 @@ def test_question_ids_come_from_titles_ascii_folded(tmp_path):
     ("### Q\nx\n\n- [x] a\n- [ ] b\n\n> feedback\n\n- [ ] c\n", 9, "after the general feedback"),
     ("### Q\nx\n\n= a\n- [x] b\n", 5, "not allowed"),
     ("### {points=2}\nx\n", 1, "no title"),
+    ("### Unclosed brace {points=2\nx\n", 1, "'### Unclosed brace {points=2}'"),
+    ("### Unclosed {type=essay points=2 \nx\n", 1, "are not closed; end them with '}'"),
     ("### Same\nx\n### Same\ny\n", 3, "two questions have the id 'same'"),
     ("### Q {outcomes=Z9}\nx\n", 1, "unknown outcome 'Z9'"),
     ("Only an introduction.\n", 1, "no questions"),
@@ -214,3 +216,44 @@ def test_quiz_mistakes_are_errors_at_their_line(tmp_path, body, line, says):
 def test_every_bad_question_is_reported_not_only_the_first(tmp_path):
     found = errors(tmp_path, "### A\nx\n\n- [ ] a\n- [ ] b\n\n### B {colour=red}\ny\n")
     assert any(at(1) in m for m in found) and any(at(7) in m for m in found)
+
+
+# -- a choice list outside a question: it would show learners the answer key ---------------------
+@pytest.mark.parametrize("hashes", ["#", "##", "####", "#####", "######"])
+def test_a_question_under_a_wrong_level_heading_is_an_error_at_the_heading(tmp_path, hashes):
+    found = errors(tmp_path, f"Intro.\n\n{hashes} Wrong heading level\nWhich?\n\n- [x] This\n- [ ] That\n\n"
+                             "### Right\nx\n\n- [x] a\n- [ ] b\n")
+    assert any(at(3) in m and "questions start with '###'" in m and "'### Wrong heading level'" in m
+               and "answer key" in m for m in found), found
+
+
+@pytest.mark.parametrize("choices", ["- [x] This\n- [ ] That", "* [X] This\n* [ ] That", "1. [x] This\n2. [ ] That",
+                                     "-[x] This\n-[ ] That"])
+def test_a_choice_list_before_the_first_question_is_an_error_at_the_list(tmp_path, choices):
+    found = errors(tmp_path, f"Intro.\n\nWhich?\n\n{choices}\n\n### Right\nx\n\n- [x] a\n- [ ] b\n")
+    assert [m for m in found if at(5) in m and "belongs to no question" in m], found
+    assert len(found) == 1, found  # one error for the list, not one per choice
+
+
+def test_a_level_two_heading_inside_a_question_is_the_next_question_at_the_wrong_level(tmp_path):
+    found = errors(tmp_path, "### Essay\nDescribe.\n\n## Next one\nWhich?\n\n- [x] This\n- [ ] That\n")
+    assert any(at(4) in m and "'### Next one'" in m for m in found), found
+
+
+def test_choice_lists_shown_as_code_and_deeper_headings_in_a_stem_are_no_error(tmp_path):
+    root = make(tmp_path, "Intro.\n\n```markdown\n## Example\n- [x] shown as code\n```\n\n    - [x] indented code\n\n"
+                          "### Q\n#### Scenario\nA patron asks.\n\n- [x] a\n- [ ] b\n")
+    assert len(read_course(root).modules[0].items[0].questions) == 1
+
+
+def test_built_quiz_pages_never_show_a_choice_mark(tmp_path):
+    from built_bundles import build_archive, read_archive
+    from ilead_shell.offerings import select_offering
+
+    course = select_offering(read_course(make(tmp_path / "src", "Read first.\n\n#### Before you start\nTake your time.\n\n"
+                                                                 "### Q\nWhich?\n\n- [x] Right one\n- [ ] Wrong one\n")))
+    for target in ("html", "scorm12"):
+        members = read_archive(build_archive(course, target, tmp_path / f"{target}.zip"))
+        pages = {n: b.decode() for n, b in members.items() if n.endswith(".html")}
+        assert any("Right one" in p for p in pages.values()), sorted(pages)
+        assert not [n for n, p in pages.items() if "[x]" in p or "[ ]" in p], target

@@ -31,7 +31,7 @@ def test_python_tags_are_refused_never_run(tag, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text, line, says", [
-    ("a: 1\nb: [1, 2\n", 2, "expected ',' or ']'"),  # the line of the unclosed '[', not the end
+    ("a: 1\nb: [1, 2\n", 2, "opened with [ on this line is not closed"),  # the line of the unclosed '[', not the end
     ("a: 1\n\tb: 2\n", 2, "YAML"),
     ("a: 1\nstart: 2027-02-30\n", 2, "not a valid date"),
     ("a: 1\nlist:\n  - {b: 2027-13-01}\n", 3, "not a valid date"),

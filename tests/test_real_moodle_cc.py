@@ -54,7 +54,7 @@ def expected_layout(cartridge: Cartridge) -> list[tuple[str, list[tuple[str, str
             kind = ACTIVITY.get(item_kind(item), "page")
             if item.type == "assignment":
                 kind = "resource" if limit("moodle:canvas-assignment", target) else "page"
-            rows.append((name(cartridge, item.title), kind, item.published))
+            rows.append((name(cartridge, item.title), kind, item.published and not item.for_instructors))
         summary = plain(title) if limit("moodle:canvas-tag-titles", target) else title
         layout.append((summary, rows))
     return layout  # on the canvas target module 1 lands in section 0 (moodle:canvas-sections)

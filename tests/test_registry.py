@@ -126,6 +126,13 @@ def test_unknown_target_lists_the_targets_and_exits_2(fake_modules):
     assert caught.value.format_message() == "unknown target 'nope'. Available targets: fake, other"
 
 
+def test_a_misspelt_target_names_the_one_it_resembles(fake_modules):
+    registry = Registry(points(fake="fake_good:Fake", other="fake_good:Other"))
+    with pytest.raises(UnknownTargetError) as caught:
+        registry.resolve("othr")
+    assert caught.value.format_message() == "unknown target 'othr'; did you mean 'other'? Available targets: fake, other"
+
+
 @pytest.mark.parametrize("spec", ["", " , "])
 def test_an_empty_target_list_is_refused(fake_modules, spec):
     with pytest.raises(UnknownTargetError, match="no target given"):

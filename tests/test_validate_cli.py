@@ -62,20 +62,55 @@ def test_errors_exit_1_and_each_finding_is_a_located_line(broken):
     assert level.strip() == "error" and rest.strip().startswith("every LMS: resource 'R_page' lists 'pages/page.html'")
 
 
-def test_warnings_pass_unless_strict(warned):
-    assert run(warned).exit_code == 0
+def test_warnings_pass_unless_strict_and_the_summary_says_which(warned):
+    relaxed = run(warned)
+    assert relaxed.exit_code == 0 and relaxed.stdout.strip().endswith("(ok)")
     strict = run("--strict", warned)
     assert strict.exit_code == 1 and "moodle/question-marks" in strict.stderr
+    assert strict.stdout.strip().endswith("cc: 0 errors, 1 warning (fails with --strict)")
 
 
-def test_json_lists_every_finding_with_its_readers(broken, clean):
+def test_lms_keeps_only_that_importers_rules_and_the_formats_own(warned, broken):
+    """The warned cartridge's one warning is Moodle's: gone for Canvas, kept for Moodle."""
+    assert "--lms" in run("--lms", "any", warned).stderr  # the hint: every warning is an importer's
+    canvas = run("--strict", "--lms", "canvas", warned)
+    assert canvas.exit_code == 0 and canvas.stderr == ""
+    assert canvas.stdout.strip().endswith("0 warnings; 1 for other LMSs left out by --lms canvas (ok)")
+    moodle = run("--strict", "--lms", "moodle", warned)
+    assert moodle.exit_code == 1 and "moodle/question-marks" in moodle.stderr and "--lms" not in moodle.stderr
+    for lms in ("canvas", "moodle", "openedx"):  # a rule of the format itself applies to every LMS
+        assert "cc/missing-file" in run("--lms", lms, broken).stderr
+
+
+def test_no_hint_when_a_warning_is_a_rule_of_the_format(tmp_path):
+    files = tree("cc11")
+    files["extra.txt"] = b"listed by no resource"
+    result = run(write_zip(files, tmp_path / "unlisted.imscc"))
+    assert "cc/unlisted-file" in result.stderr and "--lms" not in result.stderr
+
+
+def test_json_is_the_documented_document_with_every_finding_and_its_readers(broken, clean, warned):
+    from authoring_support import validated
+
     result = run("--format", "json", broken, clean)
     assert result.exit_code == 1
-    data = json.loads(result.stdout)
+    data = validated(result.stdout)
+    assert (data["tool"], data["command"], data["ok"], data["lms"], data["strict"]) == \
+        ("ilead-shell", "validate", False, "any", False)
     first, second = data["bundles"]
-    assert first["errors"] >= 1 and second["errors"] == 0 and second["findings"] == []
-    finding = next(f for f in first["findings"] if f["rule"] == "cc/missing-file")
+    assert first["summary"]["errors"] >= 1 and not first["ok"] and first["verdict"] == "errors"
+    assert second == {"path": second["path"], "format": "cc", "ok": True, "verdict": "ok",
+                      "summary": {"errors": 0, "warnings": 0, "notes": 0, "hidden": 0}}
+    assert data["summary"]["errors"] == first["summary"]["errors"]
+    finding = next(f for f in data["diagnostics"] if f["code"] == "cc/missing-file")
     assert finding["affects"] == ["every LMS"] and finding["member"] == "imsmanifest.xml" and finding["line"] > 0
+    assert finding["file"] == first["path"] and finding["check"] == "cc"
+    assert not [f for f in data["diagnostics"] if f["file"] == second["path"]]
+    strict = run("--format", "json", "--strict", warned)
+    data = validated(strict.stdout)
+    assert strict.exit_code == 1 and data["ok"] is False and data["bundles"][0]["verdict"] == "fails with --strict"
+    relaxed = validated(run("--format", "json", "--lms", "canvas", warned).stdout)
+    assert relaxed["ok"] and relaxed["diagnostics"] == [] and relaxed["bundles"][0]["summary"]["hidden"] == 1
 
 
 def test_several_bundles_are_all_reported(clean, broken, warned):

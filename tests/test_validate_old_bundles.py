@@ -113,5 +113,14 @@ def test_the_command_line_exits_1_and_prints_located_findings():
     data = json.loads(CliRunner().invoke(main, ["validate", "--format", "json",
                                                 str(OLD / "FIDELITY-1-moodle-certificate.imscc")]).stdout)
     (bundle,) = data["bundles"]
-    assert bundle["errors"] == 5 and bundle["format"] == "cc"
-    assert {"member", "line", "level", "affects", "rule", "message", "bundle"} <= set(bundle["findings"][0])
+    assert bundle["summary"]["errors"] == 5 and bundle["format"] == "cc" and not data["ok"]
+    assert {"file", "member", "line", "level", "affects", "code", "message", "check"} <= set(data["diagnostics"][0])
+
+
+def test_the_documented_example_is_what_validate_prints_for_the_old_bundle():
+    """docs/validate.md shows this bundle's summary line; it must stay the command's output."""
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "validate.md").read_text(encoding="utf-8")
+    bundle = "tests/fixtures/old-bundles/ILEAD-101-moodle-mooc.imscc"
+    (report,), _ = validate_bundles([OLD / "ILEAD-101-moodle-mooc.imscc"])
+    summary = f"{bundle}  cc: {report.errors} errors, {report.warnings} warnings (errors)"
+    assert summary in docs and report.errors == 6

@@ -33,6 +33,8 @@ LIMITS = {
     "moodle": CC2OLX_LIMITS | MOODLE_LIMITS | {"moodle/links"},
     "scorm12": set(),
     "edx": set(),
+    "mbz": set(),
+    "html": set(),  # a static site: one note, nothing to validate
 }
 
 
@@ -57,7 +59,7 @@ def test_every_bundle_is_recognised_and_has_no_errors(reports):
     problems = {key: [f.format(r.shown) for f in r.findings if f.is_error and f.rule not in OPEN_IN_ISSUE_9]
                 for key, r in reports.items()}
     assert {key: lines for key, lines in problems.items() if lines} == {}
-    assert {r.format for r in reports.values()} == {"cc", "scorm12", "olx"}
+    assert {r.format for r in reports.values()} == {"cc", "scorm12", "olx", "mbz", "static site"}
 
 
 def test_warnings_are_only_the_named_limits_of_each_target(reports):
@@ -65,8 +67,42 @@ def test_warnings_are_only_the_named_limits_of_each_target(reports):
     for (course, name), report in reports.items():
         target = next(t for t in LIMITS if f"-{t}-" in name)
         extra = [f.format(report.shown) for f in report.findings
-                 if not f.is_error and f.rule not in LIMITS[target] | OPEN_IN_ISSUE_9]
+                 if f.level == "warning" and f.rule not in LIMITS[target] | OPEN_IN_ISSUE_9]
         if extra:
             beyond[name] = extra
     assert beyond == {}
 
+
+
+def test_a_whole_build_folder_validates_and_each_static_page_is_one_note(tmp_path):
+    """``validate build/*`` on a build of every target (and the quality report beside them)."""
+    from click.testing import CliRunner
+
+    from ilead_shell.cli import main
+
+    build(COURSES["fidelity"], "all", tmp_path, offering="mooc")
+    (tmp_path / "report.html").write_text("<!DOCTYPE html>\n<html lang=\"en\"><title>Report</title></html>")
+    bundles = sorted(p for p in tmp_path.iterdir() if p.is_file())
+    result = CliRunner().invoke(main, ["validate", *map(str, bundles)])
+    assert result.exit_code == 0, result.output
+    summaries = result.stdout.splitlines()
+    assert len(summaries) == len(bundles) and all(line.endswith("(ok)") for line in summaries)
+    assert any(" mbz: 0 errors" in line for line in summaries)
+    (site,) = [line for line in summaries if "-html" in line]
+    assert site.endswith("static site: 0 errors, 0 warnings, 1 note (ok)")
+    assert "a static site (the html preview): nothing to validate for an LMS" in result.stderr
+    (page,) = [line for line in summaries if "report.html" in line]
+    assert "html page" in page
+
+
+def test_the_documented_example_of_todays_moodle_cartridge_is_what_validate_prints(reports):
+    """docs/validate.md shows course_source's Moodle cartridge (mooc) with and without --lms moodle."""
+    from ilead_shell.validation import for_lms, render_text
+
+    docs = (ROOT / "docs" / "validate.md").read_text(encoding="utf-8")
+    report = reports[("course_source", "ILEAD-101-moodle-mooc.imscc")]
+    shown = "build/ILEAD-101-moodle-mooc.imscc"
+    for lms in ("any", "moodle"):
+        chosen = for_lms(report, lms) if lms != "any" else report
+        (summary,) = render_text([chosen], lms=lms)[1]
+        assert summary.replace(chosen.shown, shown) in docs, summary

@@ -184,12 +184,19 @@ def rubrics(course: Course) -> etree._Element:
             sub(criterion, "description", row.criterion)
             sub(criterion, "long_description", row.description)
             ratings = sub(criterion, "ratings")
-            for suffix, label, points in (("full", "Full marks", row.points), ("none", "No marks", 0.0)):
+            # The author's performance levels become Canvas ratings (highest first, as Canvas
+            # lists them); a criterion without levels keeps Canvas's own full/no marks pair.
+            levels = [(f"{criterion_id}_l{n}", level.label, level.points, level.description)
+                      for n, level in enumerate(row.levels, start=1)] or [
+                (f"{criterion_id}_full", "Full marks", row.points, ""), (f"{criterion_id}_none", "No marks", 0.0, "")]
+            for rating_id, label, points, long_description in levels:
                 rating = sub(ratings, "rating")
                 sub(rating, "description", label)
                 sub(rating, "points", float(points))
                 sub(rating, "criterion_id", criterion_id)
-                sub(rating, "id", f"{criterion_id}_{suffix}")
+                if long_description:
+                    sub(rating, "long_description", long_description)
+                sub(rating, "id", rating_id)
     return node
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from ilead_shell.identifiers import slugify
 from ilead_shell.import_api import (ArchiveRefused, ImportedCourse, ImportedFile, ImportedItem, ImportedModule,
@@ -34,8 +34,6 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _OURS = re.compile(r"^I_(?P<module>[a-z0-9]+(?:[-_][a-z0-9]+)*)__(?P<item>[a-z0-9]+(?:[-_][a-z0-9]+)*)$")
 _OUR_MODULE = re.compile(r"^M_(?P<module>[a-z0-9]+(?:[-_][a-z0-9]+)*)$")
 _OUR_OVERVIEW = re.compile(r"^O_(?P<module>[a-z0-9]+(?:[-_][a-z0-9]+)*)$")
-_URL_ATTRIBUTES = (("a", "href"), ("img", "src"), ("source", "src"), ("track", "src"), ("video", "src"),
-                   ("video", "poster"), ("audio", "src"), ("iframe", "src"), ("embed", "src"), ("object", "data"))
 LAR = "learning-application-resource"
 
 
@@ -559,23 +557,20 @@ class CartridgeReading:
         if not html_text or ("href" not in html_text and "src" not in html_text and "data" not in html_text):
             return html_text or ""
         soup = BeautifulSoup(html_text, "html.parser")
-        for tag, attribute in _URL_ATTRIBUTES:
-            for node in soup.find_all(tag):
-                value = node.get(attribute)
-                if value is None:
-                    continue
-                target = self.link_target(value, from_path)
-                if target is None:
-                    if value not in self.broken:
-                        self.broken.add(value)
-                        self.report.lost("course", f"a link to '{value}' points at nothing in the archive; its text "
-                                                   "is kept", from_path, ("body",))
-                    if tag == "a":
-                        node.unwrap()
-                    else:
-                        del node[attribute]
-                else:
-                    node[attribute] = target
+        for node, attribute in _url_attributes(soup):
+            value = node[attribute]
+            target = self.link_target(value, from_path)
+            if target is not None:
+                node[attribute] = target
+                continue
+            if value not in self.broken:
+                self.broken.add(value)
+                self.report.lost("course", f"a link to '{value}' points at nothing in the archive; its text "
+                                           "is kept", from_path, ("body",))
+            if node.name == "a":
+                node.unwrap()
+            else:
+                del node[attribute]
         return str(soup)
 
     def collect_unlisted_files(self) -> None:
@@ -587,6 +582,20 @@ class CartridgeReading:
                 if not path.lower().endswith((".html", ".htm", ".xhtml")) and self.archive.exists(path):
                     if posixpath.normpath(path).lower() not in self.page_keys:
                         self.file_key(path)
+
+
+def _url_attributes(soup: BeautifulSoup) -> list[tuple[Tag, str]]:
+    """Every attribute that names a file or page: the course reader checks href, src and poster
+    on any element (a page's <script src>, <link href>, <input src>, xlink:href too), so each must
+    be resolved or dropped here, or the written source would not read back."""
+    found = []
+    for node in soup.find_all(True):
+        for attribute in list(node.attrs):
+            name = attribute.lower().rpartition(":")[2]
+            if name in ("href", "src", "poster") or (node.name, name) == ("object", "data"):
+                if isinstance(node.get(attribute), str):
+                    found.append((node, attribute))
+    return found
 
 
 def _leaves(nodes: list[OrgNode]) -> list[OrgNode]:

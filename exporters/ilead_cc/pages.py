@@ -52,7 +52,9 @@ def assignment_body(item: Assignment, instructions: str, group_name: str | None)
         due=item.due.isoformat() if item.due else None,
         submission=", ".join(SUBMISSION_LABELS[s] for s in item.submission),
         group=group_name,
-        rubric=[{"criterion": r.criterion, "description": r.description, "points": number(r.points)}
+        rubric=[{"criterion": r.criterion, "description": r.description, "points": number(r.points),
+                 "levels": [{"label": lv.label, "points": number(lv.points), "description": lv.description}
+                            for lv in r.levels]}
                 for r in item.rubric])
 
 

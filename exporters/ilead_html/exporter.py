@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from ilead_shell.exporter_api import Bundle, Exporter, ExporterOptions
 from ilead_shell.model import Course
-from ilead_shell.web import PageRenderer, WebLayout, static_files
+from ilead_shell.web import PageRenderer, RenderOptions, WebLayout, static_files
+from ilead_shell.web.i18n import missing_catalogue
+from ilead_shell.web.search_index import index_script
 
 from .facilitator import add_facilitator_section, leave_out_instructor_material
 
@@ -31,14 +33,21 @@ class HtmlExporter(Exporter):
     def build_bundle(self, course: Course) -> Bundle:
         bundle = Bundle(format=self.format)
         full_course, course = course, leave_out_instructor_material(course, bundle, self.options.instructor_material)
-        pages = PageRenderer(course, LAYOUT)
+        pages = PageRenderer(course, LAYOUT, RenderOptions(search=True))
         bundle.add_text(LAYOUT.home_page, pages.home())
+        bundle.add_text(LAYOUT.search_page, pages.search())
+        bundle.add_text(LAYOUT.search_index, index_script(pages.search_documents()))
         for module in course.modules:
             bundle.add_text(LAYOUT.module_page(module.id), pages.module(module))
             for item in module.items:
                 bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
-        for name, data in static_files().items():
+        for name, data in static_files(site=True).items():
             bundle.add_bytes(LAYOUT.static(name), data)
+        if course.theme.logo is not None:
+            bundle.add_file(LAYOUT.logo(course.theme.logo), course.asset_source(course.theme.logo))
+        if missing_catalogue(course.language):
+            bundle.note(f"no interface strings in '{course.language}' yet: buttons and labels are in English "
+                        "(docs/html-preview.md says how to add a language)")
         for asset in course.assets:
             bundle.add_file(LAYOUT.media(asset), course.asset_source(asset))
         bundle.counts = {**course.counts(), "pages": 1 + len(course.modules) + len(course.items())}

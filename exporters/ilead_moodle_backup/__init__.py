@@ -168,7 +168,7 @@ class BackupWriter:
         for section in self.plan.sections:
             for name, root in course_writer.section_files(section).items():
                 self._xml(f"{section.directory}/{name}", root)
-        self._xml("questions.xml", self.bank.questions_xml())  # registers question files: before files.xml
+        self.bundle.add_bytes("questions.xml", self.bank.questions_xml())  # registers question files: before files.xml
         self._xml("gradebook.xml", self.gradebook.gradebook_xml(epoch))
         self._xml("files.xml", self.files.files_xml())
         for name, root in empty_root_files().items():

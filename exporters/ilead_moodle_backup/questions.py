@@ -18,6 +18,7 @@ part of the marks (Moodle's multichoice has no all-or-nothing mode).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from lxml import etree
 
@@ -27,7 +28,7 @@ from ilead_shell.model import Choice, Course, Question, Quiz
 from .files import Area
 from .plan import Activity, Plan, idnumber
 from .richtext import Texts
-from .xml import NULL_VALUE, container, record
+from .xml import NULL_VALUE, container, record, serialize_streamed
 from .xml import name as moodle_name
 
 MODULE_CONTEXT = 70  # CONTEXT_MODULE
@@ -102,18 +103,20 @@ class QuestionBank:
         return category.entries if category else []
 
     # -- questions.xml ------------------------------------------------------------------
-    def questions_xml(self) -> etree._Element:
-        root = etree.Element("question_categories")
+    def questions_xml(self) -> bytes:
+        """questions.xml, serialized one category at a time (see :func:`.xml.serialize_streamed`)."""
+        return serialize_streamed("question_categories", self._categories())
+
+    def _categories(self) -> Iterator[etree._Element]:
         if self.bank is None:
-            return root
-        root.append(self._category(self.top, "top", "", 0, 0, None, []))
+            return
+        yield self._category(self.top, "top", "", 0, 0, None, [])
         for category in self.categories.values():
             quiz = category.quiz
             info = f"Questions of the quiz '{quiz.title}'."
             entries = [self._entry(e) for e in category.entries]
-            root.append(self._category(category.id, moodle_name(quiz.title), moodle_name(info), self.top, 999,
-                                      quiz.full_id, entries))
-        return root
+            yield self._category(category.id, moodle_name(quiz.title), moodle_name(info), self.top, 999,
+                                 quiz.full_id, entries)
 
     def _category(self, category_id: int, name: str, info: str, parent: int, sortorder: int,
                   identifier: str | None, entries: list[etree._Element]) -> etree._Element:

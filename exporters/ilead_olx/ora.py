@@ -105,9 +105,16 @@ def _rubric(element: etree._Element, criteria: tuple[RubricCriterion, ...], titl
         etree.SubElement(node, "label").text = criterion.criterion
         etree.SubElement(node, "prompt").text = criterion.description or criterion.criterion
         top = _points(criterion.points, title, warn)
-        for points, label, explanation in _levels(top, criterion.description):
+        # The author's performance levels, lowest first as ORA lists its options.
+        levels = [(_points(level.points, title, warn), level.label, level.description or level.label)
+                  for level in reversed(criterion.levels)] or _levels(top, criterion.description)
+        names: set[str] = set()
+        for number, (points, label, explanation) in enumerate(levels, start=1):
+            option_name = slugify(label) or f"level-{number}"
+            option_name = option_name if option_name not in names else f"{option_name}-{number}"
+            names.add(option_name)
             option = etree.SubElement(node, "option", {"points": str(points)})
-            etree.SubElement(option, "name").text = slugify(label)
+            etree.SubElement(option, "name").text = option_name
             etree.SubElement(option, "label").text = label
             etree.SubElement(option, "explanation").text = explanation
     etree.SubElement(rubric, "feedbackprompt").text = "Overall feedback on this submission (optional)."

@@ -53,7 +53,9 @@ class OlxValidator(BundleValidator):
 
     @classmethod
     def claims(cls, archive: BundleArchive) -> bool:
-        return archive.format == "tar.gz" and any(posixpath.basename(n) == "course.xml" for n in archive.files())
+        # A Moodle backup holds course/course.xml too; it is the mbz validator's.
+        return (archive.format == "tar.gz" and not archive.has("moodle_backup.xml")
+                and any(posixpath.basename(n) == "course.xml" for n in archive.files()))
 
     def validate(self, archive: BundleArchive, context: ValidationContext) -> list[Finding]:
         found: list[Finding] = []

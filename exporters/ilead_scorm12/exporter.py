@@ -13,7 +13,7 @@ from importlib import resources
 from ilead_shell.audience import without_instructor_material
 from ilead_shell.exporter_api import Bundle, Exporter
 from ilead_shell.model import Assignment, Course, Discussion, Quiz
-from ilead_shell.web import PageRenderer, RenderOptions, static_files
+from ilead_shell.web import GRADED_SUBMIT_LABEL, PageRenderer, RenderOptions, static_files
 
 from .manifest import build_manifest
 from .pass_mark import with_pass_marks
@@ -26,7 +26,8 @@ RENDER_OPTIONS = RenderOptions(
     cross_links=False,     # a link into another SCO would bypass the LMS
     new_tab_links=True,    # leaving the SCO's frame would end its session
     tracking=True,
-    submit_label="Submit answers",
+    graded=True,           # attempts are recorded: review, attempts left, the last one confirmed
+    submit_label=GRADED_SUBMIT_LABEL,
     scripts=(RUNTIME_SCRIPT,),
     published_only=True,   # unpublished items are not in the package
 )
@@ -59,6 +60,9 @@ class Scorm12Exporter(Exporter):
                     bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
 
         shared = {**static_files(), **_runtime_files()}
+        if course.theme.logo is not None:
+            logo = LAYOUT.logo(course.theme.logo)[len(LAYOUT.static_dir) + 1:]
+            shared[logo] = course.asset_source(course.theme.logo).read_bytes()
         for name, data in shared.items():
             bundle.add_bytes(LAYOUT.static(name), data)
         media = {asset.key: LAYOUT.media(asset) for asset in course.assets}

@@ -1,7 +1,7 @@
 """The pass mark each quiz SCO reports against.
 
-A quiz's own ``mastery:`` wins; a quiz without one passes at the course's ``grading: pass:``;
-only with neither has it no pass mark (it then reports ``completed`` with its score).  The
+The rule is the core's (:meth:`ilead_shell.model.Course.pass_mark`: the quiz's ``mastery:``, else
+the course's ``grading: pass:``); with neither a quiz reports ``completed`` with its score.  The
 same value goes into the manifest (``adlcp:masteryscore``, which the LMS hands back as
 ``cmi.student_data.mastery_score`` and may judge the status against) and into the page's
 answer key (used when the LMS gives no mastery score), so the LMS and the page agree.
@@ -13,9 +13,7 @@ from ilead_shell.model import Course, Module, Quiz
 
 
 def pass_mark(quiz: Quiz, course: Course) -> float | None:
-    if not any(question.auto_scored for question in quiz.questions):
-        return None  # nothing is scored automatically: there is nothing to pass
-    return quiz.mastery if quiz.mastery is not None else course.grading.pass_percent
+    return course.pass_mark(quiz)
 
 
 def with_pass_marks(course: Course) -> Course:

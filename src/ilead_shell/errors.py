@@ -53,6 +53,9 @@ class Diagnostic:
     # warning (a family the course has not made strict: see ilead_shell.checks).
     check: str = ""
     advisory: bool = False
+    # A stable name for the kind of mistake ("unknown-outcome"), for --format json and CI;
+    # empty: derived from the message by ilead_shell.diagnostic_codes (documented in docs/diagnostics.md).
+    code: str = ""
 
     def format(self) -> str:
         where = f"{self.location.display()}: " if self.location else ""
@@ -63,12 +66,12 @@ class Diagnostic:
         return self.level is Level.ERROR
 
 
-def error(message: str, path: str | Path | None = None, line: int = 0) -> Diagnostic:
-    return Diagnostic(Level.ERROR, message, Location(str(path), line) if path else None)
+def error(message: str, path: str | Path | None = None, line: int = 0, code: str = "") -> Diagnostic:
+    return Diagnostic(Level.ERROR, message, Location(str(path), line) if path else None, code=code)
 
 
-def warning(message: str, path: str | Path | None = None, line: int = 0) -> Diagnostic:
-    return Diagnostic(Level.WARNING, message, Location(str(path), line) if path else None)
+def warning(message: str, path: str | Path | None = None, line: int = 0, code: str = "") -> Diagnostic:
+    return Diagnostic(Level.WARNING, message, Location(str(path), line) if path else None, code=code)
 
 
 class IleadError(click.ClickException):
@@ -84,16 +87,22 @@ class IleadError(click.ClickException):
 class CourseError(IleadError):
     """The course source has one or more errors; all of them are reported at once."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], waiting_checks: list[str] | tuple[str, ...] = ()):
         self.diagnostics = sorted(
             diagnostics, key=lambda d: (d.location or Location(""), d.message)
         )
+        # Check families that weigh the whole course, so they run once the errors are fixed.
+        self.waiting_checks = tuple(waiting_checks)
         super().__init__(self._summary())
 
     def _summary(self) -> str:
         lines = [d.format() for d in self.diagnostics]
         errors = sum(1 for d in self.diagnostics if d.is_error)
         noun = "error" if errors == 1 else "errors"
+        if self.waiting_checks:
+            count = len(self.waiting_checks)
+            lines.append(f"{count} check famil{'ies' if count != 1 else 'y'} run in full once the errors are fixed: "
+                         f"{', '.join(self.waiting_checks)}")
         lines.append(f"{errors} {noun}; nothing was written.")
         return "\n".join(lines)
 

@@ -14,12 +14,14 @@ other modules) is reported.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CourseError, Diagnostic, IleadError, display_path
+from .foreign_archives import foreign_format
 from .import_api import ArchiveRefused, ImportedCourse, ImportedGroup, ImportedOutcome, ImportReport
 from .registry import ImporterRegistry
 from .untrusted import SourceArchive, open_source_archive
@@ -35,6 +37,8 @@ class ImportResult:
     report: ImportReport
     warnings: list[Diagnostic] = field(default_factory=list)
     module: str | None = None
+    # What --module did to the course beyond writing the folder, for the author to see.
+    actions: list[str] = field(default_factory=list)
 
 
 def choose_importer(archive: SourceArchive, registry: ImporterRegistry):
@@ -49,6 +53,9 @@ def choose_importer(archive: SourceArchive, registry: ImporterRegistry):
 
 
 def read_archive(path: Path, registry: ImporterRegistry | None = None) -> tuple[ImportedCourse, ImportReport, SourceArchive]:
+    refusal = foreign_format(Path(path))
+    if refusal:
+        raise ArchiveRefused(refusal)
     archive = open_source_archive(path)
     try:
         importer = choose_importer(archive, registry or ImporterRegistry())
@@ -61,10 +68,29 @@ def read_archive(path: Path, registry: ImporterRegistry | None = None) -> tuple[
             raise ArchiveRefused(f"{path}: the manifest names {exc} but the archive does not have it") from None
         except Exception as exc:  # an importer bug: say which, keep the traceback chained
             raise IleadError(f"importer '{importer.name}' failed on {path}: {type(exc).__name__}: {exc}") from exc
+        _note_rendered_references(course, report)
         return course, report, archive
     except BaseException:
         archive.close()
         raise
+
+
+_RENDERED_REFERENCES = re.compile(r'<ul[^>]*class="(?:readings|references)"')
+
+
+def _note_rendered_references(course: ImportedCourse, report: ImportReport) -> None:
+    """A course built from a source with references.yml carries its Readings and References as
+    page HTML; the keys behind them (and the other keys of such a source no LMS format holds)
+    are reported once, for the whole course.  So is course.yml's ``checks:``, in no archive."""
+    report.limit("course.yml's checks: settings (check families made strict or turned off) are not in "
+                 "any archive", ("checks",))
+    bodies = [course.description_html] + [m.overview_html for m in course.modules] + \
+        [i.body_html for i in course.items()]
+    if any(_RENDERED_REFERENCES.search(b or "") for b in bodies):
+        report.limit("references.yml works, citations and reading lists arrive as the pages' Readings and "
+                     "References sections (HTML), not as keys; effort: estimates and rubric "
+                     "performance levels are not in the archive",
+                     ("bibliography", "cites", "readings", "references", "effort_minutes", "rubric"))
 
 
 def default_out(course: ImportedCourse) -> Path:
@@ -148,7 +174,7 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
     from .identifiers import is_valid_id
     from .pipeline import read_and_check
     from .source_writer import write_source
-    from .source_writer.course_yml import append_module
+    from .source_writer.course_yml import append_module, lists_modules, next_module_folder
 
     into = Path(into)
     if not (into / "course.yml").is_file():
@@ -161,7 +187,13 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
         taken_ids = {m.id for m in target.modules}
         slug = module.slug if module.slug and is_valid_id(module.slug) else None
         from .source_writer.layout import readable_id, unique
-        module.slug = unique(readable_id(slug, module.title, "module"), set(taken_ids))
+        wanted_id = readable_id(slug, module.title, "module")
+        module.slug = unique(wanted_id, set(taken_ids))
+        actions: list[str] = []
+        if module.slug != wanted_id:
+            holder = next(m.folder for m in target.modules if m.id == wanted_id)
+            actions.append(f"the course already has a module '{wanted_id}' ({holder}), so this one is "
+                           f"'{module.slug}'")
         taken_outcomes = set(target.all_outcomes())
         renamed: dict[str, str] = {}
         for outcome in module.outcomes:
@@ -189,15 +221,18 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
             source_folder = staging / written.placement.module_folders[module.key]
             modules_dir = into / "modules"
             modules_dir.mkdir(exist_ok=True)
-            numbers = [int(p.name.split("-", 1)[0]) for p in modules_dir.iterdir()
-                       if p.is_dir() and p.name.split("-", 1)[0].isdigit()]
-            name = f"{(max(numbers) + 1) if numbers else 1:02d}-{module.slug}"
+            name = next_module_folder(modules_dir, module.slug)
             destination = modules_dir / name
             if destination.exists():
                 raise IleadError(f"{display_path(destination)} already exists; nothing was written")
             unused = [written.placement.file_paths[k] for k in written.placement.unused_files]
             shutil.copytree(source_folder, destination)
+            had_list = lists_modules(into / "course.yml")
             restore = append_module(into / "course.yml", name, [m.folder for m in target.modules], into)
+            had = len(target.modules)
+            actions.append(f"course.yml: added {name} to modules:" if had_list else
+                           f"course.yml: added a modules: list naming the {had} module{'s' if had != 1 else ''} "
+                           f"it had, then {name}")
             try:
                 findings = _verify(into)
             except BaseException:
@@ -206,10 +241,14 @@ def import_module(path: Path, wanted: str, into: Path, registry: ImporterRegistr
                 raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+    # The archive was read whole: what it says of the other modules (and of the course's spare
+    # files, which --module does not copy) is not about this import.
+    own = {module.key, *(item.key for item in module.items)}
+    report.entries = [e for e in report.entries if e.kind == "format-limit" or e.subject in own]
     if unused:
         report.changed(module.key, f"{len(unused)} file(s) of the archive that no item of this module uses were "
                                    "not copied", fields=("assets",))
     counts = {"modules": 1, "items": len(module.items), "questions": sum(len(i.questions) for i in module.items),
               "files": sum(1 for k, p in written.placement.file_paths.items() if p.startswith("modules/"))}
     return ImportResult(destination, course.source_format, counts, report,
-                        [f for f in findings if not f.is_error], module=module.title)
+                        [f for f in findings if not f.is_error], module=module.title, actions=actions)

@@ -78,10 +78,26 @@ class Asset(Node):
     media_type: str
 
 
+class CompetencyIndicators(Node):
+    """What a competency looks like at one proficiency level: observable statements."""
+
+    level: str  # id of a ProficiencyLevel
+    statements: tuple[str, ...]
+
+
+class CrosswalkEntry(Node):
+    """The elements of one published framework that a competency corresponds to."""
+
+    framework: str  # id of a CrosswalkFramework
+    elements: tuple[str, ...]
+
+
 class Competency(Node):
     id: str
     name: str
     description: str = ""
+    indicators: tuple[CompetencyIndicators, ...] = ()
+    maps_to: tuple[CrosswalkEntry, ...] = ()
     location: SourceLocation
 
 
@@ -93,10 +109,26 @@ class CompetencyDomain(Node):
     location: SourceLocation
 
 
+class ProficiencyLevel(Node):
+    id: str
+    name: str
+    description: str = ""
+
+
+class CrosswalkFramework(Node):
+    """A published framework the competencies are mapped to; ``reference`` is a work's id."""
+
+    id: str
+    name: str
+    reference: str = ""
+
+
 class CompetencyFramework(Node):
     title: str = "Competency framework"
     status: str = ""
     description: str = ""
+    levels: tuple[ProficiencyLevel, ...] = ()
+    crosswalk: tuple[CrosswalkFramework, ...] = ()
     domains: tuple[CompetencyDomain, ...] = ()
 
     def all(self) -> tuple[Competency, ...]:
@@ -131,18 +163,97 @@ class Grading(Node):
         return next((g for g in self.groups if g.id == group_id), None)
 
 
+class Theme(Node):
+    """The course's look on web pages (course.yml ``theme:``), checked for contrast when read.
+
+    ``brand`` is the header and button colour (white text on it), ``link`` the colour of
+    links on the light page, ``link_dark`` on the dark one; ``None`` keeps the default.
+    ``logo`` is a file of ``assets/`` shown in the page header; it is not one of the
+    course's :attr:`Course.assets`, as only the web targets show it.
+    """
+
+    logo: Asset | None = None
+    brand: str | None = None
+    link: str | None = None
+    link_dark: str | None = None
+
+
 class Offering(Node):
     name: str
     title: str = ""
     title_suffix: str = ""
     description: str = ""
     start: dt.date | None = None
+    credits: float | None = None
+    hours_per_credit: float = 45
+    weeks: int | None = None
+    completion: str = ""
+    grading: Grading | None = None  # replaces the course's grading in this offering
+
+    @property
+    def expected_hours(self) -> float | None:
+        return self.credits * self.hours_per_credit if self.credits is not None else None
+
+
+class RubricLevel(Node):
+    """One performance level of a rubric criterion (highest first in a criterion)."""
+
+    label: str
+    points: float
+    description: str = ""
 
 
 class RubricCriterion(Node):
     criterion: str
     points: float
     description: str = ""
+    levels: tuple[RubricLevel, ...] = ()
+
+
+class Contributor(Node):
+    """A person (``family``, ``given``) or an organization (``literal``)."""
+
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+
+
+class Work(Node):
+    """A published work from a references.yml file (a subset of CSL-YAML fields).
+
+    ``read_at`` is where the text was read when that differs from ``url`` (a reproduction,
+    an accepted manuscript), so a program team can verify it.
+    """
+
+    id: str
+    type: str = "webpage"
+    author: tuple[Contributor, ...] = ()
+    editor: tuple[Contributor, ...] = ()
+    issued: str = ""  # a year, a date, or "" for no date
+    title: str
+    container_title: str = ""
+    publisher: str = ""
+    edition: str = ""
+    volume: str = ""
+    issue: str = ""
+    page: str = ""
+    doi: str = ""
+    url: str = ""
+    read_at: str = ""
+    note: str = ""
+    location: SourceLocation
+
+
+class Reading(Node):
+    """An entry of an item's reading list: a work, or a reading still to be chosen."""
+
+    work: str | None = None  # a Work id; None for a pending reading
+    note: str = ""
+    location: SourceLocation
+
+    @property
+    def pending(self) -> bool:
+        return self.work is None
 
 
 class ItemBase(Node):
@@ -154,6 +265,9 @@ class ItemBase(Node):
     published: bool = True
     audience: Audience = "learners"
     body: RichText = RichText()
+    cites: tuple[str, ...] = ()  # ids of the works cited in the body or listed in references:
+    readings: tuple[Reading, ...] = ()
+    effort_minutes: int | None = None  # the author's estimate; None: estimated from content
     location: SourceLocation
 
     @property
@@ -272,6 +386,8 @@ class Module(Node):
     # A module for instructors holds only instructor items (the reader sees to it).
     audience: Audience = "learners"
     overview: RichText = RichText()
+    cites: tuple[str, ...] = ()
+    readings: tuple[Reading, ...] = ()
     items: tuple[Item, ...] = ()
     folder: str
     location: SourceLocation
@@ -293,6 +409,7 @@ class Course(Node):
     competencies: CompetencyFramework = CompetencyFramework()
     outcomes: tuple[CourseOutcome, ...] = ()
     grading: Grading = Grading()
+    theme: Theme = Theme()
     offerings: tuple[Offering, ...] = ()
     default_offering: str = "default"
     offering: str = "default"
@@ -300,6 +417,7 @@ class Course(Node):
     checks: dict = {}  # course.yml checks: (see ilead_shell.checks.config)
     modules: tuple[Module, ...] = ()
     assets: tuple[Asset, ...] = ()
+    bibliography: tuple[Work, ...] = ()
     location: SourceLocation
     root: str = Field(default="", exclude=True)
 
@@ -314,6 +432,9 @@ class Course(Node):
 
     def module(self, module_id: str) -> Module | None:
         return _index(self).modules.get(module_id)
+
+    def work(self, work_id: str) -> Work | None:
+        return next((w for w in self.bibliography if w.id == work_id), None)
 
     def asset(self, key: str) -> Asset:
         return _index(self).assets[key]
@@ -344,6 +465,15 @@ class Course(Node):
         for module in self.modules:
             found.update({o.id: o for o in module.outcomes})
         return found
+
+    def pass_mark(self, quiz: Quiz) -> float | None:
+        """The percent ``quiz`` is passed at, one rule for every target: its own ``mastery:``,
+        else the course's ``grading: pass:``; None with neither, or when nothing in it is scored
+        automatically (essays only).  SCORM reports passed/failed against it and the preview
+        tells the learner the same."""
+        if not any(question.auto_scored for question in quiz.questions):
+            return None
+        return quiz.mastery if quiz.mastery is not None else self.grading.pass_percent
 
     def offering_info(self, name: str | None = None) -> Offering:
         name = name or self.offering

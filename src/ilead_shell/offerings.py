@@ -87,8 +87,10 @@ def _select_now(course: Course, name: str) -> tuple[Course, Removed]:
     used = used_asset_keys(modules)
     used.update(description.assets)
     assets = tuple(a for a in course.assets if a.key in used)
+    # An offering with its own grading (a MOOC's completion scheme) replaces the course's.
+    grading = course.offering_info(name).grading or course.grading
     selected = course.model_copy(update={"modules": tuple(modules), "assets": assets, "offering": name,
-                                         "description": description})
+                                         "description": description, "grading": grading})
     return selected, removed
 
 

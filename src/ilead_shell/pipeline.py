@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -21,12 +21,14 @@ from pydantic import ValidationError
 from .archive import write_bundle
 from .audience import links_to_instructor_material
 from .checks import run_checks
+from .diagnostic_codes import code_of
 from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error, warning
 from .exporter_api import Bundle, Exporter
 from .model import Course
 from .offerings import links_leaving_offering, select_offering
 from .reader import load_course
 from .registry import Registry
+from .source_files import source_lines
 from .staging import FILE_MODE, Staging, interrupt_on_signals
 from .workers import WorkerFailed, available_cpus, can_fork, run_forked
 
@@ -45,10 +47,28 @@ class BuildResult:
 Progress = Callable[[int, int, str], None]
 
 
-def read_and_check(source: Path, strict: bool = False,
-                   registry: Registry | None = None) -> tuple[Course, list[Diagnostic]]:
-    """Read the course and run every check; with ``strict`` any warning is an error."""
-    course, warnings = load_course(source)
+def read_and_check(source: Path, strict: bool = False, registry: Registry | None = None,
+                   markdown_cache: dict[str, str] | None = None) -> tuple[Course, list[Diagnostic]]:
+    """Read the course and run every check; with ``strict`` any warning is an error.
+
+    ``markdown_cache`` is the reader's (see :func:`ilead_shell.reader.load_course`)."""
+    try:
+        course, warnings = load_course(source, markdown_cache)
+    except CourseError as failure:
+        partial = getattr(failure, "course", None)
+        if partial is None:
+            raise
+        # The modules have errors; what course.yml says about checks and targets is checked too.
+        from .checks.config import checks_config
+        from .checks import registered_checks
+
+        families = [c.name for c in registered_checks()[0]]
+        extra = checks_config(partial, families)[1] + unknown_exporter_keys(partial, registry or Registry())
+        # Every mistake in one run: the checks that judge each part as it reads run now too.
+        from .checks import run_checks_on_partial
+
+        findings, waiting = run_checks_on_partial(partial)
+        raise CourseError(failure.diagnostics + extra + findings, waiting) from None
     findings = warnings + run_checks(course) + unknown_exporter_keys(course, registry or Registry())
     # Judged for every offering, as outcome coverage is, so that `check --strict` (the CI
     # gate) fails exactly when `build --strict --offering all` would.
@@ -57,8 +77,8 @@ def read_and_check(source: Path, strict: bool = False,
     findings += links_to_instructor_material(course)
     errors = [d for d in findings if d.is_error]
     if strict and findings:
-        errors = [Diagnostic(Level.ERROR, f"{d.message} [--strict]", d.location) if not d.is_error else d
-                  for d in findings if d.is_error or not d.advisory]
+        errors = [replace(d, level=Level.ERROR, message=f"{d.message} [--strict]", code=code_of(d))
+                  if not d.is_error else d for d in findings if d.is_error or not d.advisory]
     if errors:
         raise CourseError(errors)
     return course, findings
@@ -79,17 +99,19 @@ def unknown_exporter_keys(course: Course, registry: Registry) -> list[Diagnostic
     return found
 
 
-def offerings_to_build(course: Course, requested: str | None) -> list[str]:
+def offerings_to_build(course: Course, requested: str | None, allow_all: bool = True) -> list[str]:
+    """The offerings ``--offering`` names; ``allow_all`` False for a command that takes one."""
     names = [o.name for o in course.offerings]
     if requested in (None, ""):
         return [course.default_offering]
-    if requested == "all":
+    if requested == "all" and allow_all:
         return names
     wanted = [n.strip() for n in requested.split(",") if n.strip()]
     unknown = [n for n in wanted if n not in names]
     if unknown:
-        raise CourseError([error(f"unknown offering '{unknown[0]}'; the course defines: {', '.join(names)} "
-                                 "(or use --offering all)", Path(course.root) / "course.yml")])
+        raise CourseError([error(f"unknown offering '{unknown[0]}'; the course defines: {', '.join(names)}"
+                                 + (" (or use --offering all)" if allow_all else ""),
+                                 Path(course.root) / "course.yml", code="unknown-offering-option")])
     return wanted
 
 
@@ -112,7 +134,7 @@ def exporter_options(course: Course, cls: type[Exporter], target: str):
 
 
 def _line_of_exporter_key(course_yml: Path, key: str) -> int:
-    lines = course_yml.read_text(encoding="utf-8-sig").split("\n")
+    lines = source_lines(course_yml)
     inside = False
     for number, line in enumerate(lines, start=1):
         if re.match(r"^exporters\s*:", line):
@@ -277,8 +299,8 @@ def _make_bundle(course: Course, job: Job, staging: Staging, strict: bool,
     except Exception as exc:  # an exporter bug: say which target, keep the traceback chained
         raise ExporterError(f"target '{name}' failed: {type(exc).__name__}: {exc}") from exc
     if strict and bundle.warnings:
-        raise CourseError([Diagnostic(Level.ERROR, f"{name}: {w.message} [--strict]", w.location)
-                           for w in bundle.warnings])
+        raise CourseError([Diagnostic(Level.ERROR, f"{name}: {w.message} [--strict]", w.location,
+                                      code=w.code or "target-warning") for w in bundle.warnings])
     missing = sorted(str(f.source) for f in bundle.files.values() if f.source and not f.source.is_file())
     if missing:  # found now, so that no bundle at all is written
         raise ExporterError(f"target '{name}' added files that do not exist: {', '.join(missing)}")

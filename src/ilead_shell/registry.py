@@ -12,6 +12,8 @@ install order.
 
 from __future__ import annotations
 
+import difflib
+
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, ClassVar
@@ -114,7 +116,9 @@ class PluginRegistry:
         point = self._points.get(name)
         if point is None:
             known = ", ".join(t.name for t in self.targets())
-            raise self.unknown_error(f"unknown {self.kind} '{name}'. Available {self.kind}s: {known}")
+            close = difflib.get_close_matches(name.lower(), sorted(self._points), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'? " if close else ". "
+            raise self.unknown_error(f"unknown {self.kind} '{name}'{hint}Available {self.kind}s: {known}")
         try:
             loaded = point.load()
         except Exception as exc:  # noqa: BLE001 - report which plugin is broken

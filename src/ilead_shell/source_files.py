@@ -280,3 +280,13 @@ def read_checked(path: Path) -> bytes:
                 break
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def source_lines(path: Path, limit: int = 2 * 1024 * 1024) -> list[str]:
+    """The lines of a course's text file, to locate a finding in it: opened the checked way
+    (its real path, no link followed, a regular file only); [] when it cannot be read."""
+    try:
+        data, _ = read_source(Path(os.path.realpath(path)), limit)
+        return data.decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+    except (SourceFileError, UnicodeDecodeError, OSError):
+        return []

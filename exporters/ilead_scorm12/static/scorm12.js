@@ -108,8 +108,16 @@
   var statusBox = document.querySelector("[data-tracking-status]");
   var finishButton = document.querySelector("[data-tracking-finish]");
 
-  function say(text) {
-    if (statusBox) { statusBox.textContent = text; }
+  // The page's interface strings (#ilead-strings, in the course's language).
+  var messages = (function () {
+    var element = document.getElementById("ilead-strings");
+    try { return element ? JSON.parse(element.textContent).messages || {} : {}; } catch (error) { return {}; }
+  }());
+
+  function t(key) { return messages[key] === undefined ? key : messages[key]; }
+
+  function say(key) {
+    if (statusBox) { statusBox.textContent = t(key); }
   }
 
   function initialize() {
@@ -248,8 +256,9 @@
     }
 
     set("cmi.core.exit", exitFor(status));
+    quiz.setAttempts(attemptsAllowed, state.t);
     if (!canRetry()) {
-      quiz.disable("No attempts left: your last result is recorded.");
+      quiz.disable(t("noAttempts"));
     }
 
     quiz.on("change", function (questionId) {
@@ -275,7 +284,7 @@
       set("cmi.core.exit", exitFor(lessonStatus));
       updateClock();
       var saved = commit();
-      say(saved ? "Your result is saved." : "Your result could not be saved; the learning platform did not answer.");
+      say(saved ? "saved" : "notSaved");
       if (!canRetry()) {
         quiz.disable(null);
       }
@@ -290,19 +299,19 @@
     set("cmi.core.exit", "");
     updateClock();
     commit();
-    say("This page is marked as viewed.");
+    say("viewed");
   }
 
   function start() {
     var quiz = window.IleadQuiz && window.IleadQuiz.current;
     if (!initialize()) {
-      say("Not connected to a learning platform: nothing on this page is recorded.");
+      say("notConnected");
       if (finishButton) { finishButton.disabled = true; }
       return;
     }
     if (quiz) {
       startQuiz(quiz);
-      say("Your answers are saved as you go. Submit them to record a result.");
+      say("savedAsYouGo");
     } else {
       startPage();
     }
@@ -311,9 +320,11 @@
         updateClock();
         commit();
         finish();
-        finishButton.disabled = true;
         if (quiz) { quiz.disable(null); }
-        say("Saved. You can close this page or go on in the course outline.");
+        say("finished");
+        // The button is disabled next: focus goes to the message, never to <body>.
+        statusBox.focus();
+        finishButton.disabled = true;
       });
     }
     window.addEventListener("pagehide", finish);

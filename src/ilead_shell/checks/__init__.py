@@ -19,12 +19,14 @@ from typing import Callable
 from ..errors import Diagnostic, ExporterError, IleadError, Level, warning
 from ..model import Course
 from .accessibility import check_accessibility
+from .bibliography import check_bibliography
 from .config import checks_config
 from .content import check_content
 from .language import check_inclusive_language, check_readability
-from .outcomes import check_outcomes
+from .outcomes import check_outcome_wording, check_outcomes
 from .quiz_quality import check_quiz_quality
 from .unsafe_content import check_unsafe_content
+from .workload import check_workload
 
 CheckFunction = Callable[[Course], list[Diagnostic]]
 
@@ -35,16 +37,28 @@ class Check:
     run: CheckFunction
     gated: bool = True  # --strict fails on its warnings without the course asking
     description: str = ""
+    # What of the family can be judged on a course read with errors (the parts that read), or
+    # None: a family that weighs the course as a whole (is each outcome assessed, does the
+    # workload add up) would report what the faulty files hold as missing.
+    on_partial: CheckFunction | None = None
 
 
 CHECKS: list[Check] = [
     Check("content", check_content, True, "modules without items, pages without text"),
-    Check("outcomes", check_outcomes, True, "outcome alignment, measurable verbs, coverage per offering"),
-    Check("unsafe-content", check_unsafe_content, True, "scripts, event handlers, javascript:/data: URLs, iframes"),
-    Check("accessibility", check_accessibility, False, "tables, headings, images, links, sensory wording, media"),
-    Check("quiz-quality", check_quiz_quality, False, "answer keys, distractors, feedback, outcome levels"),
-    Check("inclusive-language", check_inclusive_language, False, "terms with documented inclusive alternatives"),
-    Check("readability", check_readability, False, "Flesch-Kincaid grade per page against the course target"),
+    Check("outcomes", check_outcomes, True, "outcome alignment, measurable verbs, coverage per offering",
+          check_outcome_wording),
+    Check("unsafe-content", check_unsafe_content, True, "scripts, event handlers, javascript:/data: URLs, iframes",
+          check_unsafe_content),
+    Check("accessibility", check_accessibility, False, "tables, headings, images, links, sensory wording, media",
+          check_accessibility),
+    Check("quiz-quality", check_quiz_quality, False, "answer keys, distractors, feedback, outcome levels",
+          check_quiz_quality),
+    Check("inclusive-language", check_inclusive_language, False, "terms with documented inclusive alternatives",
+          check_inclusive_language),
+    Check("readability", check_readability, False, "Flesch-Kincaid grade per page against the course target",
+          check_readability),
+    Check("references", check_bibliography, True, "works in a references.yml that nothing cites, reads or maps to"),
+    Check("workload", check_workload, True, "an offering's credits against the hours its items' effort adds up to"),
 ]
 
 def registered_checks(plugins: bool = True) -> tuple[list[Check], list[Diagnostic]]:
@@ -87,4 +101,30 @@ def run_checks(course: Course, plugins: bool = True) -> list[Diagnostic]:
     return found
 
 
-__all__ = ["CHECKS", "Check", "CheckFunction", "registered_checks", "run_checks"]
+def run_checks_on_partial(course: Course) -> tuple[list[Diagnostic], list[str]]:
+    """The findings a course read with errors already allows (each part judged as it reads),
+    and the families left, wholly or in part, until the errors are fixed (they weigh the
+    course as a whole)."""
+    checks, _ = registered_checks()
+    config, _ = checks_config(course, [c.name for c in checks])  # its mistakes are reported already
+    found: list[Diagnostic] = []
+    waiting = []
+    for check in checks:
+        if check.name in config.disable:
+            continue
+        if check.on_partial is None:
+            waiting.append(check.name)
+            continue
+        if check.on_partial is not check.run:
+            waiting.append(check.name)  # judged in part now, in full once the errors are fixed
+        try:
+            results = check.on_partial(course)
+        except Exception:  # a partial model may hold what a check never meets; the errors come first
+            if check.name not in waiting:
+                waiting.append(check.name)
+            continue
+        found += [replace(d, check=d.check or check.name, advisory=d.level is Level.WARNING) for d in results]
+    return found, waiting
+
+
+__all__ = ["CHECKS", "Check", "CheckFunction", "registered_checks", "run_checks", "run_checks_on_partial"]

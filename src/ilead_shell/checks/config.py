@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Diagnostic, error
 from ..model import Course
+from ..source_files import source_lines
 
 Level = Literal["remember", "understand", "apply", "analyze", "evaluate", "create"]
 
@@ -75,8 +76,5 @@ def checks_config(course: Course, families: list[str]) -> tuple[ChecksConfig, li
 
 
 def _line_of_checks(course_yml: Path) -> int:
-    try:
-        lines = course_yml.read_text(encoding="utf-8-sig").split("\n")
-    except OSError:
-        return 0
+    lines = source_lines(course_yml)
     return next((n for n, text in enumerate(lines, 1) if re.match(r"^checks\s*:", text)), 0)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 GOOGLE = "Google developer documentation style guide"
 REDHAT = "Red Hat supplementary style guide"
@@ -41,7 +42,7 @@ class Term:
     advice: str
     source: str
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         return re.compile(rf"(?<![\w-])(?:{self.words})(?![\w-])", re.IGNORECASE)
 

@@ -19,6 +19,7 @@ measures them against the CMU Pronouncing Dictionary.  Both checks apply to cour
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Diagnostic, warning
@@ -45,14 +46,44 @@ def check_inclusive_language(course: Course) -> list[Diagnostic]:
     lines = SourceLines(course)
     root = Path(course.root)
     found = []
+    key = tuple(term.pattern.pattern for term in terms)
+    _TERMS[key] = terms
+    _ANY_TERM[key] = _any_term(terms)
     for text in course_texts(course):
-        words = _QUOTED.sub(lambda m: " " * len(m.group(0)), plain_text(text.html))
-        for term in terms:
-            for match in term.pattern.finditer(words):
-                found.append(warning(
-                    f"{text.label} says '{match.group(0)}'; {term.advice} (source: {term.source}) "
-                    "[inclusive-language]", root / text.path, lines.line_of(text, match.group(0))))
+        for index, said in _term_matches(text.html, key):
+            term = terms[index]
+            found.append(warning(
+                f"{text.label} says '{said}'; {term.advice} (source: {term.source}) "
+                "[inclusive-language]", root / text.path, lines.line_of(text, said)))
     return found
+
+
+_TERMS: dict[tuple[str, ...], list[Term]] = {}
+_ANY_TERM: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+
+
+def _any_term(terms: list[Term]) -> re.Pattern[str] | None:
+    """One pattern that matches where any term does: most texts hold no term, and one pass over
+    them costs a quarter of a pass per term.  None when the terms cannot be joined (a
+    back-reference would change its meaning in the joined pattern)."""
+    if any(re.search(r"\\\d|\(\?P=", term.words) for term in terms):
+        return None
+    try:
+        return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{term.words})" for term in terms) + r")(?![\w-])",
+                          re.IGNORECASE)
+    except re.error:
+        return None
+
+
+# Memoised per text: serve checks the same texts again after every edit.
+@lru_cache(maxsize=8192)
+def _term_matches(html: str, key: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
+    words = _QUOTED.sub(lambda m: " " * len(m.group(0)), plain_text(html))
+    joined = _ANY_TERM.get(key)
+    if joined is not None and joined.search(words) is None:
+        return ()
+    return tuple((index, match.group(0)) for index, term in enumerate(_TERMS[key])
+                 for match in term.pattern.finditer(words))
 
 
 def matches(term: Term, text: str) -> list[str]:
@@ -60,6 +91,7 @@ def matches(term: Term, text: str) -> list[str]:
 
 
 # -- readability ----------------------------------------------------------------------------------
+@lru_cache(maxsize=65536)  # words repeat: most of a page's words were counted before
 def syllables(word: str) -> int:
     """Vowel groups, less the silent endings (-e, -es, -ed) and a leading y; at least one."""
     w = re.sub(r"[^a-z]", "", word.lower())
@@ -72,6 +104,7 @@ def syllables(word: str) -> int:
     return max(1, len(re.findall(r"[aeiouy]{1,2}", w)))
 
 
+@lru_cache(maxsize=8192)
 def text_statistics(text: str) -> tuple[int, int, int]:
     """(words, sentences, syllables) of plain text."""
     words = _WORD.findall(text)

@@ -188,15 +188,8 @@ def check_outcomes(course: Course) -> list[Diagnostic]:
     def at(location: SourceLocation, message: str) -> Diagnostic:
         return warning(message, root / location.path, location.line)
 
-    found: list[Diagnostic] = []
     rows = coverage(course)
-    for row in rows:
-        phrase = vague_verb(row.outcome.text)
-        if phrase:
-            found.append(at(row.outcome.location, (
-                f"outcome {row.id} starts with '{phrase}', which cannot be observed or measured; "
-                f"use a measurable verb such as {', '.join(VAGUE_VERBS[phrase])}")))
-
+    found = _wording(rows, at)
     found += _unassessed(course, rows, at)
 
     has_framework = bool(course.competencies.all())
@@ -224,6 +217,24 @@ def check_outcomes(course: Course) -> list[Diagnostic]:
         if not named:
             found.append(at(item.location, f"{item.type} '{item.title}' names no outcome; add 'outcomes: [...]' "
                                            "so it can be aligned"))
+    return found
+
+
+def check_outcome_wording(course: Course) -> list[Diagnostic]:
+    """Only the wording of each outcome (the part of the family a course with errors allows)."""
+    root = Path(course.root)
+    return _wording(coverage(course), lambda location, message: warning(message, root / location.path,
+                                                                         location.line))
+
+
+def _wording(rows: list[OutcomeCoverage], at) -> list[Diagnostic]:
+    found = []
+    for row in rows:
+        phrase = vague_verb(row.outcome.text)
+        if phrase:
+            found.append(at(row.outcome.location, (
+                f"outcome {row.id} starts with '{phrase}', which cannot be observed or measured; "
+                f"use a measurable verb such as {', '.join(VAGUE_VERBS[phrase])}")))
     return found
 
 

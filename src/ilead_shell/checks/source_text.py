@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..model import Course, Item, Module, Quiz, RichText, Video
+from ..source_files import source_lines
 
 _TAG = re.compile(r"<[^>]+>")
 _CODE = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.IGNORECASE | re.DOTALL)
@@ -84,10 +85,7 @@ class SourceLines:
 
     def lines(self, path: str) -> list[str]:
         if path not in self._files:
-            try:
-                self._files[path] = (self.root / path).read_text(encoding="utf-8-sig").split("\n")
-            except (OSError, UnicodeDecodeError):
-                self._files[path] = []
+            self._files[path] = source_lines(self.root / path)
         return self._files[path]
 
     def line_of(self, text: Text | tuple[str, int], needle: str) -> int:

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 from ..audience import without_instructor_material
+from ..checks.bibliography import pending_readings, used_works
 from ..checks.outcomes import ASSESSING_TYPES, competency_service, coverage
-from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, RichText
-from .effort import item_minutes, reading_minutes
+from ..citations import reference, sort_key
+from ..counting import counted
+from ..effort import item_minutes, module_minutes, overview_minutes
+from ..model import Assignment, Course, Discussion, Item, ModuleOutcome, Offering, Quiz, Reading, RichText, Work
 
 TYPE_LABELS = {
     "page": "Reading", "video": "Video", "link": "Web resource", "file": "Document",
@@ -40,6 +43,7 @@ class ModulePlan:
     outcomes: tuple[ModuleOutcome, ...]
     activities: tuple[Activity, ...]
     minutes: int
+    overview_minutes: int = 0  # reading the overview: a row of its own, so the rows add up to ``minutes``
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,19 @@ class Outline:
     alignment: tuple[AlignmentRow, ...]
     competencies: tuple[CompetencyRow, ...]
     grading: tuple[GradingRow, ...]
+    references: tuple[Work, ...] = ()  # works cited, read or mapped to in this offering
+    pending: tuple[tuple[str, Reading], ...] = ()  # readings the program team still has to choose
 
     @property
     def minutes(self) -> int:
         return sum(m.minutes for m in self.modules)
+
+    @property
+    def weekly_hours(self) -> float | None:
+        return self.minutes / 60 / self.offering.weeks if self.offering.weeks else None
+
+    def citation(self, work: Work):
+        return reference(work)
 
     @property
     def unassessed(self) -> tuple[str, ...]:
@@ -134,6 +147,8 @@ def build_outline(course: Course) -> Outline:
         alignment=tuple(alignment),
         competencies=competencies,
         grading=_grading(course),
+        references=tuple(sorted((w for w in course.bibliography if w.id in used_works(course)), key=sort_key)),
+        pending=tuple(pending_readings(course)),
     )
 
 
@@ -150,10 +165,9 @@ def _module_plan(course: Course, number: int, module) -> ModulePlan:
                  item_minutes(course, item))
         for item in module.items if item.published
     )
-    overview = max(1, round(reading_minutes(module.overview))) if not module.overview.is_empty else 0
     summary = next(iter(_blocks(module.overview)), "")
     return ModulePlan(number, module.id, module.title, summary, module.outcomes, activities,
-                      overview + sum(a.minutes for a in activities))
+                      module_minutes(course, module), overview_minutes(module))
 
 
 def _outcomes_of(item: Item) -> tuple[str, ...]:
@@ -169,19 +183,20 @@ def _assessment(course: Course, item: Item) -> str:
     group = course.grading.group(item.group)
     parts = []
     if isinstance(item, Quiz):
-        parts.append(f"{len(item.questions)} questions, {item.points:g} points")
+        parts.append(f"{counted(len(item.questions), 'questions')}, {_points(item.points)}")
         if item.mastery is not None:
             parts.append(f"mastery {item.mastery:g}%")
     elif isinstance(item, Assignment):
-        parts.append(f"{item.points:g} points" if item.points is not None else "ungraded")
+        parts.append(_points(item.points) if item.points is not None else "ungraded")
         if item.rubric:
-            parts.append(f"rubric of {len(item.rubric)} criteria")
+            levels = max(len(c.levels) for c in item.rubric)
+            parts.append(f"rubric of {len(item.rubric)} criteria" + (f", {levels} performance levels" if levels else ""))
         if item.due_week:
             parts.append(f"due week {item.due_week}")
         elif item.due:
             parts.append(f"due {item.due.isoformat()}")
     elif isinstance(item, Discussion):
-        parts.append(f"{item.points:g} points" if item.graded else "ungraded")
+        parts.append(_points(item.points) if item.graded else "ungraded")
     if group:
         parts.append(group.name)
     return "; ".join(parts)
@@ -249,21 +264,46 @@ def _replace_with_text(element, text: str) -> None:
     element.getparent().replace(element, replacement)
 
 
+def _points(points: float) -> str:
+    return f"{points:g} point{'' if points == 1 else 's'}"
+
+
 def alignment_summary(outline: Outline) -> str:
     outcomes, competencies = len(outline.alignment), len(outline.competencies)
     parts = []
-    parts.append(f"All {outcomes} outcomes are assessed" if not outline.unassessed else
-                 f"{len(outline.unassessed)} of {outcomes} outcomes are not assessed: {', '.join(outline.unassessed)}")
+    unassessed, unserved = len(outline.unassessed), len(outline.unserved)
+    parts.append((f"All {outcomes} outcomes are assessed" if outcomes != 1 else "The 1 outcome is assessed")
+                 if not unassessed else
+                 f"{unassessed} of {counted(outcomes, 'outcomes')} {'is' if unassessed == 1 else 'are'} not assessed: "
+                 f"{', '.join(outline.unassessed)}")
     if competencies:
-        parts.append(f"all {competencies} competencies are served" if not outline.unserved else
-                     f"{len(outline.unserved)} of {competencies} competencies are served by no outcome: "
-                     f"{', '.join(outline.unserved)}")
+        parts.append((f"all {competencies} competencies are served" if competencies != 1 else
+                      "the 1 competency is served") if not unserved else
+                     f"{unserved} of {counted(competencies, 'competencies')} {'is' if unserved == 1 else 'are'} "
+                     f"served by no outcome: {', '.join(outline.unserved)}")
     return "; ".join(parts) + f" in the {outline.offering.name} offering."
 
 
 def footnote(outline: Outline) -> str:
-    return ("Effort is estimated from the course itself: reading at 200 words a minute, 30 minutes for each "
-            "reading still to be selected by the programme team, video length from captions, 30 minutes per "
-            "discussion, 1.5 minutes per quiz question (10 per essay), 6 minutes per assignment point (at least "
-            "an hour). An outcome is assessed when a quiz, question, assignment or discussion lists it, or (for "
-            "course outcomes) when a module outcome supporting it is assessed.")
+    return ("Effort is the author's estimate where an activity gives one (effort:); otherwise it is estimated "
+            "from the course itself: reading at 200 words a minute, 30 minutes for each reading still to be "
+            "selected by the program team, video length from captions, 30 minutes per discussion, 1.5 minutes per "
+            "quiz question (10 per essay), 6 minutes per assignment point (at least an hour). An outcome is "
+            "assessed when a quiz, question, assignment or discussion lists it, or (for course outcomes) when a "
+            "module outcome supporting it is assessed.")
+
+
+def workload_summary(outline: Outline) -> str:
+    """``3 credits stand for 135 hours (45 per credit); the activities add up to about 136 hours over
+    15 weeks (about 9 hours a week).``"""
+    from .effort import hours
+    offering = outline.offering
+    total = hours(outline.minutes)
+    parts = []
+    if offering.expected_hours is not None:
+        parts.append(f"{offering.credits:g} credit{'s' if offering.credits != 1 else ''} stand for "
+                     f"{offering.expected_hours:g} hours of learner work ({offering.hours_per_credit:g} per credit)")
+    weeks = f" over {offering.weeks} weeks (about {outline.weekly_hours:.1f} hours a week)" if offering.weeks else ""
+    parts.append(f"the activities add up to about {total}{weeks}")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."

@@ -7,9 +7,13 @@ from ..model import Course
 from .course_reader import CourseReader
 
 
-def load_course(source: str | Path) -> tuple[Course, list[Diagnostic]]:
-    """Read a course; return it with any warnings. Raises ``CourseError`` on errors."""
-    reader = CourseReader(Path(source))
+def load_course(source: str | Path, markdown_cache: dict[str, str] | None = None
+                ) -> tuple[Course, list[Diagnostic]]:
+    """Read a course; return it with any warnings. Raises ``CourseError`` on errors.
+
+    ``markdown_cache`` (text -> HTML), kept by a caller that reads the same course again and
+    again (``serve``), spares converting the Markdown that did not change."""
+    reader = CourseReader(Path(source), markdown_cache)
     course = reader.read()
     return course, [d for d in reader.diagnostics if not d.is_error]
 

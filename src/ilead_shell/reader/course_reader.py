@@ -8,6 +8,7 @@ collected, not raised one by one, so the author sees every mistake in one run.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,24 +16,29 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import ValidationError
-
-from ..errors import CourseError, Diagnostic, error
+from ..errors import CourseError, Diagnostic, error, warning
 from ..identifiers import ID_PATTERN, is_valid_id, slug_from_filename
 from ..model import (
-    Assignment, CompetencyDomain, CompetencyFramework, Competency, Course, CourseOutcome,
-    Discussion, File, Grading, GradingGroup, Link, Module, ModuleOutcome, Offering, Page,
-    Quiz, RichText, RubricCriterion, SourceLocation, Video,
+    Assignment, CompetencyDomain, CompetencyFramework, Competency, CompetencyIndicators, Course,
+    CourseOutcome, CrosswalkEntry, CrosswalkFramework, Discussion, File, Grading, GradingGroup, Link,
+    Module, ModuleOutcome, Offering, Page, ProficiencyLevel, Quiz, RichText, SourceLocation, Video,
 )
 from ..source_files import kind_of
-from . import source_schema as schema
+from . import bibliography as refs
 from . import limits
+from . import source_schema as schema
+from .cross_references import Tolerated
+from .durations import MEANING as DURATION_MEANING, parse_duration
+from .rubrics import build_rubric
 from .markdown_render import CourseFiles, MarkdownRenderer, ModuleScope, existing_path
-from .quiz_syntax import parse_question, split_questions
+from .quiz_syntax import introduction_problems, parse_question, split_questions
 from .text_files import describe, forbidden_character, read_text
+from .theme import read_theme
 from .yaml_source import YamlDocument, YamlSyntaxError, load_yaml, split_front_matter
 
 ORDER = re.compile(r"^(\d+)")
+# 'id: M2.1' or '- id: C1' in a file that is not valid YAML: the ids it meant to define.
+_WRITTEN_ID = re.compile(r"^[\s-]*id\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 WEEK = re.compile(r"^week\s+(\d+)$", re.IGNORECASE)
 
 
@@ -45,6 +51,8 @@ class _ItemSource:
     body: str
     body_line: int
     id: str
+    # Keys left out after their error was reported: nothing that depends on them is checked.
+    touched: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -92,11 +100,15 @@ def _list(folder: Path) -> tuple[list[Path], str | None]:
 
 
 class CourseReader:
-    def __init__(self, source: Path):
+    def __init__(self, source: Path, markdown_cache: dict[str, str] | None = None):
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self.texts: dict[Path, str] = {}  # every Markdown file read so far, by real path: read once
         self.item_count = 0
+        self.tolerated = Tolerated()
+        # Files whose front matter is not valid YAML: (that YAML text, the body, its first line).
+        self.unparsed: dict[Path, tuple[str, str, int]] = {}
+        self.markdown_cache = markdown_cache
 
     # -- small helpers ------------------------------------------------------------------
     def fail(self, message: str, path: Path | str | None = None, line: int = 0) -> None:
@@ -110,6 +122,7 @@ class CourseReader:
 
     def load_yaml_file(self, path: Path, real: Path) -> YamlDocument | None:
         text = read_text(path, self.diagnostics, real)
+        self.last_text = text or ""
         if text is None:
             return None
         try:
@@ -143,6 +156,8 @@ class CourseReader:
             document = load_yaml(split.yaml_text, str(path), split.yaml_first_line)
         except YamlSyntaxError as exc:
             problems.append(exc.diagnostic)
+            # The body is still the author's text: its links are checked in this run too.
+            self.unparsed[path] = (split.yaml_text, split.body, split.body_first_line)
             return None
         return document, split.body, split.body_first_line
 
@@ -153,7 +168,9 @@ class CourseReader:
         if problem:
             raise CourseError([error(f"cannot read the course source '{source}': {problem}")])
         if kind is None:
-            raise CourseError([error(f"course source '{source}' does not exist")])
+            raise CourseError([error(f"course source '{source}' does not exist; name the folder that holds the "
+                                     "course.yml (ilead-shell check path/to/course), or run the command inside it "
+                                     "with no folder named", code="source-missing")])
         if kind != "folder":
             raise CourseError([error(f"course source '{source}' is not a folder")])
         self.root = source.resolve()
@@ -162,7 +179,9 @@ class CourseReader:
         if problem:
             raise CourseError([error(f"cannot read the file: {problem}", course_yml, 1)])
         if kind is None:
-            raise CourseError([error("no course.yml in the course source folder", source)])
+            raise CourseError([error("no course.yml in the course source folder; name the folder that holds "
+                                     "course.yml, or start a course with: ilead-shell new course DIR", source,
+                                     code="source-missing")])
         if kind != "file":
             raise CourseError([error(f"course.yml is {'a folder' if kind == 'folder' else kind}, "
                                      "not a file", course_yml, 1)])
@@ -170,14 +189,26 @@ class CourseReader:
             raise CourseError([error("course.yml is a link to a file outside the course source", course_yml, 1)])
         document = self.load_yaml_file(course_yml, course_yml.resolve())
         if document is None:
-            raise CourseError(self.diagnostics)
-        raw, problems = schema.validate(schema.RawCourse, document, "course.yml")
-        self.diagnostics += problems
-        if raw is None:
-            # Read on without the faulty keys, so the modules' mistakes show in this run too.
-            raw = _lenient_course(document.data)
-            if raw is None:
+            text = self.last_text
+            if not text or re.search(r"^modules\s*:", text, re.MULTILINE):
+                # Which modules the course has is unknown: checking any would mislead.
                 raise CourseError(self.diagnostics)
+            # Read on with the default modules/ folder, so the modules' mistakes show in this run too;
+            # nothing course.yml defines is reported as unknown.
+            document = YamlDocument({}, None, str(course_yml), 1)
+            raw = schema.RawCourse(title="(untitled)", code="COURSE")
+            self.tolerated.outcomes |= set(_WRITTEN_ID.findall(text))
+            self.tolerated.every_offering = self.tolerated.every_group = self.tolerated.every_competency = True
+            self.tolerated.course_keys |= set(schema.RawCourse.model_fields) | {"pass"}
+        else:
+            raw, problems = schema.validate(schema.RawCourse, document, "course.yml")
+            self.diagnostics += problems
+            if raw is None:
+                # Read on without the faulty keys, so the modules' mistakes show in this run too.
+                raw, touched = schema.lenient(schema.RawCourse, document.data)
+                if raw is None:
+                    raise CourseError(self.diagnostics)
+                self.tolerate_course_keys(document.data, touched)
         self.course_yml, self.course_doc, self.raw = course_yml, document, raw
 
         assets_dir = self.root / "assets"
@@ -191,11 +222,13 @@ class CourseReader:
             raise CourseError(self.diagnostics)
         self.files = CourseFiles(root=self.root,
                                  assets_dir=assets_dir.resolve() if assets_kind == "folder" else None)
-        self.renderer = MarkdownRenderer(self.files)
+        self.renderer = MarkdownRenderer(self.files, self.markdown_cache)
 
         framework = self.read_competencies()
         offerings = self.read_offerings()
         modules = self.discover_modules()
+        self.bibliography = refs.load_bibliography(self.references_files(modules), self.rel, self.diagnostics)
+        self.check_crosswalk_references(framework)
         built_modules = [self.build_module(m) for m in modules]
         course_scope = ModuleScope(module_id="", folder=self.root / "assets")
         description = self.render(raw.description, course_yml, document.line_of(("description",)) + 1,
@@ -204,6 +237,7 @@ class CourseReader:
             groups=tuple(GradingGroup(id=g.id, name=g.name, weight=g.weight) for g in raw.grading.groups),
             pass_percent=raw.grading.pass_percent,
         ) if raw.grading else Grading()
+        theme = read_theme(raw.theme, document, self.files, self.root, self.diagnostics)
         settings = dict(
             title=raw.title,
             code=raw.code,
@@ -220,6 +254,7 @@ class CourseReader:
                 for i, o in enumerate(raw.outcomes)
             ),
             grading=grading,
+            theme=theme,
             offerings=offerings,
             default_offering=raw.default_offering or offerings[0].name,
             offering=raw.default_offering or offerings[0].name,
@@ -228,19 +263,40 @@ class CourseReader:
             location=self.loc(course_yml, 1),
             root=str(self.root),
         )
-        from .cross_references import check_course_settings, check_references
-        if any(d.is_error for d in self.diagnostics):
-            # Still report what course.yml alone gets wrong, so one run shows every mistake.
-            self.diagnostics += check_course_settings(Course(**settings), self.course_doc)
-            raise CourseError(self.diagnostics)
+        from .cross_references import check_references
         course = Course(**settings, modules=tuple(m for m in built_modules if m is not None),
-                        assets=self.files.final_assets())
+                        assets=self.files.final_assets(),
+                        bibliography=tuple(self.bibliography.ordered(self.bibliography.works)))
         front_matter = {self.rel(m.path): m.document for m in modules}
         front_matter.update({self.rel(i.path): i.document for m in modules for i in m.items})
-        self.diagnostics += check_references(course, self.course_doc, front_matter)
+        # Also after errors elsewhere: every independent mistake is reported in this run.
+        self.diagnostics += check_references(course, self.course_doc, front_matter, self.tolerated)
         if any(d.is_error for d in self.diagnostics):
-            raise CourseError(self.diagnostics)
+            failure = CourseError(self.diagnostics)
+            failure.course = course  # what could be read, for checks of course.yml alone
+            raise failure
         return course
+
+    def tolerate_course_keys(self, data: Any, touched: set[str]) -> None:
+        """What course.yml's faulty keys meant to define, so nothing naming it is a second error."""
+        self.tolerated.course_keys |= touched
+        data = data if isinstance(data, dict) else {}
+        if "outcomes" in touched:
+            self.tolerated.outcomes |= _ids_in(data.get("outcomes"))
+        if "offerings" in touched:
+            if isinstance(data.get("offerings"), dict):
+                self.tolerated.offerings |= {str(k) for k in data["offerings"]}
+            else:
+                self.tolerated.every_offering = True
+        if "grading" in touched:
+            grading = data.get("grading")
+            groups = grading.get("groups") if isinstance(grading, dict) else None
+            if isinstance(groups, list):
+                self.tolerated.groups |= _ids_in(groups)
+            else:
+                self.tolerated.every_group = True
+        if "competencies" in touched:
+            self.tolerated.every_competency = True
 
     def render(self, text: str, path: Path, line: int, scope: ModuleScope) -> RichText:
         return self.renderer.render(text, path, line, scope, self.diagnostics)
@@ -256,6 +312,8 @@ class CourseReader:
         path = (self.root / name)
         real = path.resolve()
         where = (self.course_yml, line) if self.raw.competencies is not None else (path, 1)
+        # From here on, a failure leaves the competencies unknown: outcomes naming them are not errors.
+        self.tolerated.every_competency = True
         if not real.is_relative_to(self.root):
             self.fail(f"competencies file '{name}' is outside the course source", *where)
             return CompetencyFramework()
@@ -277,9 +335,16 @@ class CourseReader:
         self.diagnostics += problems
         if raw is None:
             return CompetencyFramework()
+        self.tolerated.every_competency = False
         seen: dict[str, int] = {}
         domain_lines: dict[str, int] = {}
         domains = []
+        levels = [lv.id for lv in raw.levels]
+        frameworks = [f.id for f in raw.crosswalk]
+        for kind, ids, key in (("proficiency level", levels, "levels"), ("crosswalk framework", frameworks, "crosswalk")):
+            for index, value in enumerate(ids):
+                if ids.index(value) != index:
+                    self.fail(f"{kind} id '{value}' is used twice", path, document.line_of((key, index)))
         for di, d in enumerate(raw.domains):
             domain_line = document.line_of(("domains", di))
             if d.id in domain_lines:
@@ -291,18 +356,71 @@ class CourseReader:
                 if c.id in seen:
                     self.fail(f"competency id '{c.id}' is used twice (also at line {seen[c.id]})", path, line)
                 seen.setdefault(c.id, line)
-                competencies.append(Competency(id=c.id, name=c.name, description=c.description,
-                                               location=self.loc(path, line)))
+                competencies.append(Competency(
+                    id=c.id, name=c.name, description=c.description,
+                    indicators=self.competency_map(c.indicators, levels, "indicators", "proficiency level",
+                                                   path, document, ("domains", di, "competencies", ci),
+                                                   CompetencyIndicators, "level", "statements"),
+                    maps_to=self.competency_map(c.maps_to, frameworks, "maps_to", "crosswalk framework",
+                                                path, document, ("domains", di, "competencies", ci),
+                                                CrosswalkEntry, "framework", "elements"),
+                    location=self.loc(path, line)))
             domains.append(CompetencyDomain(id=d.id, name=d.name, description=d.description,
                                             competencies=tuple(competencies),
                                             location=self.loc(path, document.line_of(("domains", di)))))
-        return CompetencyFramework(title=raw.title, status=raw.status, description=raw.description,
-                                   domains=tuple(domains))
+        self.framework_document = document
+        return CompetencyFramework(
+            title=raw.title, status=raw.status, description=raw.description,
+            levels=tuple(ProficiencyLevel(id=lv.id, name=lv.name, description=lv.description) for lv in raw.levels),
+            crosswalk=tuple(CrosswalkFramework(id=f.id, name=f.name, reference=f.reference or "")
+                            for f in raw.crosswalk),
+            domains=tuple(domains))
+
+    def competency_map(self, written: dict, known: list[str], key: str, kind: str, path: Path,
+                       document: YamlDocument, where: tuple, model, name_field: str, list_field: str) -> tuple:
+        """``indicators:``/``maps_to:`` as model entries, in the order the framework lists
+        levels or frameworks; an id the framework does not declare is an error."""
+        for name in written:
+            if name not in known:
+                listed = ", ".join(known) or f"none: declare them under '{'levels' if key == 'indicators' else 'crosswalk'}:'"
+                self.fail(f"{key}: '{name}' is not a {kind} of this framework (declared: {listed})",
+                          path, document.key_line(where + (key, name)))
+        return tuple(model(**{name_field: name, list_field: tuple(written[name])})
+                     for name in known if name in written)
+
+    def references_files(self, modules) -> list[tuple[Path, str]]:
+        """The course's references.yml, then each module's (only inside its own folder)."""
+        files = []
+        course_file = self.root / refs.FILE_NAME
+        if course_file.exists() and not course_file.resolve().is_relative_to(self.root):
+            self.fail(f"{refs.FILE_NAME} is a link to a file outside the course source", course_file)
+        else:
+            files.append((course_file, refs.FILE_NAME))
+        for module in modules:
+            path = module.folder / refs.FILE_NAME
+            if path.exists() and not path.resolve().is_relative_to(module.real):
+                self.fail(f"{refs.FILE_NAME} is a link to a file outside its module folder", path)
+                continue
+            files.append((path, f"{module.folder.name}/{refs.FILE_NAME}"))
+        return files
+
+    def check_crosswalk_references(self, framework: CompetencyFramework) -> None:
+        for index, entry in enumerate(framework.crosswalk):
+            if entry.reference and entry.reference not in self.bibliography.works:
+                self.fail(f"crosswalk framework '{entry.id}': reference '{entry.reference}' names no work in "
+                          f"any {refs.FILE_NAME}", self.root / (self.raw.competencies or "competencies.yml"),
+                          self.framework_document.line_of(("crosswalk", index, "reference")))
+
+    def cite(self, body: RichText, text: str, line: int, path: Path, document: YamlDocument, front,
+             anchor: str) -> refs.Citing:
+        return refs.attach(self.bibliography, body, text, line, path, self.rel(path), document,
+                           front.references, front.readings, anchor, self.diagnostics)
 
     def read_offerings(self) -> tuple[Offering, ...]:
         raw = self.raw
         if not raw.offerings:
-            if raw.default_offering not in (None, "default"):
+            if raw.default_offering not in (None, "default") and not self.tolerated.every_offering \
+                    and "offerings" not in self.tolerated.course_keys:
                 self.fail(f"default_offering '{raw.default_offering}' names no offering "
                           "(the course defines none)", self.course_yml, self.course_doc.line_of(("default_offering",)))
             return (Offering(name="default"),)
@@ -312,8 +430,13 @@ class CourseReader:
                 self.fail(f"offering name '{name}' must be lower-case letters and digits joined by '-' or '_'",
                           self.course_yml, self.course_doc.key_line(("offerings", name)))
             value = value or schema.RawOffering()
+            grading = Grading(
+                groups=tuple(GradingGroup(id=g.id, name=g.name, weight=g.weight) for g in value.grading.groups),
+                pass_percent=value.grading.pass_percent) if value.grading else None
             offerings.append(Offering(name=str(name), title=value.title, title_suffix=value.title_suffix,
-                                      description=value.description, start=value.start))
+                                      description=value.description, start=value.start, credits=value.credits,
+                                      hours_per_credit=value.hours_per_credit, weeks=value.weeks,
+                                      completion=value.completion, grading=grading))
         if raw.default_offering and raw.default_offering not in raw.offerings:
             self.fail(f"default_offering '{raw.default_offering}' is not one of the offerings: "
                       f"{', '.join(raw.offerings)}", self.course_yml, self.course_doc.line_of(("default_offering",)))
@@ -385,7 +508,27 @@ class CourseReader:
                 continue
             lines_by_folder[folder.resolve()] = line
             found.append((folder, line))
+        self.warn_unlisted_modules(set(lines_by_folder))
         return found
+
+    def warn_unlisted_modules(self, listed: set[Path]) -> None:
+        """A module folder under modules/ that course.yml's list leaves out is in no bundle:
+        most often a module added, or imported, and never listed."""
+        container = self.root / "modules"
+        kind, problem = _kind(container)
+        if problem or kind != "folder":
+            return
+        entries, problem = _list(container)
+        if problem:
+            return
+        line = self.course_doc.key_line(("modules",))
+        for path in sorted(entries, key=_order_key):
+            if path.name.startswith(".") or _kind(path) != ("folder", None) or path.resolve() in listed:
+                continue
+            if _kind(path / "module.md") == ("file", None):
+                self.diagnostics.append(warning(
+                    f"modules/{path.name} is not in course.yml modules:, so no bundle holds it; "
+                    "add it, or remove the folder", self.course_yml, line, code="unlisted-module"))
 
     def discover_modules(self) -> list[_ModuleSource]:
         modules: list[_ModuleSource] = []
@@ -412,14 +555,29 @@ class CourseReader:
             # Until the module is known to read, links into it are not the author's mistake.
             unread = {p.resolve() for p in entries if p.suffix == ".md"}
             self.files.unread |= unread
-            loaded = self.load_markdown(module_md, module_md.resolve(), "module.md")
+            text = read_text(module_md, self.diagnostics, module_md.resolve())
+            loaded = self.parse_front_matter(module_md, text, "module.md") if text is not None else None
+            unreadable = loaded is None
             if loaded is None:
-                continue
-            document, body, body_line = loaded
-            front, problems = schema.validate(schema.RawModule, document, "module front matter")
-            self.diagnostics += problems
-            if front is None:
-                continue
+                # Its error is reported; its items are still read and checked, and the outcomes it
+                # meant to define (the 'id:' lines it has) are not reported as unknown.
+                yaml_text, body, body_line = self.unparsed.get(module_md, (text or "", "", 1))
+                self.tolerated.outcomes |= set(_WRITTEN_ID.findall(yaml_text))
+                document = YamlDocument({}, None, str(module_md), 1)
+                front = schema.RawModule(title="(untitled)")
+            else:
+                document, body, body_line = loaded
+                front, problems = schema.validate(schema.RawModule, document, "module front matter")
+                self.diagnostics += problems
+                if front is None:
+                    front, touched = schema.lenient(schema.RawModule, document.data)
+                    if front is None:
+                        front, touched = schema.RawModule(title="(untitled)"), {"outcomes"}
+                    if "outcomes" in touched:
+                        data = document.data if isinstance(document.data, dict) else {}
+                        self.tolerated.outcomes |= _ids_in(data.get("outcomes"))
+                    if "offerings" in touched:
+                        front = front.model_copy(update={"offerings": None})
             module_id = front.id or slug_from_filename(folder.name)
             if not module_id:
                 # Only a-z and digits survive in a slug, so '03-图书馆' gives nothing to show.
@@ -436,6 +594,8 @@ class CourseReader:
                           document.line_of(("id",)) if front.id else 1)
                 continue
             self.files.unread -= unread
+            if unreadable:
+                self.tolerated.modules_without_outcomes.add(module_id)
             by_id[module_id] = module_md
             module = _ModuleSource(folder, folder.resolve(), module_md, front, document, body, body_line, module_id)
             self.files.module_files[module_md.resolve()] = module_id
@@ -484,7 +644,13 @@ class CourseReader:
             if real in transcripts:
                 continue  # a video's transcript, not an item
             self.diagnostics += problems
-            item = self.discover_item(path, real, parsed, module) if parsed is not None else None
+            if parsed is None and path in self.unparsed:
+                # Front matter that is not YAML: its error is reported, its body still checked.
+                _, body, body_line = self.unparsed[path]
+                parsed = (YamlDocument({}, None, str(path), 1), body, body_line)
+                item = self.discover_item(path, real, parsed, module, unreadable=True)
+            else:
+                item = self.discover_item(path, real, parsed, module) if parsed is not None else None
             if item is None:
                 self.files.unread.add(real)
                 continue
@@ -506,19 +672,33 @@ class CourseReader:
             self.files.item_files[real] = f"{module.id}/{item.id}"
 
     def discover_item(self, path: Path, real: Path, parsed: tuple[YamlDocument, str, int],
-                      module: _ModuleSource) -> _ItemSource | None:
+                      module: _ModuleSource, unreadable: bool = False) -> _ItemSource | None:
         document, body, body_line = parsed
         data = document.data if isinstance(document.data, dict) else {}
         item_type = data.get("type", "page")
         model = schema.ITEM_MODELS.get(item_type) if isinstance(item_type, str) else None
-        if model is None:
-            self.fail(f"unknown item type {item_type!r}; expected one of: {', '.join(schema.ITEM_MODELS)}",
-                      path, document.line_of(("type",)))
-            return None
-        front, problems = schema.validate(model, document, f"{item_type} front matter")
-        self.diagnostics += problems
+        touched: set[str] = set()
+        if unreadable:
+            front, touched = schema.RawPage(title="(untitled)"), set(schema.RawVideo.model_fields) | \
+                set(schema.RawAssignment.model_fields) | set(schema.RawQuiz.model_fields)
+        elif model is None:
+            close = difflib.get_close_matches(str(item_type), list(schema.ITEM_MODELS), n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'? The types are" if close else "expected one of"
+            self.diagnostics.append(error(f"unknown item type {item_type!r}; {hint}: {', '.join(schema.ITEM_MODELS)}",
+                                          path, document.line_of(("type",)), code="unknown-item-type"))
+            # Read on as a page, so that its body and other keys are still checked.
+            page_data = {k: v for k, v in data.items() if k in schema.RawItemCommon.model_fields and k != "type"}
+            front, touched = schema.lenient(schema.RawPage, page_data)
+            touched |= set(data) | {"type"}
+        else:
+            front, problems = schema.validate(model, document, f"{item_type} front matter")
+            self.diagnostics += problems
+            if front is None:
+                front, touched = schema.lenient(model, data)
         if front is None:
             return None
+        if "offerings" in touched:
+            front = front.model_copy(update={"offerings": None})
         item_id = front.id or slug_from_filename(path.stem)
         if not item_id:
             # Only a-z and digits survive in a slug, so '02-图书馆.md' gives nothing to show.
@@ -529,12 +709,14 @@ class CourseReader:
             self.fail(f"item id '{item_id}' must be lower-case letters and digits joined by '-' or '_'",
                       path, document.line_of(("id",)) if front.id else 1)
             return None
-        return _ItemSource(path, real, front, document, body, body_line, item_id)
+        return _ItemSource(path, real, front, document, body, body_line, item_id, frozenset(touched))
 
     # -- pass 2: build ------------------------------------------------------------------
     def build_module(self, source: _ModuleSource) -> Module | None:
         scope = ModuleScope(module_id=source.id, folder=source.real)
         overview = self.render(source.body, source.path, source.body_line, scope)
+        citing = self.cite(overview, source.body, source.body_line, source.path, source.document, source.front,
+                           f"{source.id}-overview")
         outcomes = tuple(
             ModuleOutcome(id=o.id, text=o.text, supports=tuple(o.supports),
                           location=self.loc(source.path, source.document.line_of(("outcomes", i))))
@@ -547,7 +729,9 @@ class CourseReader:
             outcomes=outcomes,
             offerings=tuple(source.front.offerings) if source.front.offerings is not None else None,
             audience=source.front.audience or "learners",
-            overview=overview,
+            overview=citing.body,
+            cites=citing.cites,
+            readings=citing.readings,
             items=tuple(i for i in items if i is not None),
             folder=self.rel(source.folder),
             location=self.loc(source.path, 1),
@@ -584,9 +768,22 @@ class CourseReader:
             published=front.published, audience=self.audience(item, module),
             location=self.loc(item.path, 1),
         )
+        if front.effort is not None:
+            common["effort_minutes"] = parse_duration(front.effort)
+            if common["effort_minutes"] is None:
+                self.fail(f"effort: {front.effort!r} should be {DURATION_MEANING}", item.path,
+                          item.document.line_of(("effort",)))
+            elif common["effort_minutes"] > limits.MAX_ITEM_EFFORT_HOURS * 60:
+                # It would swamp the outline's hours and the workload check; a slip more often than not.
+                self.diagnostics.append(warning(
+                    f"effort: {front.effort} is {common['effort_minutes'] / 60:g} hours for one item, more than "
+                    f"{limits.MAX_ITEM_EFFORT_HOURS}; write how long a learner spends on this item (a course's "
+                    "total hours come from its items, and an offering's credits say what they should be)",
+                    item.path, item.document.line_of(("effort",)), code="effort"))
         if isinstance(front, schema.RawQuiz):
             return self.build_quiz(item, front, common, scope)
         common["body"] = self.render(item.body, item.path, item.body_line, scope)
+        self.cite_item(common, item, item.body, item.body_line)
         if isinstance(front, schema.RawPage):
             return Page(**common)
         if isinstance(front, schema.RawAssignment):
@@ -606,22 +803,30 @@ class CourseReader:
             return Assignment(
                 **common, points=front.points, group=front.group, submission=tuple(front.submission),
                 due=due, due_week=week,
-                rubric=tuple(RubricCriterion(criterion=c.criterion, points=c.points, description=c.description)
-                             for c in front.rubric),
+                rubric=build_rubric(front.rubric, item.path, item.document, self.diagnostics),
             )
         if isinstance(front, schema.RawDiscussion):
             return Discussion(**common, points=front.points, group=front.group)
         if isinstance(front, schema.RawLink):
             return Link(**common, url=front.url)
         if isinstance(front, schema.RawFile):
+            if "path" in item.touched:
+                return None  # its error is reported
             real = self.file_field(item, "path", scope)
             return File(**common, asset=self.files.asset_for(real, scope).key) if real else None
         if isinstance(front, schema.RawVideo):
             return self.build_video(item, front, common, scope)
         raise AssertionError(type(front))
 
+    def cite_item(self, common: dict, item: _ItemSource, text: str, line: int) -> None:
+        citing = self.cite(common["body"], text, line, item.path, item.document, item.front,
+                           f"{common['module_id']}-{item.id}")
+        common.update(body=citing.body, cites=citing.cites, readings=citing.readings)
+
     def build_video(self, item: _ItemSource, front: schema.RawVideo, common: dict, scope: ModuleScope):
         line = item.document.line_of(())
+        if item.touched & {"url", "path", "captions", "transcript"}:
+            return None  # its error is reported; what it needs depends on the faulty keys
         if bool(front.url) == bool(front.path):
             self.fail("a video needs exactly one of 'url' or 'path'", item.path, line)
             return None
@@ -658,7 +863,9 @@ class CourseReader:
 
     def build_quiz(self, item: _ItemSource, front: schema.RawQuiz, common: dict, scope: ModuleScope):
         intro, intro_line, drafts = split_questions(item.body, item.body_line)
+        self.diagnostics.extend(introduction_problems(intro, intro_line, item.path))
         common["body"] = self.render(intro, item.path, intro_line, scope)
+        self.cite_item(common, item, intro, intro_line)
         if not drafts:
             self.fail("quiz has no questions: each question starts with a '### ' heading", item.path,
                       item.body_line)
@@ -674,28 +881,18 @@ class CourseReader:
 
         questions = [parse_question(d, item.path, self.rel(item.path), front.points_per_question, render,
                                     taken, self.diagnostics) for d in drafts]
-        if any(q is None for q in questions):
-            return None
+        # A faulty question has its error; the quiz keeps the others, so their outcomes are checked too.
+        questions = [q for q in questions if q is not None]
         return Quiz(**common, points_per_question=front.points_per_question, attempts=front.attempts,
                     mastery=front.mastery, group=front.group, shuffle=front.shuffle,
                     questions=tuple(questions))
 
 
-def _lenient_course(data: Any) -> schema.RawCourse | None:
-    """course.yml with every key that failed validation dropped (placeholders for required ones)."""
-    if not isinstance(data, dict):
-        return None
-    data = dict(data)
-    for _ in range(len(data) + 2):
-        try:
-            return schema.RawCourse.model_validate(data)
-        except ValidationError as exc:
-            for key in {str(p["loc"][0]) for p in exc.errors() if p["loc"]}:
-                if key in ("title", "code"):
-                    data[key] = "COURSE"
-                else:
-                    data.pop(key, None)
-    return None
+def _ids_in(entries: Any) -> set[str]:
+    """The ``id:`` values of a list of mappings, as far as they are text."""
+    if not isinstance(entries, list):
+        return set()
+    return {str(e["id"]) for e in entries if isinstance(e, dict) and isinstance(e.get("id"), (str, int, float))}
 
 
 def _is_webvtt(head: bytes) -> bool:

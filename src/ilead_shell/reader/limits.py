@@ -26,6 +26,10 @@ MAX_ITEMS = 10_000
 MAX_QUESTIONS = 5_000
 #: Points of one question, assignment or discussion.
 MAX_POINTS = 10_000
+#: Hours of learner effort one item may plausibly take (a warning above it, not an error):
+#: 200 h is more than a 4-credit course's whole workload at 45 h a credit, so more is a slip
+#: such as '10000 h' for '1 h', or a course's hours written on one item.
+MAX_ITEM_EFFORT_HOURS = 200
 
 
 def megabytes(size: int) -> str:

@@ -9,6 +9,8 @@ folder, so a module stays self-contained and nothing outside the course is read.
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import html
 import os
 import re
@@ -50,6 +52,15 @@ _OPEN_TAG = re.compile(r"""<[A-Za-z][A-Za-z0-9:-]*(?:"[^"]*"|'[^']*'|[^'">])*>""
 _TAG_NAME = re.compile(r"<[A-Za-z][A-Za-z0-9:-]*")
 _ATTRIBUTE = re.compile(r"""(?P<name>[^\s"'>/=]+)"""
                         r"""(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>[^\s"'=<>`]+)))?""")
+#: A path that starts here names a file of the course's assets/ folder from any module.
+ASSETS_ROOT = "/assets/"
+# One line of words and plain punctuation: no character Markdown gives a meaning to ('-', '1.'
+# or '#' at the start, '*_`[<&\\{|', two trailing spaces), so Python-Markdown turns it into
+# '<p>' + text + '</p>' and nothing else; most choices and feedback are such a line.  The
+# equivalence is tested against Python-Markdown itself (tests/test_reader_markdown_speed.py).
+PLAIN_TEXT = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.?!;:'\"()%/-])*(?<! )")
+# Identical short texts ('True', 'False', 'Yes.') are converted once per read.
+_MEMO_MAX_LENGTH = 2000
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -132,6 +143,24 @@ class CourseFiles:
                 return folder
         return None
 
+    def _hint(self, written: str, base_dir: Path) -> str:
+        """What the author probably meant by a path that leads nowhere."""
+        if written.startswith(("assets/", "./assets/")) and written != "assets/" and base_dir != self.assets_dir:
+            rest = written.split("assets/", 1)[1]
+            if self.assets_dir is None:
+                return "; the course has no assets/ folder beside course.yml"
+            return (f"; a file in the course's assets/ folder is written '/assets/{rest}' from any module "
+                    f"(or '../../assets/{rest}' from a module in modules/)")
+        if written.startswith(ASSETS_ROOT):
+            return ""
+        folder = (base_dir / written).parent
+        try:
+            names = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
+        except OSError:
+            return ""
+        close = difflib.get_close_matches(Path(written).name, names, n=1, cutoff=0.6)
+        return f"; did you mean '{str(Path(written).parent / close[0]).removeprefix('./')}'?" if close else ""
+
     def locate(self, relative: str, base_dir: Path, scope: ModuleScope,
                open_file: bool = True) -> tuple[Path | None, str | None]:
         """Resolve a relative path written in a file in ``base_dir``; return (real path, problem).
@@ -139,8 +168,13 @@ class CourseFiles:
         A media file is opened here, once, without following links: what was opened is what
         the stamp describes and what the archive writer later packages.
         """
-        if relative.startswith("/") or relative.startswith("\\"):
-            return None, f"'{relative}' is an absolute path; write it relative to the Markdown file"
+        written = relative
+        if relative.startswith(ASSETS_ROOT) and self.assets_dir is not None:
+            # '/assets/logo.png': the course's shared files, the same from every module, wherever it lives.
+            relative = os.path.relpath(self.assets_dir / relative[len(ASSETS_ROOT):], base_dir)
+        elif relative.startswith("/") or relative.startswith("\\"):
+            hint = " (or '/assets/...' for a file in the course's assets/ folder)" if self.assets_dir else ""
+            return None, f"'{relative}' is an absolute path; write it relative to the Markdown file{hint}"
         at = forbidden_character(relative)
         if at is not None:
             shown = relative.encode("unicode_escape").decode("ascii")
@@ -153,7 +187,7 @@ class CourseFiles:
         if real is None:
             if "\\" in relative:
                 return None, f"'{relative}' does not exist; write paths with '/': '{relative.replace(chr(92), '/')}'"
-            return None, f"'{relative}' does not exist (looked for {_shown(candidate)})"
+            return None, f"'{written}' does not exist (looked for {_shown(candidate)}){self._hint(written, base_dir)}"
         if real in self.item_files or real in self.module_files or real in self.unread:
             return real, None
         allowed = [scope.folder] + ([self.assets_dir] if self.assets_dir else [])
@@ -230,16 +264,42 @@ def _shown(path: Path) -> str:
     return os.path.normpath(str(path))
 
 
+def footnote_key(text: str) -> int:
+    """The number in a text's footnote ids ('fn:<key>-note'): from the text alone, so that ids
+    stay the same when other texts are edited, reordered or converted from a cache (serve)."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest()[:7], 16)
+
+
 class MarkdownRenderer:
     """Converts Markdown bodies; one instance per read, reset between documents."""
 
-    def __init__(self, files: CourseFiles):
+    def __init__(self, files: CourseFiles, cache: dict[str, str] | None = None):
         self.files = files
+        # Python-Markdown's output depends on the text alone; a long-running caller (serve) keeps
+        # it between reads, so a rebuild converts only the texts that changed.
+        self.cache = cache
         self._md = markdown.Markdown(
             extensions=EXTENSIONS,
             extension_configs={"toc": {"permalink": False}, "footnotes": {"UNIQUE_IDS": True}},
             output_format="html",
         )
+        # Footnote ids carry a number Python-Markdown counts up per document ('fn:7-note'), which
+        # made an edit of one text renumber the footnotes of every later page; the reader sets it
+        # from the text itself instead (footnote_key), so ids depend on their own text only.
+        self._footnotes = next(e for e in self._md.registeredExtensions if hasattr(e, "unique_prefix"))
+        self._memo: dict[str, str] = {}
+
+    def _convert(self, text: str) -> str:
+        """Python-Markdown's HTML for ``text``, headings nested, as if converted afresh."""
+        memo = len(text) <= _MEMO_MAX_LENGTH
+        if memo and text in self._memo:
+            return self._memo[text]
+        self._md.reset()
+        self._footnotes.unique_prefix = footnote_key(text)
+        converted = _nest_headings(self._md.convert(text))
+        if memo:
+            self._memo[text] = converted
+        return converted
 
     def render(self, text: str, path: Path, first_line: int, scope: ModuleScope,
                diagnostics: list[Diagnostic]) -> RichText:
@@ -250,12 +310,17 @@ class MarkdownRenderer:
                                      "(lists, quotes or indented blocks inside each other); flatten it", path,
                                      first_line + nesting))
             return RichText()
-        self._md.reset()
-        try:
-            converted = _nest_headings(self._md.convert(text))
-        except RecursionError:
-            diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
-            return RichText()
+        if PLAIN_TEXT.fullmatch(text):
+            return RichText(html=f"<p>{text}</p>")  # no tag, link, image or reference to look at
+        converted = self.cache.get(text) if self.cache is not None else None
+        if converted is None:
+            try:
+                converted = self._convert(text)
+            except RecursionError:
+                diagnostics.append(error("Markdown nested too deeply to read; flatten it", path, first_line))
+                return RichText()
+            if self.cache is not None:
+                self.cache[text] = converted
         found_assets: list[str] = []
         found_items: list[str] = []
         link_lines: list[tuple[str, int]] = []

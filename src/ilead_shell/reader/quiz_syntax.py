@@ -14,6 +14,7 @@ problem is reported at the line where it is:
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import shlex
@@ -41,6 +42,8 @@ RANGE = re.compile(rf"^(?P<low>{NUMBER})\s*\.\.\s*(?P<high>{NUMBER})$")
 EXACT = re.compile(rf"^(?P<value>{NUMBER})$")
 # '###Title': Python-Markdown shows it as a heading, so the author thinks it starts a question.
 SPACELESS_HEADING = re.compile(r"^###[^\s#]")
+# Any other ATX heading: '## Title' above a choice list is a question written at the wrong level.
+OTHER_HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,2}|#{4,6})(?:\s+(?P<title>.*?))?\s*#*\s*$")
 # A comma may only group thousands (4,000); '2,5' is a decimal comma and must not read as 25.
 GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay")
@@ -89,6 +92,51 @@ def split_questions(body: str, first_line: int) -> tuple[str, int, list[_Questio
     return "\n".join(intro), first_line, drafts
 
 
+def introduction_problems(intro: str, first_line: int, path: Path) -> list[Diagnostic]:
+    """Choice lists in the introduction (the text before the first '###' question).
+
+    Such a list is no question: left there, every built page would show the learner
+    '[x] This', '[ ] That', the answer key. Each list is reported once, at its first choice,
+    naming the heading above it when that heading is a question written at the wrong level.
+    """
+    problems: list[Diagnostic] = []
+    heading: tuple[int, str, str] | None = None
+    in_fence = in_list = False
+    for offset, line in enumerate(intro.split("\n")):
+        number = first_line + offset
+        if FENCE.match(line.strip()):
+            in_fence = not in_fence
+            continue
+        if in_fence or line.startswith("    ") or line.startswith("\t"):
+            continue  # code shows a choice list as text, which is what its author wants
+        if found := OTHER_HEADING.match(line):
+            heading, in_list = (number, found.group("hashes"), (found.group("title") or "").strip()), False
+        elif _is_choice_line(line):
+            if not in_list:
+                problems.append(_stray_list(heading, number, path))
+            in_list = True
+        elif line.strip() and not line[:1].isspace():
+            in_list = False
+    return problems
+
+
+def _is_choice_line(line: str) -> bool:
+    return CHOICE.match(line) is not None or ALMOST_CHOICE.match(line) is not None
+
+
+def _stray_list(heading: tuple[int, str, str] | None, list_line: int, path: Path) -> Diagnostic:
+    """Reported where the fix is: at the wrong-level heading if there is one, else at the list."""
+    leak = "as it is, the list is quiz introduction and would show learners the answer key"
+    if heading:
+        line, hashes, title = heading
+        return error(f"'{hashes} {title}' is a level-{len(hashes)} heading above a choice list (line {list_line}); "
+                     f"questions start with '###': write '### {title or 'A short title'}' ({leak})", path, line,
+                     code="quiz-syntax")
+    return error(f"this choice list belongs to no question; questions start with '###': put a heading such as "
+                 f"'### A short title' above it ({leak})", path, list_line,
+                 code="quiz-syntax")
+
+
 def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_points: float,
                    render: Render, taken: dict[str, int], diagnostics: list[Diagnostic]) -> Question | None:
     problems: list[Diagnostic] = []
@@ -101,6 +149,11 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
         fail(f"a question heading needs a space after '###': write '### {draft.title}'", draft.line)
     if not draft.title:
         fail("question heading has no title: write '### A short title'", draft.line)
+    if (opened := draft.title.rfind("{")) >= 0 and "}" not in draft.title[opened:]:
+        # Left alone, '{points=2' would be part of the title and the question worth the default.
+        title, attrs_text = draft.title[:opened].rstrip(), draft.title[opened + 1:].strip()
+        fail(f"the question's attributes '{{{attrs_text}' are not closed; end them with '}}': "
+             f"'### {title or 'A short title'} {{{attrs_text}}}'", draft.line)
 
     stem: list[tuple[int, str]] = []
     choices: list[_ChoiceDraft] = []
@@ -114,6 +167,14 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
             if FENCE.match(stripped):
                 in_fence = not in_fence
             if in_fence or FENCE.match(stripped) or not (CHOICE.match(line) or ANSWER.match(line)):
+                if not in_fence and (wrong := OTHER_HEADING.match(line)) and len(wrong.group("hashes")) < 3:
+                    # A level-1/2 heading cannot be part of a level-3 question: it is the next
+                    # question written at the wrong level, and its choices would join this one.
+                    title = (wrong.group("title") or "").strip()
+                    fail(f"the heading '{wrong.group('hashes')} {title}' inside question '{draft.title}' is "
+                         f"level {len(wrong.group('hashes'))}; questions start with '###' (write "
+                         f"'### {title or 'A short title'}'); a heading inside a question is '####' or deeper",
+                         number)
                 if not in_fence and ALMOST_CHOICE.match(line):
                     # Left alone it would silently turn the question into an essay.
                     fail("this line looks like a choice but is not written as '- [x] text' or '- [ ] text' "
@@ -173,8 +234,15 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
 
     qtype = attrs.get("type") or _infer_type(choices, answers)
     if qtype not in QUESTION_TYPES:
-        fail(f"unknown question type '{qtype}'; expected one of: {', '.join(QUESTION_TYPES)}", draft.line)
-        qtype = "essay"
+        # 'multi' may be multiple_choice or multiple_answer: the choices written say which.
+        written_as = _infer_type(choices, answers)
+        close = [t for t in QUESTION_TYPES if t.startswith(qtype.lower()[:4])] or \
+            difflib.get_close_matches(qtype, QUESTION_TYPES, n=2, cutoff=0.4)
+        close = sorted(close, key=lambda t: t != written_as)
+        hint = f"did you mean type={close[0]}? The types are" if close else "expected one of"
+        fail(f"unknown question type '{qtype}'; {hint}: {', '.join(QUESTION_TYPES)}", draft.line)
+        # Checked further as what it is written as, so the unknown type is its only error.
+        qtype = _infer_type(choices, answers)
     correct = [c for c in choices if c.correct]
     if qtype == "essay" and (choices or answers):
         fail("an essay question takes no choices or '=' answers", (choices[0].line if choices else answers[0][0]))

@@ -12,6 +12,7 @@ character (``"\\x01"`` or ``"\\0"`` are valid YAML escapes) is refused where it 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,6 +187,23 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
             problem = f"YAML tag not allowed ({problem}); only plain YAML data is read"
         if "maximum nesting depth" in problem:  # libyaml's own limit (1000) may stop it first
             problem = f"lists and mappings are nested more than {limits.MAX_YAML_DEPTH} levels deep"
+        unclosed = _unclosed_quote(text, (exc.problem_mark or exc.context_mark).line if mark else 0)
+        if unclosed is not None and not isinstance(exc, yaml.constructor.ConstructorError):
+            # The parser stops where the runaway value ends (the next quote, or the end): the
+            # mistake is where the value opens.
+            at, quote = unclosed
+            line = first_line + at
+            inner = '\\"' if quote == '"' else "''"
+            problem = (f"the value quoted with {quote} on this line has no closing {quote}; "
+                       f"end it on the same line (a {quote} inside it is written {inner})")
+        elif exc.context and exc.context.startswith("while parsing a flow") and exc.context_mark is not None \
+                and exc.problem_mark is not None and exc.problem_mark.line > exc.context_mark.line:
+            # '[a, b' without its ']': the parser runs on to the next lines and stops there.
+            line = first_line + exc.context_mark.line
+            opened = "[" if "sequence" in exc.context else "{"
+            closing = "]" if opened == "[" else "}"
+            problem = (f"the {'list' if opened == '[' else 'mapping'} opened with {opened} on this line is not "
+                       f"closed; end it with {closing} (or write one entry per line)")
         raise YamlSyntaxError(error(f"YAML: {problem}", path, line)) from None
     except yaml.reader.ReaderError as exc:
         line = first_line + text.count("\n", 0, max(exc.position, 0))
@@ -200,6 +218,47 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
     except RecursionError:
         raise YamlSyntaxError(error("YAML: nested too deeply to read", path, first_line)) from None
     return YamlDocument(data, node, path, first_line)
+
+
+_QUOTED_VALUE = re.compile(r"""^(?P<lead>\s*(?:-\s+)*(?:[^\s#'"\[\]{}][^#'"\[\]{}]*?:\s+)?)(?P<quote>["'])""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple[int, str] | None:
+    """(0-based line, quote) of a value opened with a quote that runs on to ``error_line`` or
+    the end of the text without being closed on its own line; None when there is none."""
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    number = 0
+    while number <= min(error_line, len(lines) - 1):
+        match = _QUOTED_VALUE.match(lines[number])
+        if not match:
+            number += 1
+            continue
+        quote = match.group("quote")
+        end = _closing_quote(text, offsets[number] + match.end(), quote)
+        end_line = text.count("\n", 0, end) if end is not None else len(lines)
+        if end_line >= error_line and end_line > number:
+            return number, quote
+        number = end_line + 1  # a value that closes (on its line, or later as YAML allows)
+    return None
+
+
+def _closing_quote(text: str, start: int, quote: str) -> int | None:
+    index = start
+    while index < len(text):
+        char = text[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and text[index + 1:index + 2] == "'":
+                index += 2
+                continue
+            return index
+        index += 1
+    return None
 
 
 def _walk(node: yaml.Node | None):

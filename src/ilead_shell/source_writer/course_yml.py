@@ -22,9 +22,29 @@ _KEY = re.compile(r"^modules\s*:(?P<rest>.*)$")
 _FLOW = re.compile(r"^\s*\[(?P<items>.*)\]\s*(?P<comment>#.*)?$")
 
 
+def next_module_folder(modules_dir: Path, slug: str) -> str:
+    """The folder name for one more module in ``modules_dir``: the next ``NN-`` number, then the slug."""
+    numbers = [int(p.name.split("-", 1)[0]) for p in modules_dir.iterdir()
+               if p.is_dir() and p.name.split("-", 1)[0].isdigit()] if modules_dir.is_dir() else []
+    return f"{(max(numbers) + 1) if numbers else 1:02d}-{slug}"
+
+
+def lists_modules(course_yml: Path) -> bool:
+    """Whether course.yml has a ``modules:`` list (else every folder of modules/ is a module)."""
+    return (yaml.safe_load(_read(course_yml)) or {}).get("modules") is not None
+
+
+def _read(course_yml: Path) -> str:
+    # The author's file, opened the checked way (its real path, no link followed).
+    from ..source_files import read_source
+
+    data, _ = read_source(Path(os.path.realpath(course_yml)), 2 * 1024 * 1024)
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def append_module(course_yml: Path, folder_name: str, current: list[str], root: Path) -> Callable[[], None]:
     """Add ``folder_name`` (in modules/) to ``course.yml``; returns a function that undoes it."""
-    original = course_yml.read_text(encoding="utf-8-sig")
+    original = _read(course_yml)
     lines = original.split("\n")
     data = yaml.safe_load(original) or {}
     listed = data.get("modules")

@@ -144,6 +144,10 @@ class _Converter(MarkdownConverter):
         return f"{marker}{_protect_line_start(body) if bullet == '-' else body}\n"
 
     def convert_list(self, el, text, parent_tags):
+        if "li" not in parent_tags and _is_reference_list(el):
+            # The Readings and References the reader renders: their classes and the items' ids
+            # are more than Markdown can say, so the list stays HTML.
+            return "\n\n" + self.raw(el) + "\n\n"
         loose = any(isinstance(c, Tag) and c.name == "li" and c.find("p", recursive=False) for c in el.children)
         items = text.strip("\n")
         if loose:
@@ -274,6 +278,11 @@ class _Converter(MarkdownConverter):
 def _is_block(node) -> bool:
     return isinstance(node, Tag) and (node.name in _BLOCKS or node.name in ("li", "tr", "td", "th", "thead",
                                                                              "tbody", "dt", "dd"))
+
+
+def _is_reference_list(el: Tag) -> bool:
+    return bool(set(el.get("class") or []) & {"readings", "references"}) or \
+        any(isinstance(c, Tag) and c.name == "li" and c.get("id") for c in el.children)
 
 
 def _only_raw_children(el: Tag) -> bool:

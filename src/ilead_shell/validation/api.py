@@ -20,7 +20,7 @@ from lxml import etree
 if TYPE_CHECKING:
     from .archive import BundleArchive
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 # The readers a finding can name.  "every LMS" marks the format's own packaging rules.
 EVERY_LMS = "every LMS"
@@ -65,6 +65,11 @@ def error(rule: str, message: str, member: str = "", line: int = 0, affects: tup
 def warning(rule: str, message: str, member: str = "", line: int = 0,
             affects: tuple[str, ...] = (EVERY_LMS,)) -> Finding:
     return Finding("warning", message, member, line or 0, affects, rule)
+
+
+def note(rule: str, message: str, member: str = "", affects: tuple[str, ...] = (EVERY_LMS,)) -> Finding:
+    """Something worth saying that is neither wrong nor risky (what a bundle is, what was not checked)."""
+    return Finding("note", message, member, 0, affects, rule)
 
 
 @dataclass

@@ -9,6 +9,7 @@ findings, and such members are never read.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import stat
@@ -142,6 +143,20 @@ class BundleArchive:
                 "archive/member-too-large", f"larger than {limit // (1024 * 1024)} MB, so it was not checked", name))
             return None
         return data
+
+    def sha1(self, name: str) -> str | None:
+        """The SHA-1 of the member's bytes, read in chunks (so any size costs little memory), or
+        None when it cannot be read."""
+        if not self.has(name):
+            return None
+        handle = self._handle(name)
+        if handle is None:
+            return None
+        digest = hashlib.sha1()
+        with handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
 
     def _handle(self, name: str) -> IO[bytes] | None:
         try:

@@ -7,8 +7,8 @@ once.  Exporters choose where files go (:class:`WebLayout`), render pages with
 """
 
 from .layout import WebLayout
-from .pages import PageRenderer, RenderOptions
+from .pages import GRADED_SUBMIT_LABEL, PageRenderer, RenderOptions
 from .quiz import quiz_key
 from .static import static_files
 
-__all__ = ["PageRenderer", "RenderOptions", "WebLayout", "quiz_key", "static_files"]
+__all__ = ["GRADED_SUBMIT_LABEL", "PageRenderer", "RenderOptions", "WebLayout", "quiz_key", "static_files"]

@@ -18,6 +18,8 @@ class WebLayout:
     media_dir: str = "media"
     pages_dir: str = "modules"
     home_page: str = "index.html"
+    search_page: str = "search.html"
+    search_index: str = "search-index.js"
 
     def module_page(self, module_id: str) -> str:
         return f"{self.pages_dir}/{module_id}.html"
@@ -30,3 +32,7 @@ class WebLayout:
 
     def static(self, name: str) -> str:
         return f"{self.static_dir}/{name}"
+
+    def logo(self, asset: Asset) -> str:
+        """The course logo (course.yml ``theme: logo:``), kept apart from the course's files."""
+        return f"{self.static_dir}/logo/{asset.bundle_path.rsplit('/', 1)[-1]}"

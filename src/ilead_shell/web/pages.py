@@ -1,25 +1,33 @@
-"""Rendering course pages (home, module overviews, items) from the shared templates."""
+"""Rendering course pages (home, module overviews, items, search) from the shared templates."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup
 
 from ..model import Course, Item, Module, Question, Quiz, RichText
 from ..references import Reference, relative_url
-from ..templating import environment
+from ..templating import new_environment
+from .i18n import interface_language, translations
 from .layout import WebLayout
 from .quiz import quiz_key
 from .rich_text import Target, localise
-from .static import QUIZ_SCRIPT, STYLESHEET
+from .script_strings import N_, script_strings
+from .search_index import SearchDocument, html_text
+from .static import QUIZ_SCRIPT, SEARCH_LIBRARY, SEARCH_SCRIPT, SITE_SCRIPT, STYLESHEET
+from .theme import theme_css
 
 _TYPE_LABELS = {
-    "page": "Page", "assignment": "Assignment", "discussion": "Discussion", "quiz": "Quiz",
-    "link": "Link", "file": "File", "video": "Video",
+    "page": N_("Page"), "assignment": N_("Assignment"), "discussion": N_("Discussion"), "quiz": N_("Quiz"),
+    "link": N_("Link"), "file": N_("File"), "video": N_("Video"),
 }
 OUTLINE_ID = "course-outline"  # the full outline, on the home page
-_SUBMISSION_LABELS = {"text": "text entry", "file": "file upload", "url": "web address"}
+STRINGS_ID = "ilead-strings"   # the scripts' interface strings, as JSON
+GRADED_SUBMIT_LABEL = N_("Submit answers")  # the button of a graded (SCORM) quiz
+_SUBMISSION_LABELS = {"text": N_("text entry"), "file": N_("file upload"), "url": N_("web address")}
 
 
 @dataclass(frozen=True)
@@ -30,9 +38,23 @@ class RenderOptions:
     cross_links: bool = True       # False: links to other items name them instead (SCORM)
     new_tab_links: bool = False    # True: links leaving the page open a tab (a SCO must not unload)
     tracking: bool = False         # a progress region with a "Save and finish" button
-    submit_label: str = "Check answers"
+    graded: bool = False           # True: submissions are graded attempts (review, attempts, confirmation)
+    submit_label: str = N_("Check answers")
     scripts: tuple[str, ...] = ()  # extra static files, loaded after the quiz script
     published_only: bool = False   # True: lists leave unpublished items out (they are not in the bundle)
+    search: bool = False           # True: a search box on every page and the search page (the preview)
+    # Trusted HTML put last in <body> of every page (block "body_end" of base.html): the hook for
+    # tools that serve the preview, such as a live-reload script.  Never author content.
+    body_end: str = ""
+
+
+@lru_cache(maxsize=None)
+def _environment(language: str):
+    # One environment per language: translations are installed into the environment itself.
+    env = new_environment("ilead_shell.web")
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 class PageRenderer:
@@ -40,10 +62,14 @@ class PageRenderer:
         self.course = course
         self.layout = layout
         self.options = options or RenderOptions()
-        self.env = environment("ilead_shell.web")
+        self.catalogue = translations(course.language)
+        self._ = self.catalogue.gettext
+        self.env = _environment(course.language)
+        self.ui_language = interface_language(course.language)
         self._outcomes = course.all_outcomes()
         self._sequence = [(m, i) for m in course.modules for i in (None, *m.items)]
         self._position = {(m.id, i.id if i else None): n for n, (m, i) in enumerate(self._sequence)}
+        self._strings = json.dumps(script_strings(self.catalogue), ensure_ascii=False, sort_keys=True)
 
     # -- public pages ------------------------------------------------------------------
     def home(self) -> str:
@@ -68,7 +94,7 @@ class PageRenderer:
         module = self.course.module(item.module_id)
         assert module is not None
         return self._render("item.html", path, module, title=item.title, page_kind=item.type,
-                            item=item, module=module, type_label=_TYPE_LABELS[item.type],
+                            item=item, module=module, type_label=self._(_TYPE_LABELS[item.type]),
                             body=self.rich(item.body, path),
                             details=self._item_details(item, path),
                             outcomes=[self._outcomes[o] for o in item.outcomes if o in self._outcomes],
@@ -76,11 +102,42 @@ class PageRenderer:
                             media=self._media_view(item, path),
                             pager=self._pager(module, item, path))
 
+    def search(self) -> str:
+        """The search page: results come from the index the exporter writes beside it."""
+        path = self.layout.search_page
+        return self._render("search.html", path, None, title=self._("Search"), page_kind="search",
+                            extra_scripts=[relative_url(path, self.layout.search_index),
+                                           relative_url(path, self.layout.static(SEARCH_LIBRARY)),
+                                           relative_url(path, self.layout.static(SEARCH_SCRIPT))])
+
+    def search_documents(self) -> list[SearchDocument]:
+        """Every page of the site as the search index holds it: title, module, words."""
+        course = self.course
+        home_text = [html_text(course.description.html), *(o.text for o in course.outcomes)]
+        documents = [SearchDocument(self.layout.home_page, course.display_title, "", " ".join(home_text))]
+        for module in course.modules:
+            words = [html_text(module.overview.html), *(o.text for o in module.outcomes)]
+            documents.append(SearchDocument(self.layout.module_page(module.id), module.title, "", " ".join(words)))
+            for item in module.items:
+                if self.options.published_only and not item.published:
+                    continue
+                words = [html_text(item.body.html)]
+                if isinstance(item, Quiz):
+                    for question in item.questions:  # never the feedback: it gives answers away
+                        words += [question.title, html_text(question.stem.html)]
+                transcript = getattr(item, "transcript", None)
+                if transcript is not None:
+                    words.append(html_text(transcript.html))
+                documents.append(SearchDocument(self.layout.item_page(module.id, item.id), item.title,
+                                                module.title, " ".join(w for w in words if w)))
+        return documents
+
     # -- helpers shared by the templates -----------------------------------------------
     def rich(self, text: RichText | None, page_path: str) -> Markup:
         if text is None or text.is_empty:
             return Markup("")
-        return Markup(localise(text.html, page_path, self._resolve, self.options.new_tab_links))
+        return Markup(localise(text.html, page_path, self._resolve, self.options.new_tab_links,
+                               self.catalogue))
 
     def _resolve(self, reference: Reference) -> Target:
         if reference.kind == "asset":
@@ -101,11 +158,25 @@ class PageRenderer:
 
         context.setdefault("pager", None)
         context.setdefault("quiz", None)
-        scripts = [url(self.layout.static(QUIZ_SCRIPT))] if context["quiz"] else []
+        extra = context.pop("extra_scripts", [])
+        scripts = [url(self.layout.static(SITE_SCRIPT))] if self.options.site_nav else []
+        scripts += [url(self.layout.static(QUIZ_SCRIPT))] if context["quiz"] else []
         scripts += [url(self.layout.static(name)) for name in self.options.scripts]
+        scripts += extra
+        theme = self.course.theme
+        ui_lang = self.ui_language
         return self.env.get_template(template).render(
             course=self.course, options=self.options, url=url, path=path,
+            lang=self.course.language,
+            # Interface strings in English on a page in another language say so.
+            ui_lang=Markup(f' lang="{ui_lang}"') if ui_lang.split("-")[0] != self.course.language.split("-")[0]
+            else Markup(""),
             stylesheet=url(self.layout.static(STYLESHEET)), scripts=scripts,
+            theme_css=theme_css(theme),
+            logo=url(self.layout.logo(theme.logo)) if theme.logo else None,
+            strings=Markup(self._strings.replace("</", "<\\/")),
+            strings_id=STRINGS_ID,
+            search_url=url(self.layout.search_page) if self.options.search else None,
             nav=self._nav(path, nav_module) if self.options.site_nav else None,
             home_url=url(self.layout.home_page) if self.options.site_nav else None,
             **context)
@@ -114,8 +185,8 @@ class PageRenderer:
         """The outline beside a page, sized so that the whole site costs O(pages).
 
         The home page carries the one full outline (every module and item); every other
-        page lists only its own module's items, marks its own position, and links to the
-        full outline.  The whole outline on every page made the site grow with the
+        page lists only its own module's items, open, marks its own position, and links to
+        the full outline.  The whole outline on every page made the site grow with the
         square of its pages (287 MB of HTML for 1,999 pages).
         """
         def entry(title: str, target: str, published: bool = True) -> dict:
@@ -135,7 +206,7 @@ class PageRenderer:
         return {
             "id": module.id, "title": module.title,
             "url": relative_url(path, self.layout.module_page(module.id)),
-            "items": [{"title": i.title, "type_label": _TYPE_LABELS[i.type],
+            "items": [{"title": i.title, "type": i.type, "type_label": self._(_TYPE_LABELS[i.type]),
                        "url": relative_url(path, self.layout.item_page(module.id, i.id))}
                       for i in module.items if i.published or not published_only],
         }
@@ -155,39 +226,41 @@ class PageRenderer:
         return {"previous": link(index - 1), "next": link(index + 1)}
 
     def _course_meta(self) -> list[tuple[str, str]]:
-        course = self.course
-        rows = [("Course code", course.code)]
+        course, _ = self.course, self._
+        rows = [(_("Course code"), course.code)]
         if course.authors:
-            rows.append(("Authors", "; ".join(course.authors)))
+            rows.append((_("Authors"), "; ".join(course.authors)))
         if course.version:
-            rows.append(("Version", course.version))
+            rows.append((_("Version"), course.version))
         if course.start:
-            rows.append(("Starts", course.start.isoformat()))
+            rows.append((_("Starts"), course.start.isoformat()))
         if course.license:
-            rows.append(("Licence", course.license))
+            rows.append((_("Licence"), course.license))
         return rows
 
     def _item_details(self, item: Item, path: str) -> list[tuple[str, str]]:
+        _ = self._
         rows: list[tuple[str, str]] = []
         points = getattr(item, "points", None)
         if points is not None:
-            rows.append(("Points", _number(points)))
+            rows.append((_("Points"), _number(points)))
         group = self.course.grading.group(getattr(item, "group", None))
         if group is not None:
-            rows.append(("Grading group", group.name))
+            rows.append((_("Grading group"), group.name))
         if item.type == "assignment":
-            week = f"week {item.due_week}" if item.due_week else ""
+            week = _("week %(number)s") % {"number": item.due_week} if item.due_week else ""
             if item.due:
-                rows.append(("Due", f"{item.due.isoformat()} ({week})" if week else item.due.isoformat()))
+                rows.append((_("Due"), f"{item.due.isoformat()} ({week})" if week else item.due.isoformat()))
             elif week:
-                rows.append(("Due", week))
-            rows.append(("Submit as", ", ".join(_SUBMISSION_LABELS[s] for s in item.submission)))
-        if item.type == "quiz":
-            rows.append(("Questions", str(len(item.questions))))
-            if item.mastery is not None:
-                rows.append(("Pass mark", f"{_number(item.mastery)}%"))
+                rows.append((_("Due"), week))
+            rows.append((_("Submit as"), ", ".join(_(_SUBMISSION_LABELS[s]) for s in item.submission)))
+        if isinstance(item, Quiz):
+            rows.append((_("Questions"), str(len(item.questions))))
+            mark = self.course.pass_mark(item)
+            if mark is not None:
+                rows.append((_("Pass mark"), f"{_number(mark)}%"))
             if item.attempts:
-                rows.append(("Attempts allowed", str(item.attempts)))
+                rows.append((_("Attempts allowed"), str(item.attempts)))
         return rows
 
     def _media_view(self, item: Item, path: str) -> dict:
@@ -196,20 +269,24 @@ class PageRenderer:
                 return None
             found = self.course.asset(key)
             return {"url": relative_url(path, self.layout.media(found)), "type": found.media_type,
-                    "size": _size_label(found.size), "name": found.bundle_path.rsplit("/", 1)[-1]}
+                    "size": self._size_label(found.size), "name": found.bundle_path.rsplit("/", 1)[-1]}
 
         if item.type == "file":
             return {"file": asset(item.asset)}
         if item.type == "video":
+            transcript = self.rich(item.transcript, path)
+            heading, transcript = _own_heading(transcript)
             return {"video": asset(item.asset), "captions": asset(item.captions),
                     "external": item.url, "youtube": item.youtube_id is not None,
-                    "transcript": self.rich(item.transcript, path)}
+                    "transcript": transcript, "transcript_heading": heading}
         return {}
 
     def _quiz_view(self, quiz: Quiz, path: str) -> dict:
+        key = quiz_key(quiz)
+        key["mastery"] = self.course.pass_mark(quiz)
         return {
             "id": quiz.id,
-            "key": quiz_key(quiz),
+            "key": key,
             "attempts": quiz.attempts or 0,
             "questions": [self._question_view(q, n, path) for n, q in enumerate(quiz.questions, 1)],
         }
@@ -217,26 +294,44 @@ class PageRenderer:
     def _question_view(self, question: Question, number: int, path: str) -> dict:
         return {
             "id": question.id, "type": question.type, "number": number, "title": question.title,
-            "points": _points_label(question.points),
+            "points": self._points_label(question.points),
             "stem": self.rich(question.stem, path),
             "multiple": question.type == "multiple_answer",
-            "choices": [{"id": c.id, "html": self.rich(RichText(html=c.html), path),
+            "choices": [{"id": c.id, "html": self.rich(RichText(html=c.html), path), "text": c.text,
                          "feedback": self.rich(c.feedback, path)} for c in question.choices],
             "feedback": self.rich(question.feedback, path),
         }
+
+    def _size_label(self, size: int) -> str:
+        if size < 1024:
+            return self.catalogue.ngettext("%(count)s byte", "%(count)s bytes", size) % {"count": size}
+        if size < 1024 * 1024:
+            return self._("%(size)s KB") % {"size": f"{size / 1024:.1f}"}
+        return self._("%(size)s MB") % {"size": f"{size / (1024 * 1024):.1f}"}
+
+    def _points_label(self, points: float) -> str:
+        count = 1 if points == 1 else 2
+        return self.catalogue.ngettext("%(points)s point", "%(points)s points", count) % {"points": _number(points)}
 
 
 def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def _size_label(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
+def _own_heading(transcript: Markup) -> tuple[str | None, Markup]:
+    """A transcript that starts with its own heading keeps it as the section's heading,
+    instead of "Transcript" followed by "Transcript: ..." (two headings for one section)."""
+    from lxml import html as lxml_html
 
-
-def _points_label(points: float) -> str:
-    return f"{_number(points)} point" + ("" if points == 1 else "s")
+    text = str(transcript).lstrip()
+    if not text.startswith("<h"):
+        return None, transcript
+    root = lxml_html.fragment_fromstring(text, create_parent="div")
+    first = root[0] if len(root) else None
+    if first is None or first.tag not in ("h2", "h3", "h4") or (root.text or "").strip():
+        return None, transcript
+    heading = first.text_content().strip()
+    tail = first.tail or ""
+    root.remove(first)
+    rest = tail + "".join(lxml_html.tostring(child, encoding="unicode") for child in root)
+    return heading, Markup(rest)

@@ -32,6 +32,7 @@ def question_key(question: Question) -> dict:
         ]
     if question.answers:
         key["answers"] = [_normalise(a) for a in question.answers]
+        key["shown"] = question.answers[0]  # as the author wrote it, for "An accepted answer: ..."
     if question.numeric:
         key["ranges"] = [[n.minimum, n.maximum] for n in question.numeric]
     return key

@@ -1,0 +1,105 @@
+"""The preview's search index, built when the site is built (MiniSearch's own format).
+
+The search page runs MiniSearch (``static/minisearch.js``, 7.2.0) over an index loaded
+with ``MiniSearch.loadJS``; building it here, not in the browser, makes it part of the
+deterministic bundle and keeps the page fast however large the course.  The structure is
+MiniSearch's serialisation (version 2, what its ``toJSON`` writes); the tokenizer is ours
+and the same on both sides (``search.js``): accents folded away, lower case, runs of
+letters and digits, so "educacion" finds "educación".  A browser test builds the same
+index with MiniSearch itself and compares the two.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+FIELDS = ("title", "text")
+STORED = ("title", "url", "module", "excerpt")
+EXCERPT_CHARS = 180
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    url: str      # relative to the site root, where the search page is
+    title: str
+    module: str   # the module's title ("" for the home page)
+    text: str     # plain text of the page
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (NFKD, combining marks dropped): search.js's ``fold``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+
+
+def tokenize(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def html_text(html: str) -> str:
+    """The words of an HTML fragment, one space between blocks."""
+    if not html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for block in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "br"):
+        block.tail = " " + (block.tail or "")
+    return " ".join(root.text_content().split())
+
+
+def build_index(documents: list[SearchDocument]) -> dict:
+    """The MiniSearch index of ``documents``, as its ``toJSON`` would write it."""
+    field_ids = {name: number for number, name in enumerate(FIELDS)}
+    average = [0.0] * len(FIELDS)
+    document_ids: dict[str, str] = {}
+    field_length: dict[str, list[int]] = {}
+    stored: dict[str, dict] = {}
+    index: dict[str, dict[int, dict[int, int]]] = {}
+    for short_id, document in enumerate(documents):
+        document_ids[str(short_id)] = document.url
+        stored[str(short_id)] = {"title": document.title, "url": document.url, "module": document.module,
+                                 "excerpt": _excerpt(document.text)}
+        lengths = []
+        for field in FIELDS:
+            field_id = field_ids[field]
+            tokens = tokenize(getattr(document, field))
+            unique = len(set(tokens))
+            lengths.append(unique)
+            # The running mean exactly as MiniSearch computes it (same floating-point steps).
+            average[field_id] = (average[field_id] * short_id + unique) / (short_id + 1)
+            for term in tokens:
+                postings = index.setdefault(term, {}).setdefault(field_id, {})
+                postings[short_id] = postings.get(short_id, 0) + 1
+        field_length[str(short_id)] = lengths
+    return {
+        "documentCount": len(documents),
+        "nextId": len(documents),
+        "documentIds": document_ids,
+        "fieldIds": field_ids,
+        "fieldLength": field_length,
+        "averageFieldLength": average,
+        "storedFields": stored,
+        "dirtCount": 0,
+        "index": [[term, {str(f): {str(d): n for d, n in sorted(p.items())} for f, p in sorted(fields.items())}]
+                  for term, fields in sorted(index.items())],
+        "serializationVersion": 2,
+    }
+
+
+def index_script(documents: list[SearchDocument]) -> str:
+    """``search-index.js``: the index as a script, so the search page works from file://
+    (a page opened from disk may not fetch a JSON file)."""
+    data = json.dumps(build_index(documents), ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return "window.ILEAD_SEARCH_INDEX = " + data.replace("</", "<\\/") + ";\n"
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
