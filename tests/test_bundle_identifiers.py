@@ -210,8 +210,9 @@ def test_every_identifier_of_every_bundle_survives(bundles, edit, target):
 #: The identifiers the fidelity course's bundles hold, as this release writes them.  An LMS
 #: matches a re-imported course to the one it already holds by these (Canvas's migration ids,
 #: Moodle's and Open edX's url_names), so changing one makes a re-import duplicate the item
-#: instead of updating it, and loses the learners' grades attached to it.  A deliberate change
-#: rewrites the file: ``ILEAD_WRITE_IDENTIFIERS=1 pytest tests/test_bundle_identifiers.py``.
+#: instead of updating it, and loses the learners' grades attached to it.  New identifiers pass;
+#: record them (and make a deliberate change) with
+#: ``ILEAD_WRITE_IDENTIFIERS=1 pytest tests/test_bundle_identifiers.py -k previous_release``.
 RELEASED = Path(__file__).parent / "fixtures" / "released-identifiers.json"
 
 
@@ -242,6 +243,6 @@ def test_identifiers_are_the_ones_the_previous_release_wrote(released_now, targe
         RELEASED.write_text(json.dumps(dict(sorted(released.items())), indent=0, ensure_ascii=False) + "\n",
                             encoding="utf-8")
     for offering, ids in now.items():
-        before = set(released[f"{target} {offering}"])
-        lost, gained = sorted(before - set(ids)), sorted(set(ids) - before)
-        assert not lost and not gained, f"{target} ({offering}):\n  lost:   {lost[:8]}\n  gained: {gained[:8]}"
+        # A new identifier (a new feature) is harmless; one the release wrote must still be there.
+        lost = sorted(set(released[f"{target} {offering}"]) - set(ids))
+        assert not lost, f"{target} ({offering}) no longer writes {len(lost)} identifiers: {lost[:8]}"
