@@ -66,6 +66,8 @@ def test_short_hash_is_stable_and_content_derived():
     ("data flow.png", "data-flow.png"), ("Résumé.pdf", "Resume.pdf"), ("..", "file"),
     ("日本.png", "file.png"), (".png", "png"), ("a/b", "a-b"), ("normal-name_1.txt", "normal-name_1.txt"),
     ("X-ray scan.png", "X-ray-scan.png"), ("Box X", "Box-X"), ("-draft-.md", "draft-.md"),
+    ("图书馆.2024.png", "2024.png"),  # the last dot starts the extension; what folds to ASCII is kept
+    ("..png", "png"),  # only dots before the extension: like ".png", the extension is the name
 ])
 def test_safe_path_segment(segment, safe):
     assert ids.safe_path_segment(segment) == safe

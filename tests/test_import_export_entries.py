@@ -153,7 +153,7 @@ def test_a_folder_export_past_the_limits_is_refused(tmp_path):
         open_source_archive(root, Limits(max_entries=1))
     with pytest.raises(ArchiveRefused, match="more than"):
         open_source_archive(root, Limits(max_total_bytes=9))
-    with pytest.raises(ArchiveRefused, match="' is 5 bytes, more than the 4 an import accepts"):
+    with pytest.raises(ArchiveRefused, match=r"/export: refused: entry '[ab].xml' is 5 bytes, more than the 4 an import"):
         open_source_archive(root, Limits(max_entry_bytes=4))
     assert open_source_archive(root, Limits(max_entry_bytes=5)).size("a.xml") == 5
 
@@ -163,3 +163,10 @@ def test_a_refused_name_with_a_control_character_is_shown_escaped(tmp_path):
     with pytest.raises(ArchiveRefused) as raised:
         open_source_archive(root)
     assert "'bad\\tname.xml' has a control character" in str(raised.value)
+
+
+def test_a_zip_export_with_exactly_the_most_entries_is_read_and_one_more_is_refused(tmp_path):
+    entries = {"a.xml": b"1", "b.xml": b"2"}
+    assert open_source_archive(_zip(tmp_path / "two.imscc", entries), Limits(max_entries=2)).names() == ["a.xml", "b.xml"]
+    with pytest.raises(ArchiveRefused, match="more than"):
+        open_source_archive(_zip(tmp_path / "three.imscc", {**entries, "c.xml": b"3"}), Limits(max_entries=2))
