@@ -3,12 +3,18 @@
 
     .venv/bin/python tools/mutation.py run [GLOB...]   mutmut over the listed modules (or the mutants
                                                         whose names match GLOB), with a fast test subset
-    .venv/bin/python tools/mutation.py recheck          run every survivor against its module's whole
-                                                        test subset (and its slow real-importer tests)
+    .venv/bin/python tools/mutation.py fast [--sample F --seed N] GLOB...
+                                                        each mutant not yet run (or a seeded sample of
+                                                        them) against its module's QUICK tests
+    .venv/bin/python tools/mutation.py recheck [--slow] [GLOB...]
+                                                        run every survivor against its module's whole
+                                                        test subset (--slow: and its real-importer tests)
     .venv/bin/python tools/mutation.py try TEST... -- GLOB...
                                                         run the survivors matching GLOB against TEST
                                                         (new tests are copied into the mutated copy)
-    .venv/bin/python tools/mutation.py report           the score per module, and each survivor left
+    .venv/bin/python tools/mutation.py report [--verdicts FILE]
+                                                        the score per module, and each survivor left
+                                                        (FILE: every mutant run, with its verdict)
 
 mutmut 3 imports mutated code from ``mutants/src`` only, and names mutants after the dotted
 path below ``src/``; this repository keeps the exporters beside ``src/`` in ``exporters/``.
@@ -251,7 +257,7 @@ def _survivors(results: dict[str, str], verdicts: dict[str, str], patterns: list
                   and (not patterns or any(fnmatch.fnmatchcase(m, p) for p in patterns)))
 
 
-def _forked(mutants: list[str], tests: list[str], jobs: int = JOBS) -> dict[str, int]:
+def _forked(mutants: list[str], tests: list[str], jobs: int = JOBS, timeout: int = TIMEOUT) -> dict[str, int]:
     """Each mutant's pytest exit code against ``tests``, in forked children of one process that
     has imported pytest and the packages once (as mutmut does): a second a mutant, not five."""
     os.chdir(MUTANTS)
@@ -273,7 +279,7 @@ def _forked(mutants: list[str], tests: list[str], jobs: int = JOBS) -> dict[str,
             pid = os.fork()
             if pid == 0:  # the child: run the tests with this mutant active, never return
                 os.environ["MUTANT_UNDER_TEST"] = mutant
-                signal.alarm(TIMEOUT)  # a mutant that loops forever is killed by SIGALRM (-14)
+                signal.alarm(timeout)  # a mutant that loops forever is killed by SIGALRM (-14)
                 null = os.open(os.devnull, os.O_WRONLY)
                 os.dup2(null, 1)
                 os.dup2(null, 2)
@@ -298,7 +304,6 @@ def fast(patterns: list[str], sample: float = 1.0, seed: int = 0) -> int:
     function with every test that builds a bundle, seven seconds a mutant on this machine."""
     import random
 
-    prepare_tests()
     verdicts = _verdicts()
     results = _results()
     chosen = sorted(m for m, status in results.items() if _module_of(m) and m not in verdicts
@@ -311,6 +316,8 @@ def fast(patterns: list[str], sample: float = 1.0, seed: int = 0) -> int:
     started = time.monotonic()
     for module, mutants in sorted(by_module.items()):
         module_started = time.monotonic()
+        if _baseline_fails(QUICK[module]):
+            continue
         codes = _forked(mutants, QUICK[module])
         for mutant, code in codes.items():
             verdicts[mutant] = "survived" if code in (0, 5) else ("timeout" if code == -14 else "killed by the quick subset")
@@ -321,10 +328,23 @@ def fast(patterns: list[str], sample: float = 1.0, seed: int = 0) -> int:
     return 0
 
 
-def prepare_tests() -> None:
-    """Copy the tests as they are now into the mutated copy (new tests, helpers)."""
-    for test in (REPO / "tests").glob("*.py"):
-        shutil.copy2(test, MUTANTS / "tests" / test.name)
+def prepare_tests(tests: list[str]) -> None:
+    """Copy the named test files into the mutated copy (a test written to kill a survivor).
+    Nothing else is copied: the mutants were made from the code as it was at ``prepare``, and
+    the other tests must stay those of that code (tests of a newer main fail on older code)."""
+    for test in tests:
+        source = REPO / test.split("::")[0]
+        if source.is_file():
+            shutil.copy2(source, MUTANTS / test.split("::")[0])
+
+
+def _baseline_fails(tests: list[str]) -> bool:
+    """True when ``tests`` fail with no mutant active: then no verdict of theirs means anything."""
+    code = _forked(["none"], tests, timeout=10 * TIMEOUT)["none"]
+    if code not in (0, 5):
+        print(f"refused: {' '.join(tests)} fail without any mutant (exit {code}); "
+              "run `prepare` again, or pass tests that belong to the mutated code", file=sys.stderr)
+    return code not in (0, 5)
 
 
 def _verdicts() -> dict[str, str]:
@@ -347,10 +367,12 @@ def _save_verdicts(verdicts: dict[str, str], changed: Iterable[str]) -> None:
 
 def try_tests(tests: list[str], patterns: list[str]) -> int:
     """Run the survivors matching ``patterns`` against ``tests`` (the tests are copied in first)."""
-    prepare_tests()
+    prepare_tests(tests)
     verdicts = _verdicts()
     survivors = _survivors(_results(), verdicts, patterns)
     started = time.monotonic()
+    if _baseline_fails(tests):
+        return 1
     codes = _forked(survivors, tests)
     killed = [m for m, code in codes.items() if code not in (0, 5)]
     for mutant in killed:
@@ -364,7 +386,6 @@ def try_tests(tests: list[str], patterns: list[str]) -> int:
 
 def recheck(patterns: list[str], slow: bool = False) -> int:
     """Survivors against their module's whole fast subset (with ``--slow``, then its slow tests)."""
-    prepare_tests()
     verdicts = _verdicts()
     results = _results()
     started = time.monotonic()
@@ -377,9 +398,9 @@ def recheck(patterns: list[str], slow: bool = False) -> int:
             stages.append(("a slow test", SLOW.get(module, [])))
         for label, tests in stages:
             left = [m for m in mutants if _status(m, results, verdicts) == "survived"]
-            if not left or not tests:
+            if not left or not tests or _baseline_fails(tests):
                 continue
-            codes = _forked(left, tests)
+            codes = _forked(left, tests, timeout=10 * TIMEOUT)  # a whole subset takes minutes
             for mutant, code in codes.items():
                 verdicts[mutant] = f"killed by {label}" if code not in (0, 5) else "survived"
                 print(f"{mutant}: {verdicts[mutant]}", flush=True)
@@ -388,9 +409,13 @@ def recheck(patterns: list[str], slow: bool = False) -> int:
     return 0
 
 
-def report() -> int:
+def report(verdicts_out: str | None = None) -> int:
     results = _results()
     verdicts = _verdicts()
+    if verdicts_out:  # every mutant that was run, with its verdict: the run, auditable
+        run = {m: verdicts.get(m) or results[m] for m in sorted(results)
+               if _module_of(m) and _status(m, results, verdicts) != "not checked"}
+        Path(verdicts_out).write_text(json.dumps(run, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
     rows: dict[str, dict[str, int]] = {m: {} for m in MODULES}
     left: list[str] = []
     for mutant in results:
@@ -441,7 +466,7 @@ def main(argv: list[str]) -> int:
     if command == "try":
         tests = rest[:rest.index("--")] if "--" in rest else rest
         return try_tests(tests, rest[rest.index("--") + 1:] if "--" in rest else [])
-    return report()
+    return report(rest[rest.index("--verdicts") + 1] if "--verdicts" in rest else None)
 
 
 if __name__ == "__main__":
