@@ -208,3 +208,18 @@ def test_a_file_that_grows_past_the_limit_while_it_is_read_is_too_large(tmp_path
     with pytest.raises(source_files.SourceFileError) as raised:
         source_files.read_source(path.resolve(), limit=50)
     assert raised.value.kind == "too-large" and "more than 50 bytes" in raised.value.reason
+
+
+def test_a_packaged_file_reads_like_a_file_whatever_the_size_asked():
+    """Archive writers read a source file in chunks of any size, zero and one byte included."""
+    import tempfile
+    from ilead_shell.source_files import open_checked
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "notes.txt").resolve()
+        path.write_bytes(b"abc")
+        with open_checked(path, 3) as source:
+            assert source.read(0) == b""
+            assert source.read(1) == b"a"
+            assert source.read() == b"bc"
+            assert source.read(1) == b""
