@@ -359,7 +359,9 @@ def _save_verdicts(verdicts: dict[str, str], changed: Iterable[str]) -> None:
     with open(WORK / "survivors.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         current = json.loads(path.read_text()) if path.exists() else {}
-        current.update({m: verdicts[m] for m in changed})
+        for mutant in changed:  # a kill stands: a later run of other tests that it survives adds nothing
+            if not (verdicts[mutant] == "survived" and current.get(mutant, "").startswith("killed")):
+                current[mutant] = verdicts[mutant]
         partial = path.with_suffix(".partial")
         partial.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n")
         partial.replace(path)
