@@ -19,6 +19,7 @@ ids, and every file's path in the archive.  Only order may change.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -203,3 +204,45 @@ def test_every_identifier_of_every_bundle_survives(bundles, edit, target):
         lost, gained = sorted(before - after), sorted(after - before)
         assert not lost and not gained, (f"{target} ({offering}) after the course was {edit}:\n"
                                          f"  lost:   {lost[:8]}\n  gained: {gained[:8]}")
+
+
+# -- from release to release ----------------------------------------------------------------
+#: The identifiers the fidelity course's bundles hold, as this release writes them.  An LMS
+#: matches a re-imported course to the one it already holds by these (Canvas's migration ids,
+#: Moodle's and Open edX's url_names), so changing one makes a re-import duplicate the item
+#: instead of updating it, and loses the learners' grades attached to it.  New identifiers pass;
+#: record them (and make a deliberate change) with
+#: ``ILEAD_WRITE_IDENTIFIERS=1 pytest tests/test_bundle_identifiers.py -k previous_release``.
+RELEASED = Path(__file__).parent / "fixtures" / "released-identifiers.json"
+
+
+def _released_form(found: set[tuple[str, ...]]) -> list[str]:
+    return sorted({f"{entry[1]}={entry[2]}" for entry in found if entry[0] not in ("file", "json")})
+
+
+@pytest.fixture(scope="module")
+def released_now(tmp_path_factory):
+    """target -> {offering: identifiers} of the fidelity course as built now, one target at a time."""
+    course, found = read_course(FIDELITY), {}
+
+    def build(target: str) -> dict[str, list[str]]:
+        if target not in found:
+            out = tmp_path_factory.mktemp(f"released-{target}")
+            found[target] = {offering: _released_form(identifiers(read_archive(build_archive(
+                select_offering(course, offering), target, out / f"{offering}.bin")))) for offering in OFFERINGS}
+        return found[target]
+    return build
+
+
+@pytest.mark.parametrize("target", [t for t, _, _ in ALL_TARGETS])
+def test_identifiers_are_the_ones_the_previous_release_wrote(released_now, target):
+    now = released_now(target)
+    released = json.loads(RELEASED.read_text(encoding="utf-8")) if RELEASED.exists() else {}
+    if os.environ.get("ILEAD_WRITE_IDENTIFIERS"):
+        released.update({f"{target} {offering}": ids for offering, ids in now.items()})
+        RELEASED.write_text(json.dumps(dict(sorted(released.items())), indent=0, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
+    for offering, ids in now.items():
+        # A new identifier (a new feature) is harmless; one the release wrote must still be there.
+        lost = sorted(set(released[f"{target} {offering}"]) - set(ids))
+        assert not lost, f"{target} ({offering}) no longer writes {len(lost)} identifiers: {lost[:8]}"

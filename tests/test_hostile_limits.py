@@ -187,3 +187,39 @@ def test_points_at_the_limit_reach_canvas_as_written(tmp_path, monkeypatch):
     with zipfile.ZipFile(next((root.parent / "out").glob("*.imscc"))) as archive:
         text = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml")).decode()
     assert "9999.5" in text and "e+" not in text
+
+
+def test_a_file_that_grows_past_the_limit_while_it_is_read_is_too_large(tmp_path, monkeypatch):
+    """The size checked when the file was opened is not trusted: what is read counts."""
+    import os as os_module
+    from ilead_shell import source_files
+
+    path = tmp_path / "page.md"
+    path.write_bytes(b"x" * 100)
+    real_open = source_files.open_regular
+
+    def opened_while_smaller(real):  # the file was 10 bytes when it was opened, then it grew
+        fd, status = real_open(real)
+        fields = list(status)
+        fields[6] = 10  # st_size
+        return fd, os_module.stat_result(fields)
+
+    monkeypatch.setattr(source_files, "open_regular", opened_while_smaller)
+    with pytest.raises(source_files.SourceFileError) as raised:
+        source_files.read_source(path.resolve(), limit=50)
+    assert raised.value.kind == "too-large" and "more than 50 bytes" in raised.value.reason
+
+
+def test_a_packaged_file_reads_like_a_file_whatever_the_size_asked():
+    """Archive writers read a source file in chunks of any size, zero and one byte included."""
+    import tempfile
+    from ilead_shell.source_files import open_checked
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "notes.txt").resolve()
+        path.write_bytes(b"abc")
+        with open_checked(path, 3) as source:
+            assert source.read(0) == b""
+            assert source.read(1) == b"a"
+            assert source.read() == b"bc"
+            assert source.read(1) == b""

@@ -26,6 +26,7 @@ HANDMADE = Path(__file__).parent / "roots" / "handmade"
     ("02-Équité & Inclusion", "equite-inclusion"),
     ("10-2024-review", "2024-review"),
     ("07-", ""),
+    ("03-«Equity» first!", "equity-first"),  # punctuation at either end leaves no dash behind
 ])
 def test_slug_from_filename_drops_the_order_prefix(stem, slug):
     assert ids.slug_from_filename(stem) == slug
@@ -64,10 +65,19 @@ def test_short_hash_is_stable_and_content_derived():
 @pytest.mark.parametrize("segment, safe", [
     ("data flow.png", "data-flow.png"), ("Résumé.pdf", "Resume.pdf"), ("..", "file"),
     ("日本.png", "file.png"), (".png", "png"), ("a/b", "a-b"), ("normal-name_1.txt", "normal-name_1.txt"),
+    ("X-ray scan.png", "X-ray-scan.png"), ("Box X", "Box-X"), ("-draft-.md", "draft-.md"),
+    ("图书馆.2024.png", "2024.png"),  # the last dot starts the extension; what folds to ASCII is kept
+    ("..png", "png"),  # only dots before the extension: like ".png", the extension is the name
 ])
 def test_safe_path_segment(segment, safe):
     assert ids.safe_path_segment(segment) == safe
     assert re.fullmatch(r"[A-Za-z0-9._-]+", ids.safe_path_segment(segment))
+
+
+def test_a_choice_whose_first_word_is_longer_than_an_id_is_cut_to_the_id_length():
+    slug = ids.choice_slug("Antidisestablishmentarianism, in libraries")
+    assert slug == "antidisestablishmentarianism"[:ids.CHOICE_ID_LENGTH]
+    assert ids.choice_slug("Intersectionality matters in every library") == "intersectionality"
 
 
 # -- stability of a whole course through dump-model -----------------------------------------

@@ -310,3 +310,153 @@ def test_questions_xml_printed_a_category_at_a_time_is_the_whole_tree_printed_at
     assert serialize_streamed("question_categories", categories()) == \
         serialize(container("question_categories", categories()))
     assert serialize_streamed("question_categories", []) == serialize(container("question_categories"))
+
+
+# -- the question bank scores what the source says ------------------------------------------
+# Moodle restores answers with the fraction of the grade each earns; a wrong fraction is a
+# wrong mark for every learner, so these are spelled out for the fidelity course's quiz.
+def questions(files: dict[str, bytes]) -> dict[str, etree._Element]:
+    return {q.findtext("name"): q for q in xml(files, "questions.xml").iter("question")}
+
+
+def plugin(question: etree._Element, path: str) -> list[etree._Element]:
+    """Elements where Moodle's restore reads them: below ``plugin_qtype_<qtype>_question``
+    (restore_qtype_plugin::get_pathfor), e.g. ``answers/answer`` or ``multichoice``."""
+    return question.findall(f"plugin_qtype_{question.findtext('qtype')}_question/{path}")
+
+
+def answers(question: etree._Element) -> dict[str, tuple[str, str]]:
+    """answer id -> (text, fraction) of every answer of a question."""
+    return {a.get("id"): (a.findtext("answertext"), a.findtext("fraction")) for a in plugin(question, "answers/answer")}
+
+
+def test_one_answer_questions_give_the_whole_mark_to_the_right_choice_only(certificate):
+    bank = questions(certificate)
+    equity = bank["Equity and equality"]
+    assert equity.findtext("qtype") == "multichoice" and plugin(equity, "multichoice/single")[0].text == "1"
+    assert sorted(answers(equity).values()) == [
+        ("Counting how many groups are represented on staff", "0.0000000"),
+        ("Giving every patron exactly the same service", "0.0000000"),
+        ("Taking difference into account so that process and outcome are fair", "1.0000000")]
+    true_false = bank["Equity is the same as equality"]
+    (record,), by_id = plugin(true_false, "truefalse"), answers(true_false)
+    assert by_id[record.findtext("trueanswer")] == ("True", "0.0000000")
+    assert by_id[record.findtext("falseanswer")] == ("False", "1.0000000")
+
+
+def test_several_answer_questions_share_the_mark_among_the_right_choices_and_take_it_for_a_wrong_one(certificate):
+    inclusive = questions(certificate)["Inclusive practices"]
+    assert plugin(inclusive, "multichoice/single")[0].text == "0"
+    assert sorted(answers(inclusive).values()) == [
+        ("Closing the branch on weekends", "-1.0000000"),
+        ("Holding events at times that suit working patrons", "0.5000000"),
+        ("Offering materials in the languages of the community", "0.5000000"),
+        ("Requiring a photo ID for every visit", "-1.0000000")]
+
+
+def test_every_accepted_short_answer_earns_the_whole_mark(certificate):
+    assert sorted(answers(questions(certificate)["Name the accrediting body"]).values()) == [
+        ("ALA", "1.0000000"), ("American Library Association", "1.0000000"),
+        ("The American Library Association", "1.0000000")]
+
+
+def test_choice_questions_restore_shuffled_numbered_abc_with_html_feedback(certificate):
+    """The multichoice record holds what Moodle's own question editor saves for such a
+    question; ``single`` and ``shownumcorrect`` follow one or several right answers."""
+    bank = questions(certificate)
+    for name, single in (("Equity and equality", "1"), ("Inclusive practices", "0")):
+        (record,) = plugin(bank[name], "multichoice")
+        assert record.get("id") and {field.tag: field.text for field in record} == {
+            "layout": "0", "single": single, "shuffleanswers": "1", "correctfeedback": None,
+            "correctfeedbackformat": "1", "partiallycorrectfeedback": None, "partiallycorrectfeedbackformat": "1",
+            "incorrectfeedback": None, "incorrectfeedbackformat": "1", "answernumbering": "abc",
+            "shownumcorrect": "0" if single == "1" else "1", "showstandardinstruction": "0"}
+
+
+def test_every_question_type_restores_with_the_settings_moodle_saves_for_it(certificate):
+    """Moodle's defaults for each question type (qtype_numerical::UNITNONE is 3, the essay form
+    defaults to the editor and 10 lines); what a choice says keeps its HTML, a typed answer is
+    plain text (Moodle compares it with what the learner types)."""
+    bank = questions(certificate)
+
+    def fields(name: str, path: str) -> dict[str, str | None]:
+        (record,) = plugin(bank[name], path)
+        assert record.get("id")
+        return {field.tag: field.text for field in record}
+
+    true_false = fields("Equity is the same as equality", "truefalse")
+    assert true_false.pop("showstandardinstruction") == "0" and set(true_false) == {"trueanswer", "falseanswer"}
+    assert fields("Name the accrediting body", "shortanswer") == {"usecase": "0"}  # case does not matter
+    assert fields("Service population", "numerical_options/numerical_option") == {
+        "showunits": "3", "unitsleft": "0", "unitgradingtype": "0", "unitpenalty": "0.1000000"}
+    essay = fields("Reflect", "essay")
+    assert {k: essay[k] for k in ("responseformat", "responserequired", "responsefieldlines", "attachments",
+                                  "graderinfoformat")} == {"responseformat": "editor", "responserequired": "1",
+                                                           "responsefieldlines": "10", "attachments": "0",
+                                                           "graderinfoformat": "1"}
+    assert "names the barrier" in essay["graderinfo"]
+    formats = {name: {a.findtext("answerformat") for a in plugin(q, "answers/answer")} for name, q in bank.items()}
+    assert formats == {"Equity and equality": {"1"}, "Inclusive practices": {"1"}, "Plan first": {"1"},
+                       "Equity is the same as equality": {"0"}, "Name the accrediting body": {"0"},
+                       "Count the branches": {"0"}, "Service population": {"0"}, "Two accepted ranges": {"0"},
+                       "Reflect": set()}
+
+
+def numeric_answers(question: etree._Element) -> list[tuple[str, str]]:
+    """(answer, tolerance) of each accepted number, as Moodle pairs them (by answer id)."""
+    by_id = answers(question)
+    assert all(fraction == "1.0000000" for _, fraction in by_id.values())
+    return sorted((by_id[r.findtext("answer")][0], r.findtext("tolerance"))
+                  for r in plugin(question, "numerical_records/numerical_record"))
+
+
+def test_a_numeric_answer_is_the_middle_of_its_range_with_half_the_range_either_way(certificate):
+    bank = questions(certificate)
+    assert numeric_answers(bank["Count the branches"]) == [("2", "0")]
+    assert numeric_answers(bank["Service population"]) == [("400", "10")]
+    assert numeric_answers(bank["Two accepted ranges"]) == [("15", "5"), ("3", "2")]
+
+
+def test_numbers_are_written_as_a_person_types_them_and_an_asterisk_is_not_a_wildcard(tmp_path):
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/01-q.md": "---\ntitle: Q\ntype: quiz\n---\nAnswer.\n\n"
+                                "### Tenth {type=numeric}\nA tenth?\n\n= 0.1\n\n"
+                                "### Decades {type=numeric}\nHow many decades?\n\n= 10..30\n= 0.5..1.25\n\n"
+                                "### Nothing {type=numeric}\nAbout nothing?\n\n= -0.5..0.5\n\n"
+                                "### Minus zero {type=numeric}\nMinus nothing?\n\n= -0\n\n"
+                                "### Star {type=short_answer}\nThe footnote mark?\n\n= A*\n",
+    })
+    course = read_course(root)
+    bundle = MbzExporter(exporter_options(course, MbzExporter, "mbz")).build_bundle(course)
+    bank = questions({path: entry.read() for path, entry in bundle.files.items()})
+    assert numeric_answers(bank["Tenth"]) == [("0.1", "0")]
+    assert numeric_answers(bank["Decades"]) == [("0.875", "0.375"), ("20", "10")]
+    assert numeric_answers(bank["Nothing"]) == [("0", "0.5")]
+    assert numeric_answers(bank["Minus zero"]) == [("0", "0")]
+    # Moodle's short answer reads '*' as "anything": escaped, only 'A*' itself is accepted.
+    assert list(answers(bank["Star"]).values()) == [("A\\*", "1.0000000")]
+
+
+def test_an_image_in_a_choice_feedback_or_an_essay_guidance_is_stored_where_moodle_shows_it(tmp_path):
+    """Moodle serves @@PLUGINFILE@@ of an answer's feedback from (question, answerfeedback,
+    answer id) and of an essay's grader information from (qtype_essay, graderinfo, question id)."""
+    png = next(FIDELITY.rglob("*.png")).read_bytes()
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/map.png": png,
+        "modules/01-m/01-q.md": "---\ntitle: Q\ntype: quiz\n---\nAnswer.\n\n"
+                                "### Pick {type=multiple_choice}\nWhich?\n\n- [x] Here\n  > See ![the map](map.png)\n"
+                                "- [ ] There\n\n### Write {type=essay}\nWrite.\n\n> Compare ![the map](map.png)\n",
+    })
+    course = read_course(root)
+    bundle = MbzExporter(exporter_options(course, MbzExporter, "mbz")).build_bundle(course)
+    files = {path: entry.read() for path, entry in bundle.files.items()}
+    bank = questions(files)
+    (answer,) = [a for a in plugin(bank["Pick"], "answers/answer") if "@@PLUGINFILE@@/map.png" in a.findtext("feedback")]
+    stored = {(f.findtext("component"), f.findtext("filearea"), f.findtext("itemid"))
+              for f in xml(files, "files.xml") if f.findtext("filename") == "map.png"}
+    assert ("question", "answerfeedback", answer.get("id")) in stored
+    assert ("qtype_essay", "graderinfo", bank["Write"].get("id")) in stored

@@ -188,3 +188,22 @@ def test_edx_and_olx_keys_both_configure_the_exporter(full_course):
         course = full_course.model_copy(update={"exporters": {key: {"org": "X", "course": "Y", "run": "Z"}}})
         options = exporter_options(course, OlxExporter, "edx")
         assert (options.org, options.course, options.run) == ("X", "Y", "Z")
+
+
+def test_a_stem_of_several_paragraphs_labels_the_input_with_the_first_and_describes_it_with_the_rest(tmp_path):
+    """Open edX reads a problem's <label> as the question and <description> as what explains it;
+    the explanation is a Studio-style detailed solution (the class the LMS shows and hides)."""
+    from course_tree import write_tree
+    root = write_tree(tmp_path / "course", {
+        "course.yml": "title: T\ncode: T-1\nstart: 2027-01-11\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+        "modules/01-m/01-q.md": "---\ntitle: Q\ntype: quiz\n---\nAnswer.\n\n"
+                                "### Branches {type=numeric}\nHow many branches are there?\n\n"
+                                "Count the central library too.\n\n= 2\n\n> One central library and one branch.\n",
+    })
+    bundle = OlxExporter().build_bundle(read_course(root))
+    response = xml(bundle, "problem/problem_m__q__branches.xml").find("numericalresponse")
+    assert "".join(response.find("label").itertext()) == "How many branches are there?"
+    assert "".join(response.find("description").itertext()).strip() == "Count the central library too."
+    (detail,) = response.findall("solution/div[@class='detailed-solution']")
+    assert [" ".join(p.itertext()) for p in detail.findall("p")] == ["Explanation", "One central library and one branch."]

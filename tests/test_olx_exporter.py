@@ -196,6 +196,16 @@ def test_defaults_come_from_code_start_and_offering(tmp_path):
     assert (folder / "static" / run.get("course_image")).is_file()
 
 
+@pytest.mark.parametrize("given, key", [
+    ("Spring cohort (2027)!", "Spring_cohort_2027"),  # no '_' left at either end
+    ("X-Lab", "X-Lab"), ("Lab X", "Lab_X"), ("A+B", "A_B"),
+    ("!!!", "fallback"), ("", "fallback"),
+])
+def test_a_given_org_or_run_becomes_a_course_key_part_open_edx_accepts(given, key):
+    from ilead_olx.names import safe
+    assert safe(given, "fallback") == key
+
+
 def test_first_description_image_is_the_course_card(tmp_path):
     _, _, archive = build(ROOTS / "handmade", "mooc", tmp_path)
     folder = extract(archive, tmp_path / "x")

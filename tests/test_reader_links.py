@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,11 @@ def test_html_examples_inside_code_are_text_not_links(tmp_path):
                                   'And a real one: ![Plain](images/plain.png)\n')
     assert body.assets == ("modules/m/images/plain.png",)
     assert 'src="logo.png"' in body.html and "indented.png" in body.html
+
+
+def test_a_link_to_a_named_pipe_says_what_it_is(tmp_path):
+    make(tmp_path, "")
+    os.mkfifo(tmp_path / "modules" / "01-m" / "images" / "pipe")
+    found = errors(tmp_path, "[Pipe](images/pipe)\n")
+    assert any("modules/01-m/01-page.md:4: error: broken link" in m
+               and "'images/pipe' is a FIFO (named pipe), not a regular file" in m for m in found), found

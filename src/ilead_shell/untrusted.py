@@ -133,6 +133,8 @@ class SourceArchive:
                         out.write(chunk)
             else:
                 data = _read_regular_file(self.path / found, self._sizes[found] + 1)
+                if len(data) > self._sizes[found]:  # it grew after the check: refuse it, never cut it
+                    raise ArchiveRefused(f"{self.path}: {found}: holds more than when the export was checked")
                 out.write(data)
                 written = len(data)
         return written
