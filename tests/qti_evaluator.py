@@ -34,6 +34,13 @@ The rules it follows:
   other tests has returned true, i.e. no earlier condition of this ``resprocessing`` fired).
 - Any other test (``varinside``, ``varsubset``, durations, extensions) is refused with
   :class:`Unsupported`: a test this module does not know is never quietly taken as false.
+- The DTD's enumerated values are read as it spells them, case included, and anything else is
+  refused with :class:`Invalid`: ``<!ATTLIST response_lid rcardinality (Single | Multiple |
+  Ordered) 'Single'>``, ``<!ATTLIST render_fib fibtype (String | Integer | Decimal | Scientific)
+  'String'>``; a response has one ``render_*`` element; a ``decvar``'s ``minvalue``,
+  ``maxvalue`` and ``defaultval`` are numbers; ``<!ATTLIST displayfeedback feedbacktype
+  (Response | Solution | Hint) 'Response'>``.  A runtime that met other spellings would not
+  know what the item asks for.
 """
 
 from __future__ import annotations
@@ -52,6 +59,36 @@ Response = str | Collection[str] | None
 
 class Unsupported(Exception):
     """The item uses a QTI test or action this evaluator does not implement."""
+
+
+class Invalid(Exception):
+    """The item breaks the QTI 1.2 DTD where scoring depends on it."""
+
+
+_CARDINALITIES = ("Single", "Multiple", "Ordered")
+_FIB_TYPES = ("String", "Integer", "Decimal", "Scientific")
+_FEEDBACK_TYPES = ("Response", "Solution", "Hint")
+_RENDERS = ("render_choice", "render_hotspot", "render_slider", "render_fib", "render_extension")
+
+
+def _checked_response(response: etree._Element, item_ident: str) -> None:
+    where = f"item {item_ident!r}, response {response.get('ident', '')!r}"
+    cardinality = response.get("rcardinality", "Single")
+    if cardinality not in _CARDINALITIES:
+        raise Invalid(f"{where}: rcardinality {cardinality!r} is none of {', '.join(_CARDINALITIES)}")
+    renders = [c for c in response if isinstance(c.tag, str) and _local(c) in _RENDERS]
+    if len(renders) != 1:
+        raise Invalid(f"{where}: holds {len(renders)} render_* elements, not one")
+    if _local(renders[0]) == "render_fib" and renders[0].get("fibtype", "String") not in _FIB_TYPES:
+        raise Invalid(f"{where}: fibtype {renders[0].get('fibtype')!r} is none of {', '.join(_FIB_TYPES)}")
+
+
+def _checked_number(decvar: etree._Element, name: str) -> float | None:
+    text = decvar.get(name)
+    value = _number(text)
+    if text is not None and value is None:
+        raise Invalid(f"decvar {decvar.get('varname', 'SCORE')!r}: {name} {text!r} is not a number")
+    return value
 
 
 def _local(node: etree._Element) -> str:
@@ -152,6 +189,7 @@ def read_item(element: etree._Element) -> Item:
     for presentation in _children(element, "presentation"):
         for kind in ("response_lid", "response_str", "response_num"):
             for response in _descendants(presentation, kind):
+                _checked_response(response, element.get("ident", ""))
                 fib = _descendants(response, "render_fib")
                 numeric = kind == "response_num" or any(f.get("fibtype") in ("Integer", "Decimal") for f in fib)
                 labels = tuple(Label(label.get("ident", ""), visible_text(label))
@@ -163,8 +201,8 @@ def read_item(element: etree._Element) -> Item:
     for processing in _children(element, "resprocessing"):
         for decvar in _descendants(processing, "decvar"):
             name = decvar.get("varname", "SCORE")
-            variables[name] = Variable(name, _number(decvar.get("defaultval")) or 0.0,
-                                       _number(decvar.get("minvalue")), _number(decvar.get("maxvalue")))
+            variables[name] = Variable(name, _checked_number(decvar, "defaultval") or 0.0,
+                                       _checked_number(decvar, "minvalue"), _checked_number(decvar, "maxvalue"))
     feedback, solution = {}, []
     for block in _children(element, "itemfeedback"):
         feedback[block.get("ident", "")] = visible_text(block)
@@ -216,7 +254,11 @@ def evaluate(item: Item, responses: Mapping[str, Response]) -> Outcome:
             outcome.fired += 1
             for setvar in _children(condition, "setvar"):
                 _apply(setvar, values)
-            outcome.feedback += [f.get("linkrefid", "") for f in _children(condition, "displayfeedback")]
+            for shown in _children(condition, "displayfeedback"):
+                if shown.get("feedbacktype", "Response") not in _FEEDBACK_TYPES:
+                    raise Invalid(f"item {item.ident!r}: displayfeedback feedbacktype {shown.get('feedbacktype')!r} "
+                                  f"is none of {', '.join(_FEEDBACK_TYPES)}")
+                outcome.feedback.append(shown.get("linkrefid", ""))
             if condition.get("continue", "No") != "Yes":
                 break
     outcome.raw = dict(values)

@@ -159,3 +159,23 @@ def test_weighted_grading_groups_switch_on_percent_weighting(ours):
     assert settings.findtext(f"{C}group_weighting_scheme") == "percent"
     assert settings.findtext(f"{C}license") == "cc_by"
     assert settings.findtext(f"{C}start_at") == "2027-01-11T00:00:00"
+
+
+def _max_attempts(qti: bytes) -> list[str]:
+    root = etree.fromstring(qti)
+    assessment = next(root.iter("{*}assessment"))
+    return [f.findtext("{*}fieldentry") for f in assessment.find("{*}qtimetadata").iter("{*}qtimetadatafield")
+            if f.findtext("{*}fieldlabel") == "cc_maxattempts"]
+
+
+def test_every_quiz_says_its_attempts_where_canvas_exports_say_them(sample, ours, full_course_for):
+    # Canvas writes cc_maxattempts in both of a quiz's QTI files (the sample); its importer reads
+    # the quiz's allowed attempts from there.
+    for path in [p for p in sample if p.endswith(".xml.qti") or p.endswith("/assessment_qti.xml")]:
+        assert len(_max_attempts(sample[path])) == 1, path
+    quizzes = {q.id: q for q in full_course_for("certificate").items() if q.type == "quiz"}
+    qti_files = [p for p in ours if p.startswith("non_cc_assessments/") and p.endswith(".xml.qti")]
+    assert len(qti_files) == len(quizzes) >= 1
+    found = sorted(a for path in qti_files for a in _max_attempts(ours[path]))
+    expected = sorted("unlimited" if q.attempts is None else str(q.attempts) for q in quizzes.values())
+    assert found == expected and "3" in found

@@ -110,8 +110,22 @@ def test_evaluator_adds_clamps_and_compares_numbers_and_case_as_declared():
     with pytest.raises(qti.Unsupported):
         qti.evaluate(_item('<resprocessing><outcomes><decvar/></outcomes><respcondition><conditionvar>'
                            '<varinside respident="x" areatype="Ellipse">1</varinside></conditionvar>'
-                           '</respcondition></resprocessing><presentation><response_str ident="x"/></presentation>'),
+                           '</respcondition></resprocessing><presentation><response_str ident="x"><render_fib/>'
+                           '</response_str></presentation>'),
                      {"x": "1"})
+
+
+@pytest.mark.parametrize("presentation, decvar", [
+    ('<response_lid ident="r" rcardinality="single"><render_choice/></response_lid>', '<decvar/>'),
+    ('<response_str ident="s"><render_fib fibtype="decimal"/></response_str>', '<decvar/>'),
+    ('<response_str ident="s"><RENDER_FIB/></response_str>', '<decvar/>'),
+    ('<response_str ident="s"><render_fib/></response_str>', '<decvar maxvalue="XX100XX"/>'),
+], ids=["cardinality-case", "fibtype-case", "no-render", "maxvalue-not-a-number"])
+def test_the_evaluator_refuses_what_the_qti_dtd_does_not_allow_where_scores_depend_on_it(presentation, decvar):
+    # A runtime meeting these would not know whether one answer or several count, or the range.
+    with pytest.raises(qti.Invalid):
+        _item(f"<presentation>{presentation}</presentation><resprocessing><outcomes>{decvar}</outcomes>"
+              "</resprocessing>")
 
 
 def test_sibling_answers_for_one_typed_response_are_alternatives_other_tests_all_apply():
@@ -336,6 +350,9 @@ def test_every_question_scores_as_the_source_says(cartridge, source, offering, t
     assert not problems, "\n".join(problems)
 
 
+_MARKUP = re.compile(r"</?[a-z][a-z0-9]*[\s>/]")
+
+
 @pytest.mark.parametrize("source, offering, target", [c for c in CASES if c[2] in ("cc-1.3", "canvas")],
                          ids=["-".join(c) for c in CASES if c[2] in ("cc-1.3", "canvas")])
 def test_choosing_a_choice_shows_its_own_feedback(cartridge, source, offering, target):
@@ -355,4 +372,8 @@ def test_choosing_a_choice_shows_its_own_feedback(cartridge, source, offering, t
                     if qti.html_text(choice.feedback.html) not in shown:
                         problems.append(f"{target} {dialect} {quiz.full_id} {question.id}: choosing "
                                         f"{choice.text!r} shows {shown!r}, not its feedback")
+                    elif _MARKUP.search(shown) and not _MARKUP.search(qti.html_text(choice.feedback.html)):
+                        # HTML declared text/plain: the learner would read the tags
+                        problems.append(f"{target} {dialect} {quiz.full_id} {question.id}: choosing "
+                                        f"{choice.text!r} shows markup as text: {shown!r}")
     assert not problems, "\n".join(problems)
