@@ -11,6 +11,7 @@ import pytest
 
 from browser import support
 from conftest import ROOTS
+from course_tree import write_bundle
 from ilead_shell.offerings import select_offering
 from ilead_shell.reader import read_course
 
@@ -18,13 +19,6 @@ pytestmark = pytest.mark.skipif(support.missing() is not None, reason=str(suppor
 
 CHECK = "modules/foundations/check.html"
 
-
-def _write(bundle, folder):
-    for path, entry in bundle.files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(entry.read())
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def fidelity():
 
 @pytest.fixture(scope="module")
 def site(registry, fidelity, tmp_path_factory):
-    return _write(registry.load("html")().build_bundle(fidelity), tmp_path_factory.mktemp("site"))
+    return write_bundle(registry.load("html")().build_bundle(fidelity), tmp_path_factory.mktemp("site"))
 
 
 @pytest.fixture
@@ -103,7 +97,7 @@ def test_an_exact_number_is_right_only_when_equal(page, typed, verdict):
 
 def test_choice_interactions_name_the_correct_choices_as_their_pattern(registry, tmp_path):
     course = select_offering(read_course(ROOTS / "full"), "certificate")
-    package = _write(registry.load("scorm12")().build_bundle(course), tmp_path / "scorm")
+    package = write_bundle(registry.load("scorm12")().build_bundle(course), tmp_path / "scorm")
     href = next(p for p in course_paths(package) if p.endswith("foundations/check.html"))
     with support.serve(package) as (base, _commits):
         page = support.browser().new_page()

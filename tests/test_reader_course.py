@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course_tree import write_tree
+from course_tree import errors_of, write_tree
 
 from ilead_shell.errors import CourseError
 from ilead_shell.reader import load_course, read_course
@@ -33,11 +33,6 @@ def module(title: str, extra: str = "") -> str:
 def page(title: str, extra: str = "", body: str = "Some text.\n") -> str:
     return f"---\ntitle: {title}\n{extra}---\n{body}"
 
-
-def errors_of(root: Path) -> list[str]:
-    with pytest.raises(CourseError) as caught:
-        read_course(root)
-    return [d.format() for d in caught.value.diagnostics if d.is_error]
 
 
 # -- course.yml -------------------------------------------------------------------------

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from course_tree import write_tree
+from course_tree import errors_of, write_tree
 
 from ilead_shell.checks.workload import check_workload
-from ilead_shell.errors import CourseError
 from ilead_shell.offerings import select_offering
 from ilead_shell.reader import read_course
 
@@ -69,11 +68,6 @@ def make(tmp_path: Path, levels: str = GOOD_LEVELS, effort: str = "45 h", extra:
     files.update(extra or {})
     return write_tree(tmp_path, files)
 
-
-def errors_of(root: Path) -> list[str]:
-    with pytest.raises(CourseError) as caught:
-        read_course(root)
-    return [d.format() for d in caught.value.diagnostics if d.is_error]
 
 
 # -- rubric levels ---------------------------------------------------------------------------------

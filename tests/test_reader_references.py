@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from course_tree import write_tree
+from course_tree import errors_of, write_tree
 
 from ilead_shell import citations
 from ilead_shell.checks.bibliography import check_bibliography, readings_table
-from ilead_shell.errors import CourseError
 from ilead_shell.reader import read_course
 
 COURSE = "title: Cited\ncode: CITE-1\n"
@@ -51,11 +50,6 @@ def course_with(tmp_path: Path, body: str, front: str = "", extra: dict | None =
     files.update(extra or {})
     return write_tree(tmp_path, files)
 
-
-def errors_of(root: Path) -> list[str]:
-    with pytest.raises(CourseError) as caught:
-        read_course(root)
-    return [d.format() for d in caught.value.diagnostics if d.is_error]
 
 
 def page_of(root: Path):

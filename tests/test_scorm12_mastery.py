@@ -22,6 +22,7 @@ from lxml import etree
 
 from browser import support
 from conftest import ROOTS
+from course_tree import write_bundle
 from ilead_shell.model import Quiz
 from ilead_shell.reader import read_course
 
@@ -33,13 +34,6 @@ AT_MARK, BELOW = (True, True, False), (True, False, False)   # per scored questi
 
 browser_only = pytest.mark.skipif(support.missing() is not None, reason=str(support.missing()))
 
-
-def _write(bundle, folder):
-    for path, entry in bundle.files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(entry.read())
-    return folder
 
 
 def _manifest_items(folder):
@@ -59,7 +53,7 @@ def _without_course_pass(copy_root):
 # -- the manifest: what the LMS is told --------------------------------------------------------
 
 def test_a_quiz_without_mastery_takes_the_course_pass_mark(registry, tmp_path):
-    items = _manifest_items(_write(registry.load("scorm12")().build_bundle(read_course(ROOT)), tmp_path))
+    items = _manifest_items(write_bundle(registry.load("scorm12")().build_bundle(read_course(ROOT)), tmp_path))
     assert items[OWN][1] == "70"
     assert items[COURSE][1] == "70"      # grading: pass: 70, the quiz has no mastery of its own
 
@@ -68,13 +62,13 @@ def test_own_mastery_wins_over_the_course_pass_mark(registry, copy_root, tmp_pat
     root = copy_root("mastery")
     own = root / "modules" / "01-checks" / "01-own-mark.md"
     own.write_text(own.read_text(encoding="utf-8").replace("mastery: 70", "mastery: 85"), encoding="utf-8")
-    items = _manifest_items(_write(registry.load("scorm12")().build_bundle(read_course(root)), tmp_path / "p"))
+    items = _manifest_items(write_bundle(registry.load("scorm12")().build_bundle(read_course(root)), tmp_path / "p"))
     assert (items[OWN][1], items[COURSE][1]) == ("85", "70")
 
 
 def test_with_neither_there_is_no_pass_mark(registry, copy_root, tmp_path):
     course = read_course(_without_course_pass(copy_root))
-    items = _manifest_items(_write(registry.load("scorm12")().build_bundle(course), tmp_path / "p"))
+    items = _manifest_items(write_bundle(registry.load("scorm12")().build_bundle(course), tmp_path / "p"))
     assert items[COURSE][1] is None and items[OWN][1] == "70"
 
 
@@ -125,7 +119,7 @@ def lms(registry, tmp_path_factory):
 
 
 def _served(registry, course, folder):
-    _write(registry.load("scorm12")().build_bundle(course), folder)
+    write_bundle(registry.load("scorm12")().build_bundle(course), folder)
     quizzes = {f"I_{i.module_id}__{i.id}": i for i in course.items() if isinstance(i, Quiz)}
     with support.serve(folder) as (base, _commits):
         page = support.browser().new_page()

@@ -13,6 +13,7 @@ from lxml import etree
 
 from browser import support
 from conftest import ROOTS
+from course_tree import write_bundle
 from ilead_shell.model import Quiz
 from ilead_shell.offerings import select_offering
 from ilead_shell.reader import read_course
@@ -24,12 +25,6 @@ NS = {"cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
 COURSE_SOURCE = ROOTS.parents[1] / "course_source"
 COURSES = [("handmade", ROOTS / "handmade", None), ("course_source", COURSE_SOURCE, "certificate")]
 
-
-def _write(bundle, folder):
-    for path, entry in bundle.files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(entry.read())
 
 
 def _launch_order(folder):
@@ -74,7 +69,7 @@ def test_every_sco_of_the_course_plays_cleanly(name, root, offering, registry, t
     if not root.is_dir():
         pytest.skip(f"{root} is not in this checkout")
     course = select_offering(read_course(root), offering)
-    _write(registry.load("scorm12")().build_bundle(course), tmp_path)
+    write_bundle(registry.load("scorm12")().build_bundle(course), tmp_path)
     items = {f"I_{i.module_id}__{i.id}": i for i in course.items()}
     played = quizzes = 0
     with support.serve(tmp_path) as (base, commits):

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from conftest import ROOTS
+from course_tree import write_bundle
 from ilead_shell.offerings import select_offering
 from ilead_shell.reader import read_course
 from ilead_shell.registry import Registry
@@ -84,11 +85,7 @@ def course(language: str, folder: Path):
 def _write(bundle, target: Path) -> Path:
     if target.exists():
         shutil.rmtree(target)
-    for path, entry in bundle.files.items():
-        out = target / path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(entry.read())
-    return target
+    return write_bundle(bundle, target)
 
 
 @lru_cache(maxsize=None)
