@@ -31,6 +31,7 @@ from lxml import etree
 from ..errors import Diagnostic, warning
 from ..model import Course, File
 from ..references import Reference
+from .caseless import CaselessSearch
 from .source_text import SourceLines, Text, course_texts, plain_text
 
 FAMILY = "accessibility"
@@ -50,7 +51,7 @@ SENSORY = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\b(?:when you hear|after the beep|at the (?:sound|tone))\b",
 ))
 # Where none of them matches, no one of them can: one pass instead of six for most texts.
-_ANY_SENSORY = re.compile("|".join(f"(?:{p.pattern})" for p in SENSORY), re.IGNORECASE)
+_ANY_SENSORY = CaselessSearch("|".join(f"(?:{p.pattern})" for p in SENSORY))
 # The elements the checks below look at; a text without any of them is not parsed.
 _LOOKED_AT = re.compile(r"<(?:table|img|a|audio|video)\b", re.IGNORECASE)
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.IGNORECASE | re.DOTALL)
@@ -100,7 +101,7 @@ def text_findings(text: Text) -> list[tuple[str, str]]:
                                     "and put a long description in the text or a linked page (WCAG 1.1.1)"))
     found += _duplicate_link_text(text, elements)
     words = plain_text(text.html)
-    for pattern in SENSORY if _ANY_SENSORY.search(words) else ():
+    for pattern in SENSORY if _ANY_SENSORY.found_in(words) else ():
         for match in pattern.finditer(words):
             found.append((match.group(0), f"{text.label} says '{match.group(0)}': an instruction that relies on "
                                           "colour, shape, position or sound fails learners who cannot perceive "

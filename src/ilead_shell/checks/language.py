@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, warning
 from ..model import Course, Quiz
+from .caseless import CaselessSearch
 from .config import checks_config
 from .inclusive_terms import Term, course_terms
 from .source_text import SourceLines, Text, course_texts, plain_text
@@ -59,18 +60,17 @@ def check_inclusive_language(course: Course) -> list[Diagnostic]:
 
 
 _TERMS: dict[tuple[str, ...], list[Term]] = {}
-_ANY_TERM: dict[tuple[str, ...], re.Pattern[str] | None] = {}
+_ANY_TERM: dict[tuple[str, ...], CaselessSearch | None] = {}
 
 
-def _any_term(terms: list[Term]) -> re.Pattern[str] | None:
+def _any_term(terms: list[Term]) -> CaselessSearch | None:
     """One pattern that matches where any term does: most texts hold no term, and one pass over
     them costs a quarter of a pass per term.  None when the terms cannot be joined (a
     back-reference would change its meaning in the joined pattern)."""
     if any(re.search(r"\\\d|\(\?P=", term.words) for term in terms):
         return None
     try:
-        return re.compile(r"(?<![\w-])(?:" + "|".join(f"(?:{term.words})" for term in terms) + r")(?![\w-])",
-                          re.IGNORECASE)
+        return CaselessSearch(r"(?<![\w-])(?:" + "|".join(f"(?:{term.words})" for term in terms) + r")(?![\w-])")
     except re.error:
         return None
 
@@ -80,7 +80,7 @@ def _any_term(terms: list[Term]) -> re.Pattern[str] | None:
 def _term_matches(html: str, key: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
     words = _QUOTED.sub(lambda m: " " * len(m.group(0)), plain_text(html))
     joined = _ANY_TERM.get(key)
-    if joined is not None and joined.search(words) is None:
+    if joined is not None and not joined.found_in(words):
         return ()
     return tuple((index, match.group(0)) for index, term in enumerate(_TERMS[key])
                  for match in term.pattern.finditer(words))
