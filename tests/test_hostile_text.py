@@ -116,3 +116,21 @@ def test_every_character_an_lms_can_store_is_kept_in_every_target(tmp_path, monk
         text = b"".join(archive.read(n) for n in archive.namelist()).decode("utf-8")
     assert "图书馆 – 🙂 – עברית\u200f" in text
     assert "\ufeff" in read_course(root).item("m/page").body.html
+
+
+def _forbidden_by_definition(code_point: int) -> bool:
+    """XML 1.0's excluded characters, DEL and the C1 controls, surrogates and non-characters."""
+    return (code_point < 0x20 and code_point not in (0x09, 0x0A, 0x0D)) or 0x7F <= code_point <= 0x9F \
+        or 0xD800 <= code_point <= 0xDFFF or 0xFDD0 <= code_point <= 0xFDEF or code_point & 0xFFFE == 0xFFFE
+
+
+def test_the_fast_search_for_forbidden_characters_finds_exactly_those_of_the_definition():
+    from ilead_shell.reader.text_files import forbidden_character
+
+    planes = [range(plane << 16, (plane << 16) + 0x20) for plane in range(1, 17)]
+    planes += [range((plane << 16) + 0xFFE0, (plane << 16) + 0x10000) for plane in range(1, 17)]
+    code_points = [*range(0x10000), *(c for r in planes for c in r), 0x1F600, 0x20BB7, 0x10FFFD]
+    allowed = "".join(chr(c) for c in code_points if not _forbidden_by_definition(c))
+    assert forbidden_character(allowed) is None  # emoji and CJK beyond U+FFFF are text
+    for code_point in (c for c in code_points if _forbidden_by_definition(c)):
+        assert forbidden_character("ab\U0001F600\U00020BB7" + chr(code_point) + "x") == 4, hex(code_point)

@@ -26,10 +26,23 @@ _FORBIDDEN = re.compile(
 )
 
 
+# The same characters, found faster: the sixteen pairs of non-characters beyond U+FFFF, checked
+# one by one against every character of a text, made a search of _FORBIDDEN five to eight times
+# slower than one of its BMP part.  This finds the BMP ones and every character from U+1FFFE on
+# in two steps per character; of the latter, only U+nFFFE and U+nFFFF are forbidden.
+_CANDIDATE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+                        "\U0001FFFE-\U0010FFFF]")
+
+
 def forbidden_character(text: str) -> int | None:
     """The index of the first character no target can carry, or None."""
-    found = _FORBIDDEN.search(text)
-    return found.start() if found else None
+    found = _CANDIDATE.search(text)
+    while found is not None:
+        code_point = ord(found.group())
+        if code_point <= 0xFFFF or code_point & 0xFFFE == 0xFFFE:
+            return found.start()
+        found = _CANDIDATE.search(text, found.end())
+    return None
 
 
 def is_forbidden(code_point: int) -> bool:
