@@ -37,6 +37,10 @@ def test_python_tags_are_refused_never_run(tag, tmp_path, monkeypatch):
     ("a: 1\nlist:\n  - {b: 2027-13-01}\n", 3, "not a valid date"),
     ("title: A\ncode: B\ntitle: C\n", 3, "key 'title' is written twice"),
     ("x:\n  - {id: 1, id: 2}\n", 2, "key 'id' is written twice"),
+    # Two mappings with a repeated key: the one that opens first is named, inner or outer.
+    ("a:\n  b: 1\n  b: 2\na: 3\n", 4, "key 'a' is written twice"),
+    ("a:\n  b: 1\n  b: 2\nc: {d: 1, d: 2}\n", 3, "key 'b' is written twice"),
+    ("a: &x {b: 1, b: 2}\nc: *x\nc: 3\n", 3, "key 'c' is written twice"),
     ("a: 1\n---\nb: 2\n", 2, "single document"),
     ("a: *missing\n", 1, "undefined alias"),
     ("[" * 3000 + "]" * 3000, 1, "nested more than 50 levels deep"),

@@ -80,6 +80,25 @@ class _CountingComposer(Composer):
                                 "(no LMS can store it); remove it from the value", line)
         return node
 
+    def compose_mapping_node(self, anchor):  # noqa: D102 - PyYAML's hook
+        # Mappings are numbered in the order they open, the order in which _duplicate_key met
+        # them when it walked the finished tree: the first one with a repeated key is reported.
+        opened = self._values
+        node = super().compose_mapping_node(anchor)
+        if self.duplicate is None or opened < self.duplicate[0]:
+            problem = _repeated_key(node)
+            if problem is not None:
+                self.duplicate = (opened, *problem)
+        return node
+
+    def compose_document(self):  # noqa: D102 - PyYAML's, less forgetting whether an anchor was set
+        self.get_event()
+        node = self.compose_node(None, None)
+        self.get_event()
+        self.anchored = bool(self.anchors)
+        self.anchors = {}
+        return node
+
 
 class _Loader(_CountingComposer, _Parser, SafeConstructor, Resolver):
     def __init__(self, text: str):
@@ -89,6 +108,8 @@ class _Loader(_CountingComposer, _Parser, SafeConstructor, Resolver):
         Resolver.__init__(self)
         self._values = 0
         self._depth = 0
+        self.anchored = False
+        self.duplicate: tuple[int, str, int] | None = None
 
 
 @dataclass
@@ -164,12 +185,13 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        if _expanded_size(node) > limits.MAX_YAML_VALUES:
+        # Without an anchor there is no alias: every value was composed once, and the composer
+        # counted them (at most the limit, or it stopped); only aliases can make the tree larger.
+        if loader.anchored and _expanded_size(node) > limits.MAX_YAML_VALUES:
             raise YamlSyntaxError(error(f"YAML: its aliases (*name) expand to more than {limits.MAX_YAML_VALUES} "
                                         "values or refer to themselves; write the data out instead", path, first_line))
-        problem = _duplicate_key(node)
-        if problem is not None:
-            key, line = problem
+        if loader.duplicate is not None:
+            _, key, line = loader.duplicate
             raise YamlSyntaxError(error(f"YAML: key '{key}' is written twice in one mapping; "
                                         "only one would be kept", path, first_line + line))
         data = loader.construct_document(node) if node is not None else None
@@ -332,16 +354,14 @@ def _line_of_bad_scalar(node: yaml.Node | None) -> int:
     return 0
 
 
-def _duplicate_key(node: yaml.Node | None) -> tuple[str, int] | None:
+def _repeated_key(mapping: yaml.MappingNode) -> tuple[str, int] | None:
     """PyYAML keeps the last of two equal keys silently; authors lose the first value."""
-    for current in _walk(node):
-        if isinstance(current, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, _ in current.value:
-                if isinstance(key, yaml.ScalarNode):
-                    if key.value in seen:
-                        return key.value, key.start_mark.line
-                    seen.add(key.value)
+    seen: set[str] = set()
+    for key, _ in mapping.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in seen:
+                return key.value, key.start_mark.line
+            seen.add(key.value)
     return None
 
 
