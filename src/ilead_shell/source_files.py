@@ -109,7 +109,8 @@ def _oserror(path: Path, exc: OSError, where: Path) -> SourceFileError:
 
 def open_regular(real: Path) -> tuple[int, os.stat_result]:
     """A read descriptor on the regular file at ``real`` (a real path: absolute, no links)."""
-    real = Path(real)
+    if not isinstance(real, Path):
+        real = Path(real)
     sys.audit(AUDIT_EVENT, str(real))
     if not _WALKS:  # no O_NOFOLLOW/dir_fd (Windows): the checks after opening still hold
         try:
@@ -120,18 +121,17 @@ def open_regular(real: Path) -> tuple[int, os.stat_result]:
         parts = real.parts
         if not real.is_absolute() or len(parts) < 2:
             raise SourceFileError(real, "not an absolute path to a file", "os")
-        where = Path(parts[0])
         try:
             folder = os.open(parts[0], _FOLDER_FLAGS)
         except OSError as exc:
-            raise _oserror(real, exc, where) from None
+            raise _oserror(real, exc, Path(parts[0])) from None
         try:
-            for part in parts[1:-1]:
-                where = where / part
+            for depth in range(1, len(parts) - 1):
                 try:
-                    inner = os.open(part, _FOLDER_FLAGS, dir_fd=folder)
+                    inner = os.open(parts[depth], _FOLDER_FLAGS, dir_fd=folder)
                 except OSError as exc:
-                    raise _oserror(real, exc, where) from None
+                    # The folder that failed, named only now: a path per step costs more than the open.
+                    raise _oserror(real, exc, Path(*parts[:depth + 1])) from None
                 os.close(folder)
                 folder = inner
             try:
