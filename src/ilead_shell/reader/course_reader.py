@@ -229,7 +229,8 @@ class CourseReader:
                       assets_dir)
             raise CourseError(self.diagnostics)
         self.files = CourseFiles(root=self.root,
-                                 assets_dir=assets_dir.resolve() if assets_kind == "folder" else None)
+                                 assets_dir=assets_dir.resolve() if assets_kind == "folder" else None,
+                                 real=self.real)
         self.renderer = MarkdownRenderer(self.files, self.markdown_cache)
 
         framework = self.read_competencies()

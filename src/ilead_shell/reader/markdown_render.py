@@ -28,6 +28,7 @@ from ..model import Asset, RichText
 from ..references import Reference
 from ..source_files import SourceFileError, Stamp, check_source
 from . import limits
+from .real_paths import RealPaths
 from .text_files import describe, forbidden_character, is_forbidden, source_file_problem
 
 EXTENSIONS = [
@@ -86,6 +87,7 @@ class CourseFiles:
     unread: set[Path] = field(default_factory=set)
     # Each media file is opened once, when first named: its stamp and first bytes.
     checked: dict[Path, tuple[Stamp, bytes]] = field(default_factory=dict)
+    real: RealPaths = field(default_factory=RealPaths)  # the reader's, so folders resolve once
 
     def asset_for(self, real: Path, scope: ModuleScope) -> Asset:
         if real in self.assets:
@@ -181,7 +183,7 @@ class CourseFiles:
             return None, (f"'{shown}' holds {describe(ord(relative[at]))}; no file name may hold one "
                           "(a '%00' or '%01' in a link is one)")
         candidate = base_dir / relative
-        real, problem = _existing_or_problem(candidate)
+        real, problem = _existing_or_problem(candidate, self.real)
         if problem is not None:
             return None, f"'{relative}': {problem}"
         if real is None:
@@ -219,10 +221,10 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _existing_or_problem(candidate: Path) -> tuple[Path | None, str | None]:
+def _existing_or_problem(candidate: Path, real_paths: RealPaths) -> tuple[Path | None, str | None]:
     """``existing_path``, but a folder that cannot be searched is said, not taken for a missing file."""
     try:
-        return candidate.resolve(strict=True), None
+        return real_paths.strict(candidate), None
     except PermissionError:
         blocked = next((p for p in [*reversed(candidate.parents), candidate]
                         if not os.access(p, os.X_OK) and p.exists()), None)

@@ -6,6 +6,9 @@ calls ``lstat`` on every component each time.  Here a path whose parent is alrea
 and whose last component is not a symbolic link resolves with one ``lstat``: the real path
 of its parent joined with its name, which is what ``realpath`` would give.  Anything else
 (a link, a ``..``, an error other than "missing") is left to ``Path.resolve()`` itself.
+
+:meth:`RealPaths.strict` does the same for ``Path.resolve(strict=True)``, for the files links
+and images name: one ``lstat`` of the file itself instead of one per folder on its way.
 """
 
 from __future__ import annotations
@@ -37,3 +40,16 @@ class RealPaths:
         except (OSError, ValueError):
             return path.resolve()
         return self(parent) / path.name
+
+    def strict(self, path: Path) -> Path:
+        """``path.resolve(strict=True)``: the same path, or the same exception."""
+        if path.name not in ("", ".", "..") and path.parent != path:
+            try:
+                status = os.lstat(path)
+            except (OSError, ValueError):
+                pass  # missing, or not searchable: resolve() below says which, as it always did
+            else:
+                if not stat.S_ISLNK(status.st_mode):
+                    # It exists, so its folder does: the folder's real path joined with its name.
+                    return self(path.parent) / path.name
+        return path.resolve(strict=True)
