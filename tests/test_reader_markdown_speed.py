@@ -125,3 +125,57 @@ def test_a_course_reads_the_same_with_the_shortcuts_off(tmp_path, monkeypatch):
 class _Never:
     def fullmatch(self, text):
         return None
+
+
+def _nesting_texts(count: int, seed: int) -> list[str]:
+    """Lines of indentation, quote markers, list openers and fences, near and past the limit."""
+    rng = random.Random(seed)
+
+    def line() -> str:
+        # Around the shortcut's bounds (seven or eight leading tabs or spaces, twelve '>') and the limit.
+        indent = "".join(rng.choice([" ", "    ", "\t", "\t"]) for _ in range(rng.choice([0, 1, 6, 7, 7, 8, 20])))
+        quotes = "".join(rng.choice(["> ", ">", " >"]) for _ in range(rng.choice([0, 0, 1, 4, 12, 12, 13, 19])))
+        rest = rng.choice(["", "a", "- a", "1. a", "!!! note", "```", "~~~", "<p>a</p>", "a > b"])
+        return indent + quotes + rest
+
+    return ["\n".join(line() for _ in range(rng.randint(1, 3))) for _ in range(count)]
+
+
+def test_the_nesting_shortcut_finds_what_the_line_by_line_count_finds():
+    from ilead_shell.reader.markdown_render import _too_deep_line, _too_deep_markdown
+
+    # At the bounds: seven tabs (28 columns) and twelve or thirteen markers, or eight tabs.
+    edges = ["\t" * tabs + "> " * quotes + "- a" for tabs in (6, 7, 8) for quotes in (11, 12, 13)]
+    assert [_too_deep_line(t) is not None for t in edges] == [False] * 5 + [True, False, True, True]
+    texts = edges + _nesting_texts(6000, seed=5)
+    found = [_too_deep_markdown(t) for t in texts]
+    assert found == [_too_deep_line(t) for t in texts]
+    assert 300 < sum(f is not None for f in found) < 5700  # both answers are exercised
+
+
+def test_the_html_depth_shortcut_finds_what_counting_every_tag_finds():
+    from ilead_shell.reader import markdown_render
+
+    rng = random.Random(8)
+    pieces = ["<div>"] * 3 + ["<b>"] * 2 + ["</b>", "</div>", "<br>", "x", "<img/>", "<"]
+    limit = 12
+    texts = ["<div>" * limit, "<div>" * (limit + 1), "<p>" * (limit + 1) + "x"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    found = [markdown_render._naive_depth(t, limit) for t in texts]
+    # Counted tag by tag: a lone '<' opens no element, and enough of them turn the shortcut off.
+    counted = [markdown_render._naive_depth(t + "<" * (limit + 1), limit) for t in texts]
+    assert found == counted
+    assert 100 < sum(f is not None for f in found) < 2900
+
+
+@pytest.mark.parametrize("tag", ['<p>', '<h2 id="x">', '<img alt="a" SRC="images/a.png">', "<a HREF='b.md'>",
+                                 '<video poster=p.png>', '<a title="href=x" href="c.md">', '<p data-src="d.png">',
+                                 '<image xlink:href="e.png">'])
+def test_a_tag_without_a_url_attribute_is_left_alone_and_one_with_it_is_rewritten(tag):
+    from ilead_shell.reader.markdown_render import _rewrite_url_attributes
+
+    seen = []
+    _rewrite_url_attributes(tag, lambda value: seen.append(value))
+    names = {"images/a.png", "b.md", "p.png", "c.md", "e.png"}
+    assert seen == [v for v in ["images/a.png", "b.md", "p.png", "c.md", "e.png"] if v in tag]
+    assert all(v in names for v in seen)

@@ -46,6 +46,9 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _BLOCK_OPENER = re.compile(r"^(?:[-*+]|\d{1,9}[.)]|!!!|\?\?\?)(?:\s|$)")
 _QUOTE_MARKERS = re.compile(r"^(?:[ ]{0,3}>)+")
+# A line that starts with fewer than eight spaces or tabs is indented 28 columns at most.
+_DEEP_INDENT = re.compile(r"^[ \t]{8}", re.MULTILINE)
+_MOST_INDENT = 28
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9A-Fa-f]+)|(?P<dec>[0-9]+));?")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _TAG = re.compile(r"""<(?P<close>/)?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?:"[^"]*"|'[^']*'|[^'">/]|/(?!>))*(?P<self>/)?>""")
@@ -329,9 +332,11 @@ class MarkdownRenderer:
         found_items: list[str] = []
         link_lines: list[tuple[str, int]] = []
         lines = text.split("\n")
-        unescaped = [_MARKDOWN_ESCAPE.sub(r"\1", line) for line in lines]
+        unescaped: list[str] = []  # made when a line is first looked for: most texts have no link
 
         def line_of(raw: str) -> int:
+            if not unescaped:
+                unescaped.extend(_MARKDOWN_ESCAPE.sub(r"\1", line) for line in lines)
             for candidates in (raw, html.unescape(raw), unquote(html.unescape(raw))):
                 for searched in (lines, unescaped):  # '..\\x' in the source is '..\x' in the HTML
                     for index, line in enumerate(searched):
@@ -401,6 +406,9 @@ def _rewrite_url_attributes(tag: str, substitute) -> str:
     Attributes are read one after the other, so ``title="see href=x"`` is a title, and a
     value may be quoted either way or not at all, as HTML allows.
     """
+    lowered = tag.lower()
+    if "href" not in lowered and "src" not in lowered and "poster" not in lowered:
+        return tag  # no attribute can be one of them (most tags: <p>, <li>, <h2 id=...>)
     name_end = _TAG_NAME.match(tag).end()
     pieces, last = [], 0
     for attribute in _ATTRIBUTE.finditer(tag, name_end, len(tag) - 1):
@@ -435,6 +443,13 @@ def _too_deep_markdown(text: str) -> int | None:
     '>' quote marker, or the list item or admonition a line opens; fenced code is skipped,
     since its indentation is content.
     """
+    if text.count(">") + _MOST_INDENT // 4 + 1 <= limits.MAX_MARKDOWN_NESTING and not _DEEP_INDENT.search(text):
+        # Even a line with all of the text's '>' and the most indentation left could not be too deep.
+        return None
+    return _too_deep_line(text)
+
+
+def _too_deep_line(text: str) -> int | None:
     fence: str | None = None
     for index, line in enumerate(text.split("\n")):
         stripped = line.lstrip(" \t")
@@ -463,6 +478,8 @@ def _naive_depth(markup: str, limit: int) -> int | None:
     Counting this way never finds less depth than a browser would, so a body it passes is
     within the limit; one it stops is measured again by a real HTML parser.
     """
+    if markup.count("<") <= limit:
+        return None  # each element opened is one '<': fewer cannot nest deeper
     stack: list[str] = []
     for tag in _TAG.finditer(markup):
         name = tag.group("name").lower()
