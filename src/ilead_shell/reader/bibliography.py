@@ -273,13 +273,15 @@ def _reading(entry: Any, works: dict[str, Work], path: Path, line: int,
 
 def _cited_in_markdown(text: str, works: dict[str, Work]) -> list[tuple[str, int]]:
     """(key, 0-based line) of each citation in Markdown, outside code."""
-    found = []
+    found: list[tuple[str, int]] = []
+    if "@" not in text:
+        return found  # every citation has one
     fenced = False
     for number, line in enumerate(text.split("\n")):
         if _FENCE.match(line):
             fenced = not fenced
             continue
-        if fenced:
+        if fenced or "@" not in line:
             continue
         line = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
         for group in _GROUP.finditer(line):
