@@ -257,3 +257,22 @@ def test_built_quiz_pages_never_show_a_choice_mark(tmp_path):
         pages = {n: b.decode() for n, b in members.items() if n.endswith(".html")}
         assert any("Right one" in p for p in pages.values()), sorted(pages)
         assert not [n for n, p in pages.items() if "[x]" in p or "[ ]" in p], target
+
+
+def test_question_attributes_split_as_shlex_splits_them():
+    import random
+    import shlex
+
+    from ilead_shell.reader.quiz_syntax import split_attributes
+
+    def outcome(function, text):
+        try:
+            return function(text)
+        except ValueError as exc:
+            return str(exc)
+
+    rng = random.Random(4)
+    alphabet = ["a", "points=2", "=", " ", "  ", "\t", "\x0b", "\xa0", "\u2003", "'", '"', "\\", "#", "é", ",", ":"]
+    texts = ["", " ", "points=2 type=essay", "id='a b'", 'outcomes="M1 M2"', "a\\ b", "'unclosed"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10))) for _ in range(5000)]
+    assert [outcome(split_attributes, t) for t in texts] == [outcome(shlex.split, t) for t in texts]
