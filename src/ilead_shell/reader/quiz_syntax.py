@@ -46,6 +46,8 @@ SPACELESS_HEADING = re.compile(r"^###[^\s#]")
 OTHER_HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,2}|#{4,6})(?:\s+(?P<title>.*?))?\s*#*\s*$")
 # A comma may only group thousands (4,000); '2,5' is a decimal comma and must not read as 25.
 GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
+_QUOTE_MARK = re.compile(r"^>\s?")
+_OUTCOME_SEPARATOR = re.compile(r"[,\s]+")
 QUESTION_TYPES = ("multiple_choice", "multiple_answer", "true_false", "short_answer", "numeric", "essay")
 ATTRIBUTES = ("id", "points", "type", "outcomes")
 
@@ -80,8 +82,10 @@ def split_questions(body: str, first_line: int) -> tuple[str, int, list[_Questio
         number = first_line + offset
         if FENCE.match(line.strip()):
             in_fence = not in_fence
-        spaceless = not in_fence and SPACELESS_HEADING.match(line) is not None
-        heading = None if in_fence else HEADING.match("### " + line[3:] if spaceless else line)
+        # Both heading patterns start with '###': most lines are neither.
+        spaceless = not in_fence and line.startswith("###") and SPACELESS_HEADING.match(line) is not None
+        heading = None if in_fence or not line.startswith("###") else \
+            HEADING.match("### " + line[3:] if spaceless else line)
         if heading:
             drafts.append(_QuestionDraft(heading.group("title"), heading.group("attrs") or "", number,
                                          spaceless=spaceless))
@@ -163,11 +167,17 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
     in_fence = False
     for number, line in draft.lines:
         stripped = line.strip()
+        # Each pattern asked once per line; a heading has a '#' in its first four characters,
+        # a choice-like line a '['.
+        choice = CHOICE.match(line)
+        answer = ANSWER.match(line)
         if phase == "stem":
-            if FENCE.match(stripped):
+            fence = FENCE.match(stripped)
+            if fence:
                 in_fence = not in_fence
-            if in_fence or FENCE.match(stripped) or not (CHOICE.match(line) or ANSWER.match(line)):
-                if not in_fence and (wrong := OTHER_HEADING.match(line)) and len(wrong.group("hashes")) < 3:
+            if in_fence or fence or not (choice or answer):
+                if not in_fence and "#" in line[:4] and (wrong := OTHER_HEADING.match(line)) \
+                        and len(wrong.group("hashes")) < 3:
                     # A level-1/2 heading cannot be part of a level-3 question: it is the next
                     # question written at the wrong level, and its choices would join this one.
                     title = (wrong.group("title") or "").strip()
@@ -175,14 +185,12 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
                          f"level {len(wrong.group('hashes'))}; questions start with '###' (write "
                          f"'### {title or 'A short title'}'); a heading inside a question is '####' or deeper",
                          number)
-                if not in_fence and ALMOST_CHOICE.match(line):
+                if not in_fence and "[" in line and ALMOST_CHOICE.match(line):
                     # Left alone it would silently turn the question into an essay.
                     fail("this line looks like a choice but is not written as '- [x] text' or '- [ ] text' "
                          "at the start of the line", number)
                 stem.append((number, line))
                 continue
-        choice = CHOICE.match(line)
-        answer = ANSWER.match(line)
         if choice and phase in ("stem", "choices"):
             phase = "choices"
             text, pinned = choice.group("text"), None
@@ -199,7 +207,7 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
             if stripped.startswith(">"):
                 if not current.feedback_lines:
                     current.feedback_line = number
-                current.feedback_lines.append(re.sub(r"^>\s?", "", stripped))
+                current.feedback_lines.append(_QUOTE_MARK.sub("", stripped))
             elif current.feedback_lines:
                 fail("choice text continues after its feedback; put the feedback last", number)
             else:
@@ -318,7 +326,7 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
             return None
         return render(text, lines[0][0])
 
-    feedback_text = [(n, re.sub(r"^>\s?", "", line)) for n, line in feedback]
+    feedback_text = [(n, _QUOTE_MARK.sub("", line)) for n, line in feedback]
     built_choices = tuple(
         Choice(
             id=choice_id,
@@ -329,7 +337,7 @@ def parse_question(draft: _QuestionDraft, path: Path, relpath: str, default_poin
         )
         for choice_id, c in zip(choice_ids, choices)
     )
-    outcomes = tuple(o for o in re.split(r"[,\s]+", attrs.get("outcomes", "")) if o)
+    outcomes = tuple(o for o in _OUTCOME_SEPARATOR.split(attrs.get("outcomes", "")) if o)
     return Question(
         id=qid,
         title=draft.title,
