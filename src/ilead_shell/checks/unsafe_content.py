@@ -45,9 +45,23 @@ def _fragments(text_html: str) -> list[etree._Element]:
         return []
 
 
+def _only_plain_tags(text_html: str) -> bool:
+    """Whether every '<' opens a tag with no attribute and a name none of the checks below
+    looks for ('<p>', '</em>'): the parser then makes elements without attributes of those
+    names only, so there is nothing to find (most stems, choices and feedback)."""
+    names = _PLAIN_TAG.findall(text_html)
+    return len(names) == text_html.count("<") and not any(name.lower() in _LOOKED_FOR for name in names)
+
+
+_PLAIN_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)>")
+_LOOKED_FOR = frozenset(("script", "iframe", *PLUGINS))
+
+
 def unsafe_parts(text_html: str, hosts: list[str]) -> list[tuple[str, str]]:
     """(what to look for in the source, message) for each unsafe construct of one text."""
-    found = []
+    found: list[tuple[str, str]] = []
+    if _only_plain_tags(text_html):
+        return found
     for root in _fragments(text_html):
         if not isinstance(root, etree._Element):
             continue
