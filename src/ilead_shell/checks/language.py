@@ -19,6 +19,7 @@ measures them against the CMU Pronouncing Dictionary.  Both checks apply to cour
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,7 +110,8 @@ def text_statistics(text: str) -> tuple[int, int, int]:
     """(words, sentences, syllables) of plain text."""
     words = _WORD.findall(text)
     sentences = [s for s in _SENTENCE_END.split(text) if _WORD.search(s)]
-    return len(words), max(1, len(sentences)), sum(syllables(w) for w in words)
+    # Each distinct word counted once, times how often it occurs: a page repeats most of its words.
+    return len(words), max(1, len(sentences)), sum(syllables(w) * n for w, n in Counter(words).items())
 
 
 def flesch_kincaid_grade(words: int, sentences: int, syllable_count: int) -> float:
