@@ -46,8 +46,9 @@ _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _BLOCK_OPENER = re.compile(r"^(?:[-*+]|\d{1,9}[.)]|!!!|\?\?\?)(?:\s|$)")
 _QUOTE_MARKERS = re.compile(r"^(?:[ ]{0,3}>)+")
-# A line that starts with fewer than eight spaces or tabs is indented 28 columns at most.
-_DEEP_INDENT = re.compile(r"^[ \t]{8}", re.MULTILINE)
+# A line that starts with fewer than eight spaces or tabs is indented 28 columns at most.  Searched
+# in "\n" + text: a pattern that starts with a character is found by a fast scan, '^' is not.
+_DEEP_INDENT = re.compile(r"\n[ \t]{8}")
 _MOST_INDENT = 28
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX](?P<hex>[0-9A-Fa-f]+)|(?P<dec>[0-9]+));?")
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -443,7 +444,8 @@ def _too_deep_markdown(text: str) -> int | None:
     '>' quote marker, or the list item or admonition a line opens; fenced code is skipped,
     since its indentation is content.
     """
-    if text.count(">") + _MOST_INDENT // 4 + 1 <= limits.MAX_MARKDOWN_NESTING and not _DEEP_INDENT.search(text):
+    if text.count(">") + _MOST_INDENT // 4 + 1 <= limits.MAX_MARKDOWN_NESTING \
+            and not _DEEP_INDENT.search("\n" + text):
         # Even a line with all of the text's '>' and the most indentation left could not be too deep.
         return None
     return _too_deep_line(text)
