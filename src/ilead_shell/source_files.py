@@ -121,25 +121,17 @@ def open_regular(real: Path) -> tuple[int, os.stat_result]:
         parts = real.parts
         if not real.is_absolute() or len(parts) < 2:
             raise SourceFileError(real, "not an absolute path to a file", "os")
+        kept = getattr(_KEPT, "folders", None)
+        folders = kept if kept is not None else []
         try:
-            folder = os.open(parts[0], _FOLDER_FLAGS)
-        except OSError as exc:
-            raise _oserror(real, exc, Path(parts[0])) from None
-        try:
-            for depth in range(1, len(parts) - 1):
-                try:
-                    inner = os.open(parts[depth], _FOLDER_FLAGS, dir_fd=folder)
-                except OSError as exc:
-                    # The folder that failed, named only now: a path per step costs more than the open.
-                    raise _oserror(real, exc, Path(*parts[:depth + 1])) from None
-                os.close(folder)
-                folder = inner
+            _walk_to(folders, parts, real)
             try:
-                fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=folder)
+                fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=folders[-1][1])
             except OSError as exc:
                 raise _oserror(real, exc, real) from None
         finally:
-            os.close(folder)
+            if kept is None:
+                _close_from(folders, 0)
     try:
         status = os.fstat(fd)
         kind = kind_of(status.st_mode)
@@ -150,6 +142,55 @@ def open_regular(real: Path) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise
     return fd, status
+
+
+def _walk_to(folders: list[tuple[str, int]], parts: tuple[str, ...], real: Path) -> None:
+    """Make ``folders`` the open folders from ``/`` to the one holding ``parts[-1]``, each opened
+    from the one before without following a link; the folders it already holds on the way are
+    used as they are."""
+    wanted = parts[:-1]
+    shared = 0
+    while shared < len(folders) and shared < len(wanted) and folders[shared][0] == wanted[shared]:
+        shared += 1
+    _close_from(folders, shared)
+    for depth in range(shared, len(wanted)):
+        try:
+            fd = os.open(wanted[depth], _FOLDER_FLAGS, dir_fd=folders[-1][1]) if depth else \
+                os.open(wanted[0], _FOLDER_FLAGS)
+        except OSError as exc:
+            # The folder that failed, named only now: a path per step costs more than the open.
+            raise _oserror(real, exc, Path(*parts[:depth + 1])) from None
+        folders.append((wanted[depth], fd))
+
+
+def _close_from(folders: list[tuple[str, int]], keep: int) -> None:
+    while len(folders) > keep:
+        os.close(folders.pop()[1])
+
+
+# The folders of the last walk, while folders_kept_open() is active in this thread.
+_KEPT = threading.local()
+
+
+@contextmanager
+def folders_kept_open() -> Iterator[None]:
+    """Within this block, opening a source file starts from the folders the last open walked
+    through: the next file of the same folder costs one open instead of one per folder from
+    ``/``.  At most one path's folders are held open, and all are closed when the block ends.
+
+    What it keeps is what a walk opened without following a link; a folder replaced by a link
+    later is still never followed (the file is opened in the folder that was walked), which
+    is what the walk is for: no file outside the course is read through a link.
+    """
+    if getattr(_KEPT, "folders", None) is not None:
+        yield  # an outer block keeps them
+        return
+    _KEPT.folders = []
+    try:
+        yield
+    finally:
+        folders, _KEPT.folders = _KEPT.folders, None
+        _close_from(folders, 0)
 
 
 def read_source(real: Path, limit: int | None = None) -> tuple[bytes, Stamp]:

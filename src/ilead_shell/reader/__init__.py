@@ -4,6 +4,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 from ..model import Course
+from ..source_files import folders_kept_open
 from .course_reader import CourseReader
 
 
@@ -14,7 +15,8 @@ def load_course(source: str | Path, markdown_cache: dict[str, str] | None = None
     ``markdown_cache`` (text -> HTML), kept by a caller that reads the same course again and
     again (``serve``), spares converting the Markdown that did not change."""
     reader = CourseReader(Path(source), markdown_cache)
-    course = reader.read()
+    with folders_kept_open():  # files are read folder by folder: each walked from / once
+        course = reader.read()
     return course, [d for d in reader.diagnostics if not d.is_error]
 
 
