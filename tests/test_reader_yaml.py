@@ -116,3 +116,60 @@ def test_each_yaml_document_of_a_course_is_parsed_once_with_the_c_parser_when_th
     monkeypatch.setattr(course_reader, "load_yaml", lambda text, path, *a: parsed.append(path) or real(text, path, *a))
     read_course(Path(__file__).parent / "roots" / "fidelity")
     assert len(parsed) == len(set(parsed)) > 10, sorted(parsed)
+
+
+GOOD_DOCUMENTS = [
+    "title: A\ncode: B\n", "a: [1, 2.5, 'x', \"y\", null, true, 2027-02-01]\n", "a:\n  - b: 1\n    c: |\n      two\n      lines\n",
+    "base: &b {x: 1}\nplain: 2\n", "merged: {<<: {x: 1}, y: 2}\n", "# a comment\nk: >\n  folded\n  text\n",
+    "é: ü\n'quoted key': 1\n? complex\n: value\n", "", "just a scalar\n", "- [a, {b: c}]\n- ~\n",
+]
+
+
+def _tree(node):
+    import yaml
+
+    if node is None:
+        return None
+    marks = (type(node).__name__, node.tag, node.start_mark.line, node.start_mark.column, node.end_mark.line)
+    if isinstance(node, yaml.ScalarNode):
+        return marks + (node.value, node.style)
+    if isinstance(node, yaml.SequenceNode):
+        return marks + (node.flow_style, tuple(_tree(child) for child in node.value))
+    return marks + (node.flow_style, tuple((_tree(k), _tree(v)) for k, v in node.value))
+
+
+@pytest.mark.parametrize("text", GOOD_DOCUMENTS)
+def test_libyamls_composer_gives_the_counting_composers_nodes_and_data(text):
+    from ilead_shell.reader import yaml_source
+
+    fast = yaml_source._composed_by_libyaml(text)
+    if not yaml_source._LIBYAML:
+        pytest.skip("PyYAML without libyaml")
+    assert fast is not None
+    loader = yaml_source._Loader(text)
+    node = loader.get_single_node()
+    data = loader.construct_document(node) if node is not None else None  # '<<' merges into the nodes
+    assert fast[0] == data
+    assert _tree(fast[1]) == _tree(node)
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\na: 2\n", "a: &x 1\nb: *x\n", 'a: "\\x01"\n', "a: !!python/object:os.system x\n", "a: 2027-02-30\n",
+    "a: [1, 2\n", "[" * 51 + "]" * 51, "a:\n  b:\n    c: 1\n    c: 2\n", "a: 1\n---\nb: 2\n",
+])
+def test_what_the_counting_read_would_refuse_is_left_to_it(text):
+    from ilead_shell.reader import yaml_source
+
+    assert yaml_source._composed_by_libyaml(text) is None
+
+
+def test_more_values_than_the_limit_are_left_to_the_counting_read(monkeypatch):
+    from ilead_shell.reader import limits, yaml_source
+
+    text = "a: [1, 2, 3]\n"  # six values: the mapping, its key, the list and its three entries
+    assert yaml_source._composed_by_libyaml(text) is not None
+    monkeypatch.setattr(limits, "MAX_YAML_VALUES", 5)
+    assert yaml_source._composed_by_libyaml(text) is None
+    assert "more than 5 values" in problem(text)
+    monkeypatch.setattr(limits, "MAX_YAML_VALUES", 6)
+    assert yaml_source._composed_by_libyaml(text) is not None

@@ -26,7 +26,8 @@ from . import limits
 from .limits import megabytes
 from .text_files import describe, forbidden_character
 
-if getattr(yaml, "__with_libyaml__", False):
+_LIBYAML = getattr(yaml, "__with_libyaml__", False)
+if _LIBYAML:
     from yaml.cyaml import CParser as _Parser
 
     def _start_parser(loader: Any, text: str) -> None:
@@ -181,6 +182,9 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
         raise YamlSyntaxError(error(f"YAML: {megabytes(size)} of YAML, more than the "
                                     f"{megabytes(limits.MAX_YAML_BYTES)} one document may hold; split the data "
                                     "or write less of it", path, first_line))
+    composed = _composed_by_libyaml(text)
+    if composed is not None:
+        return YamlDocument(*composed, path, first_line)
     node = None
     loader = _Loader(text)
     try:
@@ -240,6 +244,54 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDocument:
     except RecursionError:
         raise YamlSyntaxError(error("YAML: nested too deeply to read", path, first_line)) from None
     return YamlDocument(data, node, path, first_line)
+
+
+class _FastLoader(_Parser, SafeConstructor, Resolver):  # yaml.CSafeLoader, with our own parser class
+    def __init__(self, text: str):
+        _start_parser(self, text)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+def _composed_by_libyaml(text: str) -> tuple[Any, yaml.Node | None] | None:
+    """(data, node tree) from libyaml's own composer, a C loop, for a document that load_yaml
+    would take as it is; None for any other (it is then read again the counting way, which
+    says what is wrong where).  Both composers build the same nodes from the same events."""
+    if not _LIBYAML:
+        return None
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if not _taken_as_it_is(node):
+            return None
+        return (loader.construct_document(node) if node is not None else None), node
+    except Exception:  # noqa: BLE001 - whatever it is, the counting read reports it
+        return None
+
+
+def _taken_as_it_is(node: yaml.Node | None) -> bool:
+    """What the counting composer checks, on the finished tree: no more values or depth than
+    the limits, no character that cannot be packaged, no key written twice, and no alias (the
+    counting read weighs what aliases expand to)."""
+    if node is None:
+        return True
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    seen: set[int] = set()
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen or depth > limits.MAX_YAML_DEPTH or len(seen) >= limits.MAX_YAML_VALUES:
+            return False
+        seen.add(id(current))
+        if isinstance(current, yaml.ScalarNode):
+            if forbidden_character(current.value) is not None:
+                return False
+        elif isinstance(current, yaml.MappingNode):
+            if _repeated_key(current) is not None:
+                return False
+            stack.extend((child, depth + 1) for pair in current.value for child in pair)
+        else:
+            stack.extend((child, depth + 1) for child in current.value)
+    return True
 
 
 _QUOTED_VALUE = re.compile(r"""^(?P<lead>\s*(?:-\s+)*(?:[^\s#'"\[\]{}][^#'"\[\]{}]*?:\s+)?)(?P<quote>["'])""")
