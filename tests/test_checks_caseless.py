@@ -87,3 +87,35 @@ def test_patterns_that_lowering_would_change_are_searched_with_ignorecase(patter
 @pytest.mark.parametrize("pattern", [r"[\w-]x", r"[- ]?y", r"a\-b\.c", r"(?<![\w-])(?:a|b c)(?![\w-])", r"[^-a]"])
 def test_plain_word_patterns_are_case_free(pattern):
     assert case_free(pattern)
+
+
+@pytest.mark.parametrize("pattern, needs", [
+    ("crazy|insane", [[{"crazy"}], [{"insane"}]]),  # a whole-pattern alternation keeps its branches apart
+    # re's parser takes the shared 'dum' out of the branches: 'dum', then 'b' or the other's best set
+    (r"(?<![\w-])(?:dumb|dummy (?:text|data))(?![\w-])", [[{"dum"}, {"b", "data", "text"}]]),
+    (r"\bthe (?:left|right) (?:button|icon)s?\b", [[{"the "}, {"button", "icon"}, {"left", "right"}, {" "}]]),
+    ("(?:you )?guys", [[{"guys"}]]),
+    ("(?:ab)+c", [[{"ab"}, {"c"}]]),
+])
+def test_needed_text_names_what_every_match_contains(pattern, needs):
+    from ilead_shell.checks.caseless import needed_text
+
+    found = needed_text(pattern)
+    assert [[set(strings) for strings in sets] for sets in found] == needs
+
+
+@pytest.mark.parametrize("pattern", ["a?", "(?:x|)", r"[a-z]+", r"\w", "(?:a|[bc])"])
+def test_a_pattern_that_promises_no_text_gets_no_shortcut(pattern):
+    from ilead_shell.checks.caseless import needed_text
+
+    assert needed_text(pattern) is None
+
+
+def test_the_shortcut_never_hides_a_match_of_the_lowered_pattern():
+    from ilead_shell.checks.caseless import _holds
+
+    for search in joined_patterns():
+        texts = [t.lower() for t in _texts(search.any_case.pattern, seed=7, count=4000)]
+        matched = [t for t in texts if search._lowered.search(t)]
+        assert matched and all(_holds(t, search._needs) for t in matched)
+        assert sum(_holds(t, search._needs) for t in texts) < len(texts)  # and it does turn texts away

@@ -12,11 +12,20 @@ lengths stay), changes no character's class (``\\w``, ``\\s``, ``\\d``, word bou
 makes equal exactly the ASCII characters that IGNORECASE makes equal (its further Unicode
 foldings, 'ſ' for 's' or 'K' for 'k', involve characters that are not ASCII).  Any other text
 or pattern is searched with IGNORECASE, as before.
+
+Before that search, the lower-cased text is asked whether it holds the strings every match
+must contain (:func:`needed_text`: 'crazy' or 'insane' for ``crazy|insane``): a substring
+test is a fast scan, and most texts lack them.
 """
 
 from __future__ import annotations
 
 import re
+
+try:  # the parser re.compile itself uses; it is private, so any surprise only costs the shortcut
+    from re import _parser as _sre_parse  # Python 3.11+
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 # A capital letter also stands for the escapes \A \B \D \S \W \Z \N{...}, which are refused too.
 _CAPITAL = re.compile(r"[A-Z]")
@@ -59,14 +68,93 @@ def case_free(pattern: str) -> bool:
     return True
 
 
+Needs = tuple[tuple[frozenset[str], ...], ...]
+
+
+def needed_text(pattern: str) -> Needs | None:
+    """What every match of ``pattern`` (matched case-sensitively) contains, as alternatives:
+    for one of them, a string of each of its sets; None when the pattern promises nothing.
+
+    A run of literal characters must all be matched, and so must a group or a repeat of at
+    least one; an alternation needs one of its branches (each branch's most telling set,
+    joined).  A class, an assertion or an optional part promises no particular text.  An
+    alternation that is the whole pattern (or all of it but assertions) keeps its branches
+    apart: 'the' alone is in most texts, 'the' with 'left' or 'right' and 'button' or 'icon'
+    in few.
+    """
+    try:
+        items = list(_sre_parse.parse(pattern))
+    except Exception:  # noqa: BLE001 - a pattern the parser refuses compiles to nothing either
+        return None
+    try:
+        informative = [item for item in items if item[0] not in _PROMISE_NOTHING]
+        if len(informative) == 1 and informative[0][0] == _sre_parse.BRANCH:
+            needs = tuple(_all_sets(branch) for branch in informative[0][1][1])
+        else:
+            needs = (_all_sets(items),)
+    except Exception:  # noqa: BLE001 - a parser tree not as expected: no shortcut
+        return None
+    return needs if needs and all(needs) else None
+
+
+def _all_sets(items) -> tuple[frozenset[str], ...]:
+    """Every set of strings one of which a match of ``items`` contains, the most telling first."""
+    found: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op == _sre_parse.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            found.append(frozenset(["".join(run)]))
+            run = []
+        inner: tuple[frozenset[str], ...] = ()
+        if op == _sre_parse.SUBPATTERN and not av[1] and not av[2]:  # a group that sets no flag
+            inner = _all_sets(av[3])
+        elif op == _ATOMIC_GROUP:
+            inner = _all_sets(av)
+        elif op == _sre_parse.BRANCH:
+            branches = [_all_sets(branch) for branch in av[1]]
+            if all(branches):
+                inner = (frozenset().union(*(sets[0] for sets in branches)),)
+        elif op in _REPEATS and av[0] >= 1:
+            inner = _all_sets(av[2])
+        found += inner
+    return tuple(sorted(found, key=lambda strings: (-min(map(len, strings)), len(strings), sorted(strings))))
+
+
+_REPEATS = {getattr(_sre_parse, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+            if hasattr(_sre_parse, name)}
+_ATOMIC_GROUP = getattr(_sre_parse, "ATOMIC_GROUP", object())
+_PROMISE_NOTHING = {_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT}
+
+
+def _holds(lowered: str, needs: Needs) -> bool:
+    # Plain loops: generator expressions three deep cost more than the substring tests.
+    for sets in needs:
+        for strings in sets:
+            for string in strings:
+                if string in lowered:
+                    break
+            else:
+                break  # none of this set: the alternative cannot match
+        else:
+            return True
+    return False
+
+
 class CaselessSearch:
     """``re.search(pattern, text, re.IGNORECASE) is not None``, faster for ASCII text."""
 
     def __init__(self, pattern: str):
         self.any_case = re.compile(pattern, re.IGNORECASE)
         self._lowered = re.compile(pattern) if case_free(pattern) else None
+        self._needs = needed_text(pattern) if self._lowered is not None else None
 
     def found_in(self, text: str) -> bool:
         if self._lowered is not None and text.isascii():
-            return self._lowered.search(text.lower()) is not None
+            lowered = text.lower()
+            if self._needs is not None and not _holds(lowered, self._needs):
+                return False
+            return self._lowered.search(lowered) is not None
         return self.any_case.search(text) is not None
