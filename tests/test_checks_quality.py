@@ -186,6 +186,13 @@ def test_quoted_terms_and_allowed_terms_are_not_reported(tmp_path):
     assert "say 'supplier'" in messages[0]
 
 
+def test_terms_in_curly_quotation_marks_are_discussed_not_used(tmp_path):
+    body = "Avoid \u201ccrazy\u201d and \u2018insane\u2019 in prose.\n\nThis is crazy.\n"
+    root = make(tmp_path, {"01-reading.md": page(body)})
+    found = findings(root, "inclusive-language")
+    assert [f.message.split("says '")[1].split("'")[0] for f in found] == ["crazy"]  # the unquoted one
+
+
 def test_flesch_kincaid_matches_the_published_example():
     # Wikipedia, Flesch-Kincaid readability tests: 13 words, 24 syllables, one sentence -> 11.3
     words, sentences, count = text_statistics(

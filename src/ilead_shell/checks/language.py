@@ -79,12 +79,20 @@ def _any_term(terms: list[Term]) -> CaselessSearch | None:
 # Memoised per text: serve checks the same texts again after every edit.
 @lru_cache(maxsize=8192)
 def _term_matches(html: str, key: tuple[str, ...]) -> tuple[tuple[int, str], ...]:
-    words = _QUOTED.sub(lambda m: " " * len(m.group(0)), plain_text(html))
+    words = _unquoted(plain_text(html))
     joined = _ANY_TERM.get(key)
     if joined is not None and not joined.found_in(words):
         return ()
     return tuple((index, match.group(0)) for index, term in enumerate(_TERMS[key])
                  for match in term.pattern.finditer(words))
+
+
+def _unquoted(text: str) -> str:
+    """``text`` with each quotation blanked out, kept at its length (a quotation opens with one
+    of three characters: a text without any of them is returned as it is, unsearched)."""
+    if '"' not in text and "“" not in text and "‘" not in text:
+        return text
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def matches(term: Term, text: str) -> list[str]:
