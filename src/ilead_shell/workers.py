@@ -49,7 +49,7 @@ class WorkerFailed(Exception):
 def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                on_dispatch: Callable[[int], None] | None = None,
                failed: Callable[[Any], bool] | None = None,
-               close_in_workers: Iterable[int] = ()) -> list[Any]:
+               close_in_workers: Iterable[int] = (), order: Iterable[int] | None = None) -> list[Any]:
     """``[function(0), ..., function(count - 1)]``, computed by ``workers`` processes.
 
     This process is one of them, and forks the others: a worker of its own would hold
@@ -61,12 +61,15 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
     ``None``.  ``function`` should return its errors rather than raise them; a raised
     exception, or a worker that dies, is :class:`WorkerFailed`.  ``close_in_workers``
     are file descriptors the forked workers must not keep open (the parent's lock).
+    ``order`` is the order in which jobs start (default: by number); results are by number.
     """
     from multiprocessing.connection import Pipe, wait
 
     results: list[Any] = [None] * count
     todo_read, todo_write = os.pipe()
-    os.write(todo_write, b"".join(index.to_bytes(4, "little") for index in range(count)))
+    order = list(range(count)) if order is None else list(order)
+    assert sorted(order) == list(range(count)), "order must name every job once"
+    os.write(todo_write, b"".join(index.to_bytes(4, "little") for index in order))
     os.close(todo_write)  # an empty pipe now reads as the end: no more jobs
     children: dict[Any, int] = {}  # this process's end of each worker's pipe -> pid
     sys.stdout.flush()
