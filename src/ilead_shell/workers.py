@@ -75,6 +75,7 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # the course, read once, is shared with the workers: keep every GC off its pages
+    _return_free_memory()
     finished = False
     try:
         for _ in range(max(0, min(workers, count) - 1)):
@@ -134,6 +135,16 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                 conn.close()
         for pid in children.values():
             _reap(pid)
+
+
+def _return_free_memory() -> None:
+    """Give the heap's free pages back to the system before forking.  Reading a course frees
+    much more than it keeps (Markdown trees, YAML nodes); without this, those pages stay in this
+    process's memory for the whole build (about 5 MB at 999 pages)."""
+    with contextlib.suppress(Exception):  # glibc only; elsewhere nothing to do
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _work(todo: int, function: Callable[[int], Any], on_dispatch: Callable[[int], None] | None,
