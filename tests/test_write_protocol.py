@@ -424,3 +424,16 @@ def test_a_bug_in_a_check_names_the_check_and_writes_nothing(tmp_path, monkeypat
     with pytest.raises(IleadError, match=r"check '\S+' failed: KeyError"):
         build(FIDELITY, "all", tmp_path / "out", jobs=jobs)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it_even_when_it_fails(tmp_path):
+    import gc
+
+    from ilead_shell.errors import CourseError
+
+    before = gc.get_threshold()
+    build(FIDELITY, "cc", tmp_path / "ok", jobs=1)
+    assert gc.get_threshold() == before
+    with pytest.raises(CourseError):
+        build(_fidelity_without_alt_text(tmp_path), "cc", tmp_path / "failed", strict=True, jobs=1)
+    assert gc.get_threshold() == before

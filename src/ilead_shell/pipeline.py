@@ -30,7 +30,7 @@ from .reader import load_course
 from .registry import Registry
 from .source_files import source_lines
 from .staging import FILE_MODE, Staging, interrupt_on_signals
-from .workers import WorkerFailed, available_cpus, can_fork, run_forked
+from .workers import WorkerFailed, available_cpus, batch_collections, can_fork, run_forked
 
 
 @dataclass
@@ -238,6 +238,13 @@ def build(
     ``jobs`` processes (default: as many as help); only when all succeeded are they
     renamed into place (:mod:`.staging`).
     """
+    with batch_collections():
+        return _build(source, targets, out_dir, offering, strict, registry, progress, jobs)
+
+
+def _build(source: Path, targets: str, out_dir: Path, offering: str | None, strict: bool,
+           registry: Registry | None, progress: Progress | None,
+           jobs: int | None) -> tuple[list[BuildResult], list[Diagnostic]]:
     registry = registry or Registry()
     course, reader_warnings = read_course(source, registry)
 

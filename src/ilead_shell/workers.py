@@ -37,6 +37,23 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
+# A build makes millions of short-lived objects and few cycles: the default thresholds
+# (700, 10, 10) ran the collector 630 times in a 999-page `all` build, 3-4 % of its CPU
+# time; these run it a handful of times for a few MB more at the peak.
+BATCH_GC_THRESHOLDS = (50_000, 20, 10)
+
+
+@contextlib.contextmanager
+def batch_collections():
+    """Collect cyclic garbage less often for the length of a batch job, then as before."""
+    before = gc.get_threshold()
+    gc.set_threshold(*BATCH_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 class WorkerFailed(Exception):
     """A worker process died or raised instead of answering (a bug or the OOM killer)."""
 
