@@ -177,6 +177,7 @@ def _work(todo: int, function: Callable[[int], Any], on_dispatch: Callable[[int]
         if on_dispatch:
             on_dispatch(index)
         answer = function(index)
+        _return_free_memory()  # what this job held (a whole bundle), before the next one grows the heap
         done(index, answer)
         if failed is not None and failed(answer):
             while len(os.read(todo, 4096)) > 0:  # nothing more starts, in any process
