@@ -21,7 +21,7 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .exporter_api import Bundle, BundleFile, check_bundle_path
+from .exporter_api import Bundle, BundleFile
 from .source_files import open_checked
 from .staging import FILE_MODE, Staging
 
@@ -62,7 +62,7 @@ def write_bundle(bundle: Bundle, raw: BinaryIO) -> None:
 
 
 def _entries(bundle: Bundle) -> list[BundleFile]:
-    return [bundle.files[path] for path in sorted(bundle.files, key=lambda p: check_bundle_path(p))]
+    return bundle.sorted_entries()  # every path checked: no member lands outside the extraction folder
 
 
 def _copy(entry: BundleFile, out: BinaryIO) -> None:

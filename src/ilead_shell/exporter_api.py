@@ -66,6 +66,10 @@ class Bundle:
     warnings: list[Diagnostic] = field(default_factory=list)
     notes: list[Diagnostic] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    #: Paths that passed :func:`check_bundle_path` in :meth:`_add`: the archive writer need
+    #: not check them again (80,000 checks for a large course), only what was put into
+    #: ``files`` some other way.
+    _checked: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def _add(self, entry: BundleFile) -> None:
         check_bundle_path(entry.path)
@@ -75,6 +79,7 @@ class Bundle:
                 return  # the same file added twice (a shared image): harmless
             raise ValueError(f"two different files for one bundle path: {entry.path}")
         self.files[entry.path] = entry
+        self._checked.add(entry.path)
 
     def add_bytes(self, path: str, data: bytes) -> None:
         self._add(BundleFile(path, data=data))
@@ -98,6 +103,18 @@ class Bundle:
 
     def paths(self) -> list[str]:
         return sorted(self.files)
+
+    def sorted_entries(self) -> list[BundleFile]:
+        """Every file in path order, each under a safe path that is its own."""
+        entries = []
+        for path in sorted(self.files):
+            entry = self.files[path]
+            if path not in self._checked or entry.path != path:  # put into ``files`` by hand
+                check_bundle_path(path)
+                if entry.path != path:
+                    raise ValueError(f"the bundle path {path!r} holds the file of {entry.path!r}")
+            entries.append(entry)
+        return entries
 
 
 def serialize_xml(root: etree._Element | etree._ElementTree) -> bytes:
