@@ -8,7 +8,6 @@ writer reads like the table it fills.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Iterable
 
 from lxml import etree
@@ -82,7 +81,7 @@ def _with_fields(tag: str, fields: dict[str, Any]) -> etree._Element:
         prototype = _PROTOTYPES[key] = etree.Element(tag)
         for name in fields:
             etree.SubElement(prototype, name)
-    node = copy.deepcopy(prototype)
+    node = prototype.__copy__()  # lxml copies the whole subtree, as deepcopy would, without its memo
     elements = None
     for child, value in zip(node, fields.values()):
         kind = type(value)  # exact types first: the common cases, none of them an element or a list
