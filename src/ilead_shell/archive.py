@@ -76,8 +76,17 @@ def _copy(entry: BundleFile, out: BinaryIO) -> None:
 
 
 def _write_zip(bundle: Bundle, raw: BinaryIO) -> None:
+    entries = _entries(bundle)
+    sizes = [entry.size for entry in entries]
+    if raw.seekable() and _fits_without_zip64(entries, sizes):
+        _write_plain_zip(entries, sizes, raw)
+    else:
+        _write_zip_with_zipfile(entries, raw)
+
+
+def _write_zip_with_zipfile(entries: list[BundleFile], raw: BinaryIO) -> None:
     with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as archive:
-        for entry in _entries(bundle):
+        for entry in entries:
             info = zipfile.ZipInfo(entry.path, date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_STORED if is_compressed(entry.path) else zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is honoured
@@ -85,6 +94,107 @@ def _write_zip(bundle: Bundle, raw: BinaryIO) -> None:
             info.file_size = entry.size
             with archive.open(info, "w", force_zip64=entry.size > 0x7FFFFFFF) as out:
                 _copy(entry, out)
+
+
+# -- zip without zipfile --------------------------------------------------------------------
+# zipfile spends more time per entry (a ZipInfo, a writer object, two seeks back to the local
+# header and forth) than deflating a small page takes.  For archives that need no zip64
+# record (every bundle short of 2 GiB and 65,535 entries) the records are simple enough to
+# write directly: :func:`_write_plain_zip` writes the bytes :func:`_write_zip_with_zipfile`
+# writes (tests/test_archive_reference.py compares them), anything larger goes to zipfile.
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # zipfile's structFileHeader
+_CENTRAL_HEADER = struct.Struct("<4s4B4HL2L5H2L")  # structCentralDir
+_END_RECORD = struct.Struct("<4s4H2LH")  # structEndArchive
+_ZIP_VERSION = 20  # zipfile's DEFAULT_VERSION: what deflate without zip64 needs
+_UNIX = 3
+_DOS_TIME, _DOS_DATE = 0, (ZIP_EPOCH[0] - 1980) << 9 | ZIP_EPOCH[1] << 5 | ZIP_EPOCH[2]
+_ZIP_MODE = (0o100000 | FILE_MODE) << 16
+_ZIP64_LIMIT = (1 << 31) - 1  # zipfile.ZIP64_LIMIT
+_ZIP_STORED, _ZIP_DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
+
+
+def _fits_without_zip64(entries: list[BundleFile], sizes: list[int]) -> bool:
+    """Whether zipfile would write this archive with no zip64 field or record.
+
+    zipfile adds them for a file over ZIP64_LIMIT / 1.05 bytes, for an offset or a central
+    directory past ZIP64_LIMIT and for more than 65,535 entries; deflate grows incompressible
+    data by far less than the 5 % and 64 bytes an entry allowed here.
+    """
+    if len(entries) > 0xFFFF or any("\0" in entry.path for entry in entries):  # zipfile cuts names at NUL
+        return False
+    if sizes and max(sizes) * 1.05 > _ZIP64_LIMIT:
+        return False
+    names = sum(4 * len(entry.path) for entry in entries)  # UTF-8 takes at most 4 bytes a character
+    return sum(sizes) * 1.05 + len(entries) * (30 + 46 + 64) + 2 * names + 22 <= _ZIP64_LIMIT
+
+
+def _zip_name(path: str) -> tuple[bytes, int]:
+    """The name's bytes and flags, as zipfile encodes them: ASCII, else UTF-8 with flag 0x800."""
+    try:
+        return path.encode("ascii"), 0
+    except UnicodeEncodeError:
+        return path.encode("utf-8"), 0x800
+
+
+def _write_plain_zip(entries: list[BundleFile], sizes: list[int], raw: BinaryIO) -> None:
+    offset = start = raw.tell()  # zipfile's offsets count from the start of the file, as these do
+    directory = []
+    for entry, size in zip(entries, sizes):
+        name, flags = _zip_name(entry.path)
+        method = _ZIP_STORED if is_compressed(entry.path) else _ZIP_DEFLATED
+
+        def local_header(crc: int, compressed: int) -> bytes:
+            return _LOCAL_HEADER.pack(b"PK\3\4", _ZIP_VERSION, 0, flags, method, _DOS_TIME, _DOS_DATE, crc,
+                                      compressed, size, len(name), 0) + name
+
+        if entry.data is not None:
+            crc = zlib.crc32(entry.data)
+            body = entry.data if method == _ZIP_STORED else _deflated(entry.data)
+            compressed = len(body)
+            raw.write(local_header(crc, compressed))
+            raw.write(body)
+        else:
+            # The size is known, the CRC and compressed size only once the file is read: its
+            # header is written again after it, as zipfile does.
+            raw.write(local_header(0, 0))
+            crc, compressed = _copy_zip_member(entry, size, method, raw)
+            end = raw.tell()
+            raw.seek(offset)
+            raw.write(local_header(crc, compressed))
+            raw.seek(end)
+        directory.append(_CENTRAL_HEADER.pack(
+            b"PK\1\2", _ZIP_VERSION, _UNIX, _ZIP_VERSION, 0, flags, method, _DOS_TIME, _DOS_DATE, crc, compressed,
+            size, len(name), 0, 0, 0, 0, _ZIP_MODE, offset) + name)
+        offset += _LOCAL_HEADER.size + len(name) + compressed
+    listing = b"".join(directory)
+    raw.write(listing)
+    raw.write(_END_RECORD.pack(b"PK\5\6", 0, 0, len(directory), len(directory), len(listing), offset, 0))
+    assert raw.tell() == offset + len(listing) + _END_RECORD.size, (start, offset)
+
+
+def _deflated(data: bytes) -> bytes:
+    # zipfile's compressor: a raw deflate stream at zlib's default level, which is level 6.
+    deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return deflate.compress(data) + deflate.flush()
+
+
+def _copy_zip_member(entry: BundleFile, size: int, method: int, raw: BinaryIO) -> tuple[int, int]:
+    """Stream a course file into the archive; return its CRC and the bytes written."""
+    assert entry.source is not None
+    crc = written = 0
+    deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS) if method == _ZIP_DEFLATED else None
+    with open_checked(entry.source, size) as source:
+        while piece := source.read(CHUNK):
+            crc = zlib.crc32(piece, crc)
+            if deflate is not None:
+                piece = deflate.compress(piece)
+            raw.write(piece)
+            written += len(piece)
+    if deflate is not None:
+        tail = deflate.flush()
+        raw.write(tail)
+        written += len(tail)
+    return crc, written
 
 
 def _write_tar_gz(bundle: Bundle, raw: BinaryIO) -> None:
