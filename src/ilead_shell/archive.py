@@ -262,6 +262,7 @@ TAR_COPY_CHUNK = 16 * 1024
 _ZERO_ID = b"0000000\0"  # uid and gid 0
 _ZERO_TIME = b"00000000000\0"  # mtime 0
 _AFTER_TYPE = bytes(NAME_FIELD) + GNU_MAGIC + bytes(32 + 32 + 8 + 8 + 155 + 12)  # no link, owner names, devices
+_AFTER_TYPE_SUM = sum(_AFTER_TYPE)
 
 
 def tar_header(path: str, size: int) -> bytes:
@@ -280,11 +281,12 @@ def tar_header(path: str, size: int) -> bytes:
 
 
 def _header_block(name: bytes, mode: int, size: int, kind: bytes) -> bytes:
-    block = b"".join((name.ljust(NAME_FIELD, b"\0"), b"%07o\0" % mode, _ZERO_ID, _ZERO_ID, _size_field(size),
-                      _ZERO_TIME, b" " * 8, kind, _AFTER_TYPE))
-    # The checksum is the sum of the block's bytes with its own field as eight spaces, in six
-    # octal digits, a NUL and one of those spaces left in place.
-    return block[:148] + b"%06o\0" % sum(block) + block[155:]
+    head = b"".join((name.ljust(NAME_FIELD, b"\0"), b"%07o\0" % mode, _ZERO_ID, _ZERO_ID, _size_field(size),
+                     _ZERO_TIME))
+    # The checksum is the sum of the block's bytes with its own field as eight spaces, written
+    # as six octal digits, a NUL and one of those spaces left in place.
+    checksum = sum(head) + 8 * ord(" ") + kind[0] + _AFTER_TYPE_SUM
+    return b"".join((head, b"%06o\0 " % checksum, kind, _AFTER_TYPE))
 
 
 def _size_field(size: int) -> bytes:
