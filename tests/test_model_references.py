@@ -74,3 +74,56 @@ def test_the_reader_writes_parseable_references(full_course):
                 full_course.asset(reference.target)
             elif reference.kind == "item":
                 assert full_course.item(reference.target) is not None
+
+
+# -- the fast paths agree with the plain definitions ---------------------------------------------
+
+# The attribute pattern as first written; references._ATTRIBUTE is a faster spelling of it.
+_PLAIN_ATTRIBUTE = r"""(?P<name>\b(?:href|src|poster|data)\s*=\s*)(?P<q>["'])(?P<value>ilead:[^"']*)(?P=q)"""
+
+_ATTRIBUTE_CASES = [
+    '<a href="ilead:item/m/i">x</a>', "<img src='ilead:asset/a.png'>", '<video poster="ilead:asset/p.jpg">',
+    '<object data="ilead:asset/d.pdf">', '<a href = "ilead:module/m">', '<a href=\n\t"ilead:module/m">',
+    '<a xhref="ilead:item/m/i">', '<a data-href="ilead:item/m/i">', '<a _src="ilead:asset/a">',
+    "<a xhref='ilead:a src='ilead:b'>", '<a éhref="ilead:item/m/i">', '<a ΣSRC="ilead:x">',
+    '<a HREF="ilead:item/m/i">', '<a href="ilead:item/m/i\'>', '<a href="ilead:">', 'href="ilead:x"',
+    'shref="ilead:x" href="ilead:y"', 'data="ilead:x"data="ilead:y"', '<p>src= "ilead:x" in text</p>',
+    'hhref="ilead:x"', '-href="ilead:x"', '1src="ilead:x"', 'posterdata="ilead:x"', 'poster="data="ilead:x"',
+    '<a href="ilead:item/m/i#frag&amp;more">', '<a href="https://x/ilead:y">', "src=''ilead:x''",
+]
+
+
+@pytest.mark.parametrize("text", _ATTRIBUTE_CASES)
+def test_the_attribute_pattern_matches_what_the_plain_one_matches(text):
+    import re
+
+    from ilead_shell.references import _ATTRIBUTE
+
+    plain = re.compile(_PLAIN_ATTRIBUTE)
+    for html in (text, text * 3, "Some prose around. " + text + " and after, h s p d."):
+        assert [m.groupdict() | {"span": m.span()} for m in _ATTRIBUTE.finditer(html)] == \
+               [m.groupdict() | {"span": m.span()} for m in plain.finditer(html)], html
+
+
+def test_the_attribute_pattern_matches_the_plain_one_on_random_markup():
+    import random
+    import re
+
+    from ilead_shell.references import _ATTRIBUTE
+
+    plain = re.compile(_PLAIN_ATTRIBUTE)
+    pieces = ["href", "src", "poster", "data", "h", "s", "x", "é", "_", "-", " ", "\n", "=", '"', "'",
+              "ilead:", "item/m/i", "<a ", ">", "&amp;"]
+    generator = random.Random(12)
+    for _ in range(3000):
+        html = "".join(generator.choice(pieces) for _ in range(generator.randint(1, 24)))
+        assert [m.span() for m in _ATTRIBUTE.finditer(html)] == [m.span() for m in plain.finditer(html)], html
+
+
+@pytest.mark.parametrize("path", ["a/b.html", "a b/c.html", "é/ü.png", "x%20y.png", "a#b?c&d=e.html",
+                                  "~user/_x-y.z", "+plus,comma;semi.png", "中文/页.html", "", "a//b"])
+def test_relative_url_quotes_exactly_as_quote_does(path):
+    from urllib.parse import quote
+
+    assert relative_url("index.html", path) == quote(path, safe="/")
+    assert relative_url("m/p.html", "n/" + path) == quote("../n/" + path, safe="/")

@@ -19,7 +19,14 @@ from typing import Callable, Literal
 from urllib.parse import quote, unquote
 
 SCHEME = "ilead:"
-_ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src|poster|data)\s*=\s*)(?P<q>["'])(?P<value>ilead:[^"']*)(?P=q)""")
+# An href/src/poster/data attribute whose quoted value is an ilead: URL.  Written
+# ``h(?<=\bh)ref`` rather than ``\bhref`` so that the pattern starts with a literal letter:
+# the regex engine then jumps between the letters h, s, p and d instead of trying the
+# word boundary at every character, while the lookbehind asks the same boundary before
+# that letter (the same matches, tests/test_model_references.py holds it to \b(?:href|...)).
+_ATTRIBUTE = re.compile(r"""(?P<name>(?:h(?<=\bh)ref|s(?<=\bs)rc|p(?<=\bp)oster|d(?<=\bd)ata)\s*=\s*)"""
+                        r"""(?P<q>["'])(?P<value>ilead:[^"']*)(?P=q)""")
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9_.~/-]")  # what quote(safe="/") changes
 
 
 @dataclass(frozen=True)
@@ -65,5 +72,6 @@ def relative_url(from_path: str, to_path: str) -> str:
     common = 0
     while common < min(len(source), len(target) - 1) and source[common] == target[common]:
         common += 1
-    parts = [".."] * (len(source) - common) + target[common:]
-    return quote("/".join(parts), safe="/")
+    path = "/".join([".."] * (len(source) - common) + target[common:])
+    # quote() leaves a path of only these characters as it is; most bundle paths are such.
+    return quote(path, safe="/") if _NEEDS_QUOTING.search(path) else path
