@@ -32,6 +32,7 @@ STRINGS_ID = "ilead-strings"   # the scripts' interface strings, as JSON
 GRADED_SUBMIT_LABEL = N_("Submit answers")  # the button of a graded (SCORM) quiz
 _SUBMISSION_LABELS = {"text": N_("text entry"), "file": N_("file upload"), "url": N_("web address")}
 _URLS_KEPT = 8192  # folder-relative URLs a renderer remembers (a few per folder of the site)
+_FRAGMENTS_KEPT = 512  # headers and footers a renderer remembers (one per folder and page kind)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class PageRenderer:
         self._site_title = course.display_title
         self._type_labels = {kind: self._(label) for kind, label in _TYPE_LABELS.items()}
         self._urls: dict[tuple[str, str], str] = {}
+        self._fragments: dict[tuple, Markup] = {}
 
     # -- public pages ------------------------------------------------------------------
     def home(self) -> str:
@@ -215,21 +217,37 @@ class PageRenderer:
         scripts += [url(self.layout.static(name)) for name in self.options.scripts]
         scripts += extra
         theme = self.course.theme
+        nav = self._nav(path, nav_module) if self.options.site_nav else None
+        home_url = url(self.layout.home_page) if self.options.site_nav else None
+        logo = url(self.layout.logo(theme.logo)) if theme.logo else None
+        search_url = url(self.layout.search_page) if self.options.search else None
         return self.env.get_template(template).render(
             course=self.course, options=self.options, url=url, path=path,
             lang=self.course.language,
             # Interface strings in English on a page in another language say so.
             ui_lang=self._ui_lang,
             site_title=self._site_title,
-            stylesheet=url(self.layout.static(STYLESHEET)), scripts=scripts,
+            stylesheet=url(self.layout.static(STYLESHEET)),
             theme_css=self._theme_css,
-            logo=url(self.layout.logo(theme.logo)) if theme.logo else None,
-            strings=self._strings,
-            strings_id=STRINGS_ID,
-            search_url=url(self.layout.search_page) if self.options.search else None,
-            nav=self._nav(path, nav_module) if self.options.site_nav else None,
-            home_url=url(self.layout.home_page) if self.options.site_nav else None,
+            site_header=self._fragment("_site_header.html", ui_lang=self._ui_lang, home_url=home_url,
+                                       page_kind=context["page_kind"], logo=logo, site_title=self._site_title,
+                                       menu_for=(nav.id or "site-nav") if nav else None, search_url=search_url),
+            site_footer=self._fragment("_site_footer.html", ui_lang=self._ui_lang, site_title=self._site_title,
+                                       version=self.course.version, licence=self.course.license,
+                                       scripts=tuple(scripts), strings_id=STRINGS_ID, strings=self._strings),
+            search_url=search_url, nav=nav, home_url=home_url,
             **context)
+
+    def _fragment(self, template: str, **values) -> Markup:
+        """A part of many pages (header, footer), rendered once for each set of ``values``:
+        the template is given nothing else, so equal values make equal HTML."""
+        key = (template, *values.items())
+        html = self._fragments.get(key)
+        if html is None:
+            if len(self._fragments) >= _FRAGMENTS_KEPT:
+                self._fragments.clear()  # a bound for very large sites; correctness never depends on it
+            html = self._fragments[key] = Markup(self.env.get_template(template).render(**values))
+        return html
 
     def _nav(self, path: str, module: Module | None) -> Nav:
         """The outline beside a page, sized so that the whole site costs O(pages).
