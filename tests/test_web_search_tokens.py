@@ -79,7 +79,21 @@ def test_the_index_counts_what_one_token_at_a_time_counts(full_course):
     documents += [SearchDocument(f"t{n}.html", text[:20], "", text * 2) for n, text in enumerate(TRICKY)]
     index = build_index(documents)
     postings, lengths = reference_postings(documents)
-    assert dict(index["index"]) == postings
-    assert [term for term, _ in index["index"]] == sorted(postings)
+    # As lists of pairs, so that the order (what the JSON bytes hold) is compared too.
+    in_order = [[term, [[field, sorted(by_document.items(), key=lambda pair: int(pair[0]))]
+                        for field, by_document in sorted(postings[term].items())]] for term in sorted(postings)]
+    assert [[term, [[field, list(by_document.items())] for field, by_document in fields.items()]]
+            for term, fields in index["index"]] == in_order
     assert index["fieldLength"] == {str(d): [lengths[(d, f)] for f in range(len(FIELDS))]
                                     for d in range(len(documents))}
+
+
+def test_ascii_text_splits_into_the_words_the_pattern_finds():
+    import random
+
+    ascii_characters = [chr(code) for code in range(128)]
+    assert tokenize("".join(ascii_characters)) == _WORD.findall(reference_fold("".join(ascii_characters)))
+    generator = random.Random(7)
+    for _ in range(2000):
+        text = "".join(generator.choice(ascii_characters + ["ab", "Z9", "  "]) for _ in range(generator.randint(0, 40)))
+        assert tokenize(text) == _WORD.findall(reference_fold(text)), repr(text)

@@ -23,6 +23,7 @@ FIELDS = ("title", "text")
 STORED = ("title", "url", "module", "excerpt")
 EXCERPT_CHARS = 180
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,12 @@ def fold(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    folded = fold(text)
+    if folded.isascii():
+        # Within ASCII the words _WORD finds are the runs of letters and digits: blank out
+        # every other character and split, without the regex's per-character test.
+        return folded.translate(_ASCII_SEPARATORS).split()
+    return _WORD.findall(folded)
 
 
 def html_text(html: str) -> str:
@@ -84,6 +90,7 @@ def build_index(documents: list[SearchDocument]) -> dict:
             for term, count in frequencies.items():
                 index.setdefault(term, {}).setdefault(field_id, {})[short_id] = count
         field_length[str(short_id)] = lengths
+    names = list(document_ids)  # short ids as the strings MiniSearch writes
     return {
         "documentCount": len(documents),
         "nextId": len(documents),
@@ -93,7 +100,8 @@ def build_index(documents: list[SearchDocument]) -> dict:
         "averageFieldLength": average,
         "storedFields": stored,
         "dirtCount": 0,
-        "index": [[term, {str(f): {str(d): n for d, n in sorted(p.items())} for f, p in sorted(fields.items())}]
+        # Postings were added document by document, so each is already in document order.
+        "index": [[term, {str(f): {names[d]: n for d, n in p.items()} for f, p in sorted(fields.items())}]
                   for term, fields in sorted(index.items())],
         "serializationVersion": 2,
     }
