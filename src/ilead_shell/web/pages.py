@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..model import Course, Item, Module, Question, Quiz, RichText
 from ..references import Reference, relative_url
 from ..templating import new_environment
+from .constant_strings import ConstantInterfaceText
 from .i18n import interface_language, translations
 from .layout import WebLayout
 from .quiz import quiz_key
@@ -78,6 +79,7 @@ def _environment(language: str):
     catalogue = translations(language)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _interface_text(catalogue)
+    env.add_extension(ConstantInterfaceText)  # _("literal") translated once, when a template compiles
     return env
 
 
