@@ -97,3 +97,54 @@ def test_ascii_text_splits_into_the_words_the_pattern_finds():
     for _ in range(2000):
         text = "".join(generator.choice(ascii_characters + ["ab", "Z9", "  "]) for _ in range(generator.randint(0, 40)))
         assert tokenize(text) == _WORD.findall(reference_fold(text)), repr(text)
+
+
+def reference_html_text(html: str) -> str:
+    """html_text as first written: lxml.html's fragment parser, a <div> around the fragment."""
+    from lxml import html as lxml_html
+
+    if not html.strip():
+        return ""
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    for block in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "br"):
+        block.tail = " " + (block.tail or "")
+    return " ".join(root.text_content().split())
+
+
+HTML_FRAGMENTS = [
+    "<p>One</p><p>Two</p>", "Leading text <p>then a paragraph</p> trailing", "   \n <p>x</p>", "just text",
+    "<ul><li>a</li><li>b<ul><li>c</li></ul></li></ul>", "<p>a<br>b<br/>c</p>", "<h2>T</h2>x<h3>U</h3>",
+    "<table><tr><th>h</th><td>d</td></tr></table><dl><dt>t</dt><dd>d</dd></dl>", "<p>&amp; &lt;b&gt; &nbsp;&#233;&eacute;</p>",
+    "<!-- a comment --><p>after</p>", "<script>var x = '<p>';</script><p>s</p>", "<style>p{}</style>text",
+    "<p>unclosed <b>bold <i>both</p> after", "</p>stray end<p>", "<body><p>inner body</p></body>",
+    "a </body> b </html> c", "<head><title>T</title></head><p>x</p>", "<title>T</title>text", "<meta charset=utf-8>m",
+    "<html><body><p>full</p></body></html>", "  <!DOCTYPE html><p>doc</p>", "<HTML><p>upper</p>",
+    "<p>Educación — 中文 👩🏽‍💻 e\u0301</p>", "<![CDATA[x]]><p>y</p>", "<?php echo 1 ?><p>pi</p>", "<p>a</p>\n\n<p>b</p>",
+    "<div><p>nested</p>tail</div>more", "<pre>  keep\n  lines </pre>", "<p>x<span>y</span>z</p><li>orphan</li>",
+    "<svg><text>vector</text></svg>", "<math><mi>x</mi></math>", "<p></p><p> </p>", "<br>", "<p>\x0c form feed</p>",
+]
+
+
+@pytest.mark.parametrize("html", HTML_FRAGMENTS)
+def test_html_text_is_what_the_fragment_parser_gives(html):
+    from ilead_shell.web.search_index import html_text
+
+    assert html_text(html) == reference_html_text(html)
+
+
+def test_html_text_is_what_the_fragment_parser_gives_on_every_course_text(full_course):
+    from conftest import ROOTS
+    from ilead_shell.reader import read_course
+    from ilead_shell.web.search_index import html_text
+
+    texts = []
+    for course in (full_course, read_course(ROOTS / "fidelity")):
+        texts += [course.description.html] + [m.overview.html for m in course.modules]
+        for item in course.items():
+            texts.append(item.body.html)
+            texts += [q.stem.html for q in getattr(item, "questions", ())]
+            if getattr(item, "transcript", None) is not None:
+                texts.append(item.transcript.html)
+    assert len(texts) > 40
+    for text in texts:
+        assert html_text(text) == reference_html_text(text), text[:80]

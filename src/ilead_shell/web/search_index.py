@@ -17,6 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml import html as lxml_html
 
 FIELDS = ("title", "text")
@@ -24,6 +25,10 @@ STORED = ("title", "url", "module", "excerpt")
 EXCERPT_CHARS = 180
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "br")
+_FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)  # fragment_fromstring parses these unwrapped
+_PARSER = etree.HTMLParser()
+_TEXT = etree.XPath("string()")  # what lxml.html's text_content() is
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,19 @@ def html_text(html: str) -> str:
     """The words of an HTML fragment, one space between blocks."""
     if not html.strip():
         return ""
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
-    for block in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "br"):
+    if _FULL_DOCUMENT.match(html):
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    else:
+        # What fragment_fromstring(create_parent="div") parses, read from the <body> it
+        # parses into rather than from a new <div> holding the body's content; and with
+        # lxml.etree's parser, whose elements need no Python class lookup each (libxml2's
+        # same HTML parser, the same tree).  Leading white space that fragment_fromstring
+        # would drop is dropped below with all other runs of white space.
+        document = etree.fromstring(f"<html><body>{html}</body></html>", _PARSER)
+        (root,) = [element for element in document if element.tag == "body"]
+    for block in root.iter(_BLOCKS):
         block.tail = " " + (block.tail or "")
-    return " ".join(root.text_content().split())
+    return " ".join(_TEXT(root).split())
 
 
 def build_index(documents: list[SearchDocument]) -> dict:
