@@ -153,7 +153,7 @@ class BackupWriter:
         self.bank = QuestionBank(course, self.plan, self.texts, self.dates.epoch)
 
     def _xml(self, path: str, root) -> None:
-        self.bundle.add_bytes(path, serialize(root))
+        self.bundle.add_bytes(path, root if isinstance(root, bytes) else serialize(root))
 
     def write(self) -> None:
         epoch = self.dates.epoch
