@@ -74,3 +74,68 @@ def test_the_reader_writes_parseable_references(full_course):
                 full_course.asset(reference.target)
             elif reference.kind == "item":
                 assert full_course.item(reference.target) is not None
+
+
+# -- the fast paths agree with the plain definitions ---------------------------------------------
+
+def _plain_rewrite(html: str, resolve) -> str:
+    """rewrite() as first written: one re.sub over the whole text."""
+    import html as html_module
+    import re
+
+    from ilead_shell.references import _ATTRIBUTE
+
+    def substitute(match):
+        reference = parse(html_module.unescape(match.group("value")))
+        if reference is None:
+            return match.group(0)
+        new = html_module.escape(resolve(reference), quote=True)
+        return f'{match.group("name")}{match.group("q")}{new}{match.group("q")}'
+
+    return re.sub(_ATTRIBUTE, substitute, html)
+
+
+def _resolve_all(reference: Reference) -> str:
+    return f"<{reference.kind}|{reference.target}|{reference.fragment}>"
+
+
+_ATTRIBUTE_CASES = [
+    '<a href="ilead:item/m/i">x</a>', "<img src='ilead:asset/a.png'>", '<video poster="ilead:asset/p.jpg">',
+    '<object data="ilead:asset/d.pdf">', '<a href = "ilead:module/m">', '<a href=\n\t"ilead:module/m">',
+    '<a xhref="ilead:item/m/i">', '<a data-href="ilead:item/m/i">', '<a _src="ilead:asset/a">',
+    "<a xhref='ilead:a src='ilead:item/b'>", '<a éhref="ilead:item/m/i">', '<a ΣSRC="ilead:x">',
+    '<a HREF="ilead:item/m/i">', '<a href="ilead:item/m/i\'>', '<a href="ilead:">', 'href="ilead:asset/x"',
+    'shref="ilead:x" href="ilead:item/y"', 'data="ilead:asset/x"data="ilead:asset/y"',
+    '<p>src= "ilead:asset/x" in text</p>', 'hhref="ilead:x"', '-href="ilead:module/x"', '1src="ilead:x"',
+    'posterdata="ilead:x"', 'poster="data="ilead:asset/x"', '<a href="ilead:item/m/i#frag&amp;more">',
+    '<a href="https://x/ilead:y">', "src=''ilead:x''", 'src=<"ilead:asset/x">', 'src=">ilead:asset/x"',
+    '<p>ilead:item/m/i in prose, then <a href="ilead:item/m/j">j</a></p>', 'href="ilead:bogus/x"',
+    'href="ilead:item/a" href="ilead:item/b"href="ilead:item/c"', 'src="ilead:asset/a" ilead: src="ilead:asset/b"',
+    'href="ilead:item/x' + "'" + ' src="ilead:asset/y"', "ilead:ilead:ilead:", 'href\u00a0=\u2003"ilead:module/m"',
+]
+
+
+@pytest.mark.parametrize("text", _ATTRIBUTE_CASES)
+def test_rewrite_replaces_what_one_re_sub_replaces(text):
+    for html in (text, text * 3, "Some prose around. " + text + " and after, h s p d.", text + "<" + text):
+        assert rewrite(html, _resolve_all) == _plain_rewrite(html, _resolve_all), html
+
+
+def test_rewrite_replaces_what_one_re_sub_replaces_on_random_markup():
+    import random
+
+    pieces = ["href", "src", "poster", "data", "h", "s", "x", "é", "_", "-", " ", "\n", "=", '"', "'",
+              "ilead:", "item/m/i", "asset/a", "module/m", "<a ", "<", ">", "&amp;", "#f"]
+    generator = random.Random(12)
+    for _ in range(4000):
+        html = "".join(generator.choice(pieces) for _ in range(generator.randint(1, 30)))
+        assert rewrite(html, _resolve_all) == _plain_rewrite(html, _resolve_all), html
+
+
+@pytest.mark.parametrize("path", ["a/b.html", "a b/c.html", "é/ü.png", "x%20y.png", "a#b?c&d=e.html",
+                                  "~user/_x-y.z", "+plus,comma;semi.png", "中文/页.html", "", "a//b"])
+def test_relative_url_quotes_exactly_as_quote_does(path):
+    from urllib.parse import quote
+
+    assert relative_url("index.html", path) == quote(path, safe="/")
+    assert relative_url("m/p.html", "n/" + path) == quote("../n/" + path, safe="/")

@@ -147,3 +147,27 @@ def test_courses_in_two_languages_built_in_one_process_keep_their_own_strings(tm
     talk = "modules/foundations/talk.html"
     assert _page(english, talk).xpath(heading) == ["Transcript"]
     assert _page(spanish, talk).xpath(heading) == _page(spanish_again, talk).xpath(heading) == ["Transcripción"]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_templates_underscore_gives_what_the_jinja_i18n_extension_gives(language):
+    # Pages call a direct _() that remembers constant strings (web/pages.py); it must render
+    # every catalogue string exactly as the stock newstyle gettext does: translated, Markup,
+    # "%%" turned into "%", variables escaped.
+    from jinja2 import Environment
+
+    from ilead_shell.web.pages import _environment
+
+    catalogue = i18n.translations(language)
+    stock = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    stock.install_gettext_translations(catalogue, newstyle=True)
+    ours = _environment(language)
+    strings = [m.id for m in _tool().extracted() if m.id and isinstance(m.id, str)]
+    assert len(strings) > 50
+    for string in strings + ["100%% of it, no variables", "<em>trusted</em> & kept"]:
+        names = sorted(set(re.findall(r"%\((\w+)\)s", string)))
+        variables = {name: f"<b>{name} & co</b>" for name in names}
+        call = "{{ _(s, **v) }}"
+        for _ in range(2):  # the second time from what the first remembered
+            assert ours.from_string(call).render(s=string, v=variables) == \
+                stock.from_string(call).render(s=string, v=variables), string

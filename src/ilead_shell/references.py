@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote
 
 SCHEME = "ilead:"
 _ATTRIBUTE = re.compile(r"""(?P<name>\b(?:href|src|poster|data)\s*=\s*)(?P<q>["'])(?P<value>ilead:[^"']*)(?P=q)""")
+_NEEDS_QUOTING = re.compile(r"[^A-Za-z0-9_.~/-]")  # what quote(safe="/") changes
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,25 @@ def rewrite(html_text: str, resolve: Callable[[Reference], str]) -> str:
         new = html.escape(resolve(reference), quote=True)
         return f'{match.group("name")}{match.group("q")}{new}{match.group("q")}'
 
-    if SCHEME not in html_text:
-        return html_text  # _ATTRIBUTE matches only a literal "ilead:" value
-    return _ATTRIBUTE.sub(substitute, html_text)
+    # _ATTRIBUTE.sub(substitute, html_text), with the pattern tried only near an "ilead:"
+    # (a match's value starts with one) rather than at every character of the text.  A match
+    # whose value starts at an occurrence begins after the last "<" or ">" before it: between
+    # an attribute's name and its value come only letters, spaces, "=" and a quote.  Searching
+    # from there finds the leftmost match, as sub does (a match for a later occurrence cannot
+    # begin before this one: its name-to-quote part cannot hold the "i", "l" or ":" of "ilead:").
+    pieces = []
+    done = 0
+    while (found := html_text.find(SCHEME, done)) >= 0:
+        start = max(html_text.rfind("<", done, found), html_text.rfind(">", done, found), done - 1) + 1
+        match = _ATTRIBUTE.search(html_text, start)
+        if match is None:
+            break
+        pieces += [html_text[done:match.start()], substitute(match)]
+        done = match.end()
+    if not pieces:
+        return html_text
+    pieces.append(html_text[done:])
+    return "".join(pieces)
 
 
 def relative_url(from_path: str, to_path: str) -> str:
@@ -65,5 +82,6 @@ def relative_url(from_path: str, to_path: str) -> str:
     common = 0
     while common < min(len(source), len(target) - 1) and source[common] == target[common]:
         common += 1
-    parts = [".."] * (len(source) - common) + target[common:]
-    return quote("/".join(parts), safe="/")
+    path = "/".join([".."] * (len(source) - common) + target[common:])
+    # quote() leaves a path of only these characters as it is; most bundle paths are such.
+    return quote(path, safe="/") if _NEEDS_QUOTING.search(path) else path

@@ -15,14 +15,15 @@ def environment(package: str, folder: str = "templates") -> Environment:
     return new_environment(package, folder)
 
 
-def new_environment(package: str, folder: str = "templates") -> Environment:
+def new_environment(package: str, folder: str = "templates",
+                    environment_class: type[Environment] = Environment) -> Environment:
     """An environment of its own, for a caller that changes it (installs translations, say):
     changing the shared one would change every other caller's pages too.
 
     Autoescape covers .html and .xml so text from authors can never break markup;
     StrictUndefined turns a typo in a template into an error instead of empty output.
     """
-    env = Environment(
+    env = environment_class(
         loader=PackageLoader(package, folder),
         autoescape=select_autoescape(["html", "htm", "xml", "j2"], default_for_string=True, default=True),
         undefined=StrictUndefined,

@@ -14,14 +14,21 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml import html as lxml_html
 
 FIELDS = ("title", "text")
 STORED = ("title", "url", "module", "excerpt")
 EXCERPT_CHARS = 180
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_SEPARATORS = {code: " " for code in range(128) if not chr(code).isalnum()}
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "br")
+_FULL_DOCUMENT = re.compile(r"^\s*<(?:html|!doctype)", re.I)  # fragment_fromstring parses these unwrapped
+_PARSER = etree.HTMLParser()
+_TEXT = etree.XPath("string()")  # what lxml.html's text_content() is
 
 
 @dataclass(frozen=True)
@@ -33,23 +40,45 @@ class SearchDocument:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents (NFKD, combining marks dropped): search.js's ``fold``."""
+    """Lower case without accents (NFKD, combining marks dropped): search.js's ``fold``.
+
+    The marks are found among the text's distinct characters and removed in one
+    ``str.translate``: the same characters a test per character would drop, with the
+    per-character Python work gone (a course has few distinct characters, and ASCII text,
+    which NFKD leaves as it is, none to drop)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+    if decomposed.isascii():
+        return decomposed.lower()
+    marks = {ord(c): None for c in set(decomposed) if unicodedata.category(c).startswith("M")}
+    return decomposed.translate(marks).lower()
 
 
 def tokenize(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    folded = fold(text)
+    if folded.isascii():
+        # Within ASCII the words _WORD finds are the runs of letters and digits: blank out
+        # every other character and split, without the regex's per-character test.
+        return folded.translate(_ASCII_SEPARATORS).split()
+    return _WORD.findall(folded)
 
 
 def html_text(html: str) -> str:
     """The words of an HTML fragment, one space between blocks."""
     if not html.strip():
         return ""
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
-    for block in root.iter("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dd", "dt", "br"):
+    if _FULL_DOCUMENT.match(html):
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    else:
+        # What fragment_fromstring(create_parent="div") parses, read from the <body> it
+        # parses into rather than from a new <div> holding the body's content; and with
+        # lxml.etree's parser, whose elements need no Python class lookup each (libxml2's
+        # same HTML parser, the same tree).  Leading white space that fragment_fromstring
+        # would drop is dropped below with all other runs of white space.
+        document = etree.fromstring(f"<html><body>{html}</body></html>", _PARSER)
+        (root,) = [element for element in document if element.tag == "body"]
+    for block in root.iter(_BLOCKS):
         block.tail = " " + (block.tail or "")
-    return " ".join(root.text_content().split())
+    return " ".join(_TEXT(root).split())
 
 
 def build_index(documents: list[SearchDocument]) -> dict:
@@ -67,15 +96,15 @@ def build_index(documents: list[SearchDocument]) -> dict:
         lengths = []
         for field in FIELDS:
             field_id = field_ids[field]
-            tokens = tokenize(getattr(document, field))
-            unique = len(set(tokens))
+            frequencies = Counter(tokenize(getattr(document, field)))
+            unique = len(frequencies)
             lengths.append(unique)
             # The running mean exactly as MiniSearch computes it (same floating-point steps).
             average[field_id] = (average[field_id] * short_id + unique) / (short_id + 1)
-            for term in tokens:
-                postings = index.setdefault(term, {}).setdefault(field_id, {})
-                postings[short_id] = postings.get(short_id, 0) + 1
+            for term, count in frequencies.items():
+                index.setdefault(term, {}).setdefault(field_id, {})[short_id] = count
         field_length[str(short_id)] = lengths
+    names = list(document_ids)  # short ids as the strings MiniSearch writes
     return {
         "documentCount": len(documents),
         "nextId": len(documents),
@@ -85,7 +114,8 @@ def build_index(documents: list[SearchDocument]) -> dict:
         "averageFieldLength": average,
         "storedFields": stored,
         "dirtCount": 0,
-        "index": [[term, {str(f): {str(d): n for d, n in sorted(p.items())} for f, p in sorted(fields.items())}]
+        # Postings were added document by document, so each is already in document order.
+        "index": [[term, {str(f): {names[d]: n for d, n in p.items()} for f, p in sorted(fields.items())}]
                   for term, fields in sorted(index.items())],
         "serializationVersion": 2,
     }
