@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from ilead_cc import qti
+from ilead_cc import copies
 from ilead_cc.canvas_qti import CanvasQtiWriter
 from ilead_cc.profiles import CC11, CC13
 from ilead_cc.qti import QtiWriter
@@ -81,9 +81,9 @@ def quizzes(every: list[Question]) -> list[Quiz]:
 @pytest.mark.parametrize("order", ["forward", "backward"])
 def test_copied_parts_are_byte_for_byte_what_building_them_gives(writer_class, profile, order, monkeypatch):
     every = questions() if order == "forward" else questions()[::-1]
-    monkeypatch.setattr(qti, "_TEMPLATES", {})
+    monkeypatch.setattr(copies, "TEMPLATES", {})
     copied = [written(writer_class, profile, quiz) for quiz in quizzes(every)]
-    monkeypatch.setattr(qti, "_TEMPLATE_LIMIT", 0)
-    monkeypatch.setattr(qti, "_TEMPLATES", {})
+    monkeypatch.setattr(copies, "LIMIT", 0)
+    monkeypatch.setattr(copies, "TEMPLATES", {})
     built = [written(writer_class, profile, quiz) for quiz in quizzes(every)]
     assert copied == built

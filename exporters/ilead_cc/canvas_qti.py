@@ -11,7 +11,8 @@ from lxml import etree
 
 from ilead_shell.model import Question, Quiz
 
-from .qti import RESPONSE, QtiWriter, _append_copy, _fill_all_of, _fill_feedback_condition, _fill_text, _sub, number
+from .copies import append_copy, fill_text
+from .qti import RESPONSE, QtiWriter, _fill_all_of, _fill_feedback_condition, _sub, number
 from .profiles import QTI_NS
 
 
@@ -46,7 +47,7 @@ class CanvasQtiWriter(QtiWriter):
             return super().item(question, quiz)
         item = self.item_head(self.ident(question), question.title, self.item_fields(question, "numeric", quiz),
                               self.rich(question.stem.html))
-        _append_copy(item[1], ("canvas_numeric_interaction",), self._numeric_interaction)
+        append_copy(item[1], ("qti-canvas_numeric_interaction",), self._numeric_interaction)
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
         for answer in question.numeric:
@@ -83,7 +84,7 @@ class CanvasQtiWriter(QtiWriter):
                 bounds = bounds[0][1]
             bounds[0].text = low
             bounds[1].text = high
-        _append_copy(processing, ("canvas_numeric_condition", exact), build, fill)
+        append_copy(processing, ("qti-canvas_numeric_condition", exact), build, fill)
 
     def essay_processing(self, item: etree._Element, question: Question) -> None:
         # Canvas shows general feedback on essays through an <other/> condition.
@@ -132,14 +133,14 @@ class CanvasQtiWriter(QtiWriter):
         self.general_feedback_condition(processing, question)
         for choice in question.choices:
             if self.has_feedback(choice):
-                _append_copy(processing, ("canvas_choice_feedback",), self._choice_feedback(choice.id),
+                append_copy(processing, ("qti-canvas_choice_feedback",), self._choice_feedback(choice.id),
                              _fill_feedback_condition(choice.id))
         choices = [(c.id, c.correct) for c in question.choices]
         if single:
             right = next(ident for ident, correct in choices if correct)
-            fill = _fill_text((0, 0), right)
+            fill = fill_text((0, 0), right)
         else:
             fill = _fill_all_of(choices)
-        _append_copy(processing, ("canvas_scoring", single, tuple(correct for _, correct in choices)),
+        append_copy(processing, ("qti-canvas_scoring", single, tuple(correct for _, correct in choices)),
                      self._scoring_condition(single, choices), fill)
         self.feedback_blocks(item, question)

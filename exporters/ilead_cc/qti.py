@@ -17,6 +17,7 @@ from lxml import etree
 
 from ilead_shell.model import Choice, NumericAnswer, Question, Quiz, RichText
 
+from .copies import append_copy, copy_of, fill_text
 from .ids import question_ident
 from .profiles import QTI_NS, XSI, CcProfile
 
@@ -37,54 +38,6 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 _SubElement = etree.SubElement
-# A 2,000-question bank is ~130,000 elements per dialect, and lxml spends most of the time
-# of building one on its attributes.  So the parts of a document are built once per shape
-# and copied (lxml copies a subtree in C): a part's key holds everything its build depends
-# on except the identifiers and texts that its ``fill`` writes into each copy.  A copy
-# serializes byte for byte as a built part does: the template's root declares the QTI
-# namespace as the document's root does, and ``set`` keeps an attribute where it was.
-_TEMPLATES: dict[tuple, etree._Element] = {}
-_TEMPLATE_LIMIT = 512  # distinct keys; points values could otherwise grow it
-
-
-def _copy(key: tuple, make: Callable[[], etree._Element]) -> etree._Element | None:
-    """A copy of the element ``make()`` returned for ``key`` first, or None past the limit."""
-    template = _TEMPLATES.get(key)
-    if template is None:
-        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
-            return None
-        template = _TEMPLATES[key] = make()
-    return template.__copy__()
-
-
-def _built_in_holder(build: Callable[[etree._Element], None]) -> Callable[[], etree._Element]:
-    def make() -> etree._Element:
-        holder = etree.Element(f"{Q}holder", nsmap={None: QTI_NS})
-        build(holder)
-        return holder[0]
-    return make
-
-
-def _append_copy(parent: etree._Element, key: tuple, build: Callable[[etree._Element], None],
-                 fill: Callable[[etree._Element], None] | None = None) -> etree._Element:
-    """``build(parent)``'s one child: a copy of the first build with the same key, into which
-    ``fill`` writes this call's identifiers and texts."""
-    node = _copy(key, _built_in_holder(build))
-    if node is None:
-        build(parent)
-        return parent[-1]
-    parent.append(node)
-    if fill is not None:
-        fill(node)
-    return node
-
-
-def _fill_text(path: tuple[int, ...], text: str) -> Callable[[etree._Element], None]:
-    def fill(node: etree._Element) -> None:
-        for index in path:
-            node = node[index]
-        node.text = text
-    return fill
 
 
 class QtiWriter:
@@ -118,7 +71,7 @@ class QtiWriter:
             _sub(assessment, "section", ident="root_section")
             return root
 
-        root = _copy(("document", self.schema_location(), tuple(fields), body is not None), make)
+        root = copy_of(("qti-document", self.schema_location(), tuple(fields), body is not None), make)
         if root is None:
             root = make()
         assessment = root[0]
@@ -138,7 +91,7 @@ class QtiWriter:
             pair = _sub(holder, "qtimetadatafield")
             _sub(pair, "fieldlabel", label)
             _sub(pair, "fieldentry", entry)
-        _append_copy(parent, ("field", label, entry), build)
+        append_copy(parent, ("qti-field", label, entry), build)
 
     def metadata(self, parent: etree._Element, fields: list[tuple[str, str]]) -> None:
         for label, entry in fields:
@@ -180,16 +133,15 @@ class QtiWriter:
 
     def item_head(self, ident: str, title: str, fields: list[tuple[str, str]], stem: str) -> etree._Element:
         """``<item>`` with its metadata and its presentation's stem, not yet in a section."""
-        def build(holder: etree._Element) -> None:
-            item = _sub(holder, "item", ident=ident, title=title)
+        def make() -> etree._Element:
+            item = etree.Element(f"{Q}item", ident=ident, title=title)
             self.metadata(_sub(_sub(item, "itemmetadata"), "qtimetadata"), fields)
             _sub(_sub(_sub(item, "presentation"), "material"), "mattext", stem, texttype="text/html")
+            return item
 
-        item = _copy(("item", tuple(fields)), _built_in_holder(build))
+        item = copy_of(("qti-item", tuple(fields)), make)
         if item is None:
-            holder = etree.Element(f"{Q}holder", nsmap={None: QTI_NS})
-            build(holder)
-            return holder[0]
+            return make()
         item.set("ident", ident)
         item.set("title", title)
         item[1][0][0].text = stem
@@ -303,7 +255,7 @@ class QtiWriter:
             for label, (ident, text, _) in zip(lid[0], labels):
                 label.set("ident", ident)
                 label[0][0].text = text
-        _append_copy(presentation, ("choices", single, shuffle, tuple(html for *_, html in labels)), build, fill)
+        append_copy(presentation, ("qti-choices", single, shuffle, tuple(html for *_, html in labels)), build, fill)
 
     def single_scoring_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
         feedback = self.has_feedback(choice)
@@ -319,7 +271,7 @@ class QtiWriter:
             condition[0][0].text = ident
             if feedback:
                 condition[2].set("linkrefid", f"{ident}_fb")
-        _append_copy(processing, ("single_scoring", feedback), build, fill)
+        append_copy(processing, ("qti-single_scoring", feedback), build, fill)
 
     def multiple_scoring_condition(self, processing: etree._Element, question: Question,
                                    idents: dict[str, str]) -> None:
@@ -332,7 +284,7 @@ class QtiWriter:
             for ident, correct in choices:
                 _sub(both if correct else _sub(both, "not"), "varequal", ident, respident=RESPONSE, case="Yes")
             _sub(condition, "setvar", "100", action="Set", varname="SCORE")
-        _append_copy(processing, ("multiple_scoring", tuple(correct for _, correct in choices)), build,
+        append_copy(processing, ("qti-multiple_scoring", tuple(correct for _, correct in choices)), build,
                      _fill_all_of(choices))
 
     def choice_feedback_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
@@ -341,7 +293,7 @@ class QtiWriter:
                 condition = _sub(holder, "respcondition", **{"continue": "Yes"})
                 _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
                 _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
-            _append_copy(processing, ("choice_feedback",), build, _fill_feedback_condition(ident))
+            append_copy(processing, ("qti-choice_feedback",), build, _fill_feedback_condition(ident))
 
     @staticmethod
     def has_feedback(choice: Choice) -> bool:
@@ -356,7 +308,7 @@ class QtiWriter:
         def build(holder: etree._Element) -> None:
             response = _sub(holder, "response_str", ident=RESPONSE, rcardinality="Single")
             _sub(_sub(response, "render_fib"), "response_label", ident="answer1", rshuffle="No")
-        _append_copy(presentation, ("text_interaction",), build)
+        append_copy(presentation, ("qti-text_interaction",), build)
 
     def accepted_texts(self, question: Question) -> list[str]:
         if question.type == "numeric":
@@ -384,7 +336,7 @@ class QtiWriter:
         def fill(condition: etree._Element) -> None:
             for varequal, answer in zip(condition[0], answers):
                 varequal.text = answer
-        _append_copy(processing, ("text_scoring", len(answers)), build, fill)
+        append_copy(processing, ("qti-text_scoring", len(answers)), build, fill)
         self.feedback_blocks(item, question)
 
     def essay_processing(self, item: etree._Element, question: Question) -> None:
@@ -398,7 +350,7 @@ class QtiWriter:
             _sub(_sub(condition, "conditionvar"), "other")
             if shown:
                 _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
-        _append_copy(processing, ("essay_condition", shown), build)
+        append_copy(processing, ("qti-essay_condition", shown), build)
         self.feedback_blocks(item, question)
 
     def general_feedback_html(self, question: Question) -> str:
@@ -423,11 +375,11 @@ class QtiWriter:
             processing = _sub(holder, "resprocessing")
             _sub(_sub(processing, "outcomes"), "decvar", varname="SCORE", vartype="Decimal", minvalue="0",
                  maxvalue="100")
-        return _append_copy(item, ("processing",), build)
+        return append_copy(item, ("qti-processing",), build)
 
     def general_feedback_condition(self, processing: etree._Element, question: Question) -> None:
         if self.general_feedback_html(question):
-            _append_copy(processing, ("general_feedback",), self._general_feedback_condition)
+            append_copy(processing, ("qti-general_feedback",), self._general_feedback_condition)
 
     @staticmethod
     def _general_feedback_condition(holder: etree._Element) -> None:
@@ -454,7 +406,7 @@ class QtiWriter:
         def fill(block: etree._Element) -> None:
             block.set("ident", ident)
             block[0][0][0].text = text
-        _append_copy(item, ("itemfeedback",), build, fill)
+        append_copy(item, ("qti-itemfeedback",), build, fill)
 
 
 def _fill_feedback_condition(ident: str) -> Callable[[etree._Element], None]:
