@@ -134,7 +134,7 @@ class CanvasQtiWriter(QtiWriter):
         for choice in question.choices:
             if self.has_feedback(choice):
                 append_copy(processing, ("qti-canvas_choice_feedback",), self._choice_feedback(choice.id),
-                             _fill_feedback_condition(choice.id))
+                            _fill_feedback_condition(choice.id))
         choices = [(c.id, c.correct) for c in question.choices]
         if single:
             right = next(ident for ident, correct in choices if correct)
@@ -142,5 +142,5 @@ class CanvasQtiWriter(QtiWriter):
         else:
             fill = _fill_all_of(choices)
         append_copy(processing, ("qti-canvas_scoring", single, tuple(correct for _, correct in choices)),
-                     self._scoring_condition(single, choices), fill)
+                    self._scoring_condition(single, choices), fill)
         self.feedback_blocks(item, question)

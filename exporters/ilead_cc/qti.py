@@ -285,7 +285,7 @@ class QtiWriter:
                 _sub(both if correct else _sub(both, "not"), "varequal", ident, respident=RESPONSE, case="Yes")
             _sub(condition, "setvar", "100", action="Set", varname="SCORE")
         append_copy(processing, ("qti-multiple_scoring", tuple(correct for _, correct in choices)), build,
-                     _fill_all_of(choices))
+                    _fill_all_of(choices))
 
     def choice_feedback_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
         if self.has_feedback(choice):
