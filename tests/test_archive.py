@@ -251,3 +251,26 @@ def test_reading_back_a_zip_entry_in_memory_matches(tmp_path):
     data = io.BytesIO(path.read_bytes())
     with zipfile.ZipFile(data) as archive:
         assert archive.read("web_resources/data.bin") == b"\x00\x01\x02"
+
+
+@pytest.mark.parametrize("fmt", ["zip", "tar.gz"])
+@pytest.mark.parametrize("bad", ["../up.txt", "/abs.txt", "a//b.txt", "dir/"])
+def test_an_unsafe_path_put_into_the_files_by_hand_is_refused_when_written(tmp_path, fmt, bad):
+    from ilead_shell.exporter_api import BundleFile
+
+    bundle = synthetic_bundle(tmp_path / "photo.png", fmt)
+    bundle.files[bad] = BundleFile(bad, data=b"x")  # around add_*, which would refuse it
+    with pytest.raises(ValueError, match="unsafe path"):
+        write_archive(bundle, tmp_path / "out" / f"b.{fmt}")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("fmt", ["zip", "tar.gz"])
+def test_a_file_filed_under_a_path_that_is_not_its_own_is_refused_when_written(tmp_path, fmt):
+    from ilead_shell.exporter_api import BundleFile
+
+    bundle = synthetic_bundle(tmp_path / "photo.png", fmt)
+    bundle.files["index.html"] = BundleFile("../../escape.html", data=b"x")  # a checked key, an unsafe name
+    with pytest.raises(ValueError, match="holds the file of"):
+        write_archive(bundle, tmp_path / "out" / f"b.{fmt}")
+    assert not (tmp_path / "out").exists()

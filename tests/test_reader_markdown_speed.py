@@ -125,3 +125,54 @@ def test_a_course_reads_the_same_with_the_shortcuts_off(tmp_path, monkeypatch):
 class _Never:
     def fullmatch(self, text):
         return None
+
+
+# -- converting ahead in two processes ----------------------------------------------------------------
+ROOTS = Path(__file__).parent / "roots"
+COURSE_SOURCE = Path(__file__).parent.parent / "course_source"
+
+
+@pytest.mark.parametrize("root", [ROOTS / "fidelity", COURSE_SOURCE], ids=["fidelity", "course_source"])
+def test_a_course_converted_ahead_in_two_processes_reads_as_one_process_reads_it(root, monkeypatch):
+    import ilead_shell.reader.markdown_render as markdown_render
+
+    alone = read_course(root).model_dump_json()
+    ahead = []
+    real = markdown_render.MarkdownRenderer.convert_ahead
+
+    def counting(self, texts):
+        real(self, texts)
+        ahead.append(len(self._ahead))
+
+    monkeypatch.setattr(markdown_render, "PARALLEL_MIN_CHARACTERS", 0)
+    monkeypatch.setattr(markdown_render.MarkdownRenderer, "convert_ahead", counting)
+    monkeypatch.setattr("ilead_shell.workers.available_cpus", lambda: 2)
+    assert read_course(root).model_dump_json() == alone
+    assert ahead and ahead[0] > 5, "nothing was converted ahead: the two-process path went untested"
+
+
+def test_a_text_too_deep_to_convert_ahead_is_reported_as_one_process_reports_it(tmp_path, monkeypatch):
+    from ilead_shell.errors import CourseError
+    from ilead_shell.reader import load_course
+
+    deep = "".join("  " * level + "- item\n" for level in range(80))
+    files = {
+        "course.yml": "title: M\ncode: M\n",
+        "modules/01-m/module.md": "---\ntitle: M\n---\nOverview with **words**.\n",
+        "modules/01-m/01-page.md": "---\ntitle: Page\n---\nIntro *text*.\n\n" + deep,
+        "modules/01-m/02-page.md": "---\ntitle: Other\n---\nA [link](01-page.md) and *more*.\n",
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+
+    def errors() -> list[str]:
+        with pytest.raises(CourseError) as failure:
+            load_course(tmp_path)
+        return [d.format() for d in failure.value.diagnostics]
+
+    alone = errors()
+    assert any("01-page.md:" in line and "nested" in line for line in alone)
+    monkeypatch.setattr("ilead_shell.reader.markdown_render.PARALLEL_MIN_CHARACTERS", 0)
+    monkeypatch.setattr("ilead_shell.workers.available_cpus", lambda: 2)
+    assert errors() == alone

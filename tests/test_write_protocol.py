@@ -346,3 +346,94 @@ def test_a_failing_target_among_others_leaves_nothing_whatever_the_workers(tmp_p
     finally:
         sys.modules.pop("failing_targets", None)
     assert not (tmp_path / "out").exists()
+
+
+# -- the checks run beside the bundles ---------------------------------------------------------------
+def _fidelity_without_alt_text(tmp_path: Path) -> Path:
+    """The fidelity course with one image stripped of its alt text: a warning of a gated family."""
+    root = tmp_path / "course"
+    shutil.copytree(FIDELITY, root)
+    page = root / "modules" / "01-welcome" / "01-how-it-works.md"
+    text = page.read_text(encoding="utf-8")
+    assert "![Map of the course modules" in text
+    page.write_text(text.replace("![Map of the course modules, with spaces in its file name]", "![]"),
+                    encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_check_error_beside_the_bundles_writes_nothing_and_is_reported_as_check_would(tmp_path, jobs):
+    from ilead_shell.errors import CourseError
+    from ilead_shell.pipeline import read_and_check
+
+    root = _fidelity_without_alt_text(tmp_path)
+    with pytest.raises(CourseError) as checked:
+        read_and_check(root, strict=True)
+    with pytest.raises(CourseError) as built:
+        build(root, "all", tmp_path / "out", offering="all", strict=True, jobs=jobs)
+    assert [d.format() for d in built.value.diagnostics] == [d.format() for d in checked.value.diagnostics]
+    assert any("no alternative text" in d.message for d in built.value.diagnostics)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_checks_findings_are_the_same_whatever_the_workers(tmp_path):
+    root = _fidelity_without_alt_text(tmp_path)
+    found = []
+    for jobs in (1, 2):
+        results, findings = build(root, "all", tmp_path / f"j{jobs}", jobs=jobs)
+        found.append([d.format() for d in findings])
+        assert len(results) >= 8
+    assert found[0] == found[1]
+    assert any("no alternative text" in line for line in found[0])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_check_error_wins_over_an_exporter_bug_it_may_have_caused(tmp_path, monkeypatch, jobs):
+    from ilead_shell.errors import CourseError
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "failing_targets.py").write_text(textwrap.dedent(FAILING))
+    monkeypatch.syspath_prepend(str(site))
+    found = [EntryPoint("fine", "failing_targets:Fine", GROUP), EntryPoint("broken", "failing_targets:Broken", GROUP)]
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
+    root = _fidelity_without_alt_text(tmp_path)
+    try:
+        with pytest.raises(CourseError, match="no alternative text"):
+            build(root, "broken,fine", tmp_path / "out", strict=True, jobs=jobs)
+    finally:
+        sys.modules.pop("failing_targets", None)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bug_in_a_check_names_the_check_and_writes_nothing(tmp_path, monkeypatch, jobs):
+    from dataclasses import replace
+
+    import ilead_shell.checks as checks
+
+    real = checks.registered_checks
+
+    def with_a_bug(*args, **kwargs):
+        found, problems = real(*args, **kwargs)
+        def explode(course):
+            raise KeyError("a check bug")
+        return [replace(found[0], run=explode)] + found[1:], problems
+
+    monkeypatch.setattr(checks, "registered_checks", with_a_bug)
+    with pytest.raises(IleadError, match=r"check '\S+' failed: KeyError"):
+        build(FIDELITY, "all", tmp_path / "out", jobs=jobs)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it_even_when_it_fails(tmp_path):
+    import gc
+
+    from ilead_shell.errors import CourseError
+
+    before = gc.get_threshold()
+    build(FIDELITY, "cc", tmp_path / "ok", jobs=1)
+    assert gc.get_threshold() == before
+    with pytest.raises(CourseError):
+        build(_fidelity_without_alt_text(tmp_path), "cc", tmp_path / "failed", strict=True, jobs=1)
+    assert gc.get_threshold() == before

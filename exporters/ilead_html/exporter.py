@@ -28,6 +28,7 @@ class HtmlExporter(Exporter):
     description = "Static HTML preview site (open index.html in a browser)"
     format = "zip"
     suffix = "zip"
+    build_cost = 2.4  # against a plain cartridge: see Exporter.build_cost
     Options = HtmlOptions
 
     def build_bundle(self, course: Course) -> Bundle:

@@ -19,6 +19,7 @@ carry no grade, as learners never meet them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlparse
@@ -35,7 +36,7 @@ from .plan import Activity
 from .questions import QuestionBank, mark
 from .richtext import Texts
 from .rubric import grading_xml
-from .xml import NULL_VALUE, container, element, number, record
+from .xml import NULL_VALUE, container, element, number, record, serialize
 
 MOODLE_VERSION = 2025100600  # Moodle 5.1: core and every standard activity carry this version
 TRACKING_AUTOMATIC = 2  # COMPLETION_TRACKING_AUTOMATIC
@@ -94,8 +95,9 @@ class ActivityWriter:
     def __init__(self, context: Context):
         self.c = context
 
-    def files(self, activity: Activity) -> dict[str, etree._Element]:
-        """Every file of the activity's folder, by name."""
+    def files(self, activity: Activity) -> dict[str, etree._Element | bytes]:
+        """Every file of the activity's folder, by name: a tree, or the bytes of a file that is
+        the same in every folder."""
         completion = completion_of(activity, self.c.gradebook)
         instance = self._instance(activity, completion)
         found = {
@@ -104,11 +106,7 @@ class ActivityWriter:
                 "activity", {"id": activity.instance, "moduleid": activity.cmid, "modulename": activity.modname,
                              "contextid": activity.context}, **{activity.modname: instance}),
             "grades.xml": self.c.gradebook.activity_grades_xml(activity, self.c.epoch),
-            "grade_history.xml": element("grade_history", None, grade_grades=[]),
-            "roles.xml": element("roles", None, role_overrides=[], role_assignments=[]),
-            "filters.xml": element("filters", None, filter_actives=[], filter_configs=[]),
-            "calendar.xml": container("events"),
-            "competencies.xml": element("course_module_competencies", None, competencies=[]),
+            **unchanging_files(),
         }
         if activity.modname in ("assign", "forum"):  # the activities with advanced grading areas
             found["grading.xml"] = grading_xml(activity, self.c.epoch)
@@ -302,6 +300,19 @@ class ActivityWriter:
             player.append(H.TRACK(kind="captions", src=captions.url, srclang=language, label="Captions",
                                   default="default"))
         return player
+
+
+@functools.cache
+def unchanging_files() -> dict[str, bytes]:
+    """The files every activity's folder holds unchanged, serialized once (a folder per
+    activity: thousands of copies in a large course, sharing these bytes)."""
+    return {name: serialize(root) for name, root in {
+        "grade_history.xml": element("grade_history", None, grade_grades=[]),
+        "roles.xml": element("roles", None, role_overrides=[], role_assignments=[]),
+        "filters.xml": element("filters", None, filter_actives=[], filter_configs=[]),
+        "calendar.xml": container("events"),
+        "competencies.xml": element("course_module_competencies", None, competencies=[]),
+    }.items()}
 
 
 def _fragments(html_text: str) -> list:

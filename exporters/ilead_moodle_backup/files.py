@@ -76,6 +76,7 @@ class FileStore:
         self._stored: dict[tuple[Area, str], StoredFile] = {}  # (area, asset key) -> file
         self._paths: dict[tuple[Area, str], str] = {}  # (area, path in area) -> asset key
         self._pool: set[str] = set()
+        self._owned: dict[str, list[int]] = {}  # owner -> ids of its files, in the order they were added
         self._next_id = 1
         self.licence = LICENCES.get(course.license or "")
         self.author = ", ".join(course.authors) or None
@@ -93,6 +94,7 @@ class FileStore:
                             mimetype=asset.media_type, sortorder=sortorder)
         self._next_id += 1
         self._stored[(area, asset.key)] = stored
+        self._owned.setdefault(area.owner, []).append(stored.id)
         return stored
 
     def _path_in_area(self, area: Area, asset: Asset) -> str:
@@ -120,7 +122,7 @@ class FileStore:
         return found
 
     def ids_owned_by(self, owner: str) -> list[int]:
-        return [f.id for f in self._stored.values() if f.area.owner == owner]
+        return list(self._owned.get(owner, ()))
 
     def files_xml(self) -> etree._Element:
         return container("files", [self._record(f) for f in sorted(self._stored.values(), key=lambda f: f.id)])

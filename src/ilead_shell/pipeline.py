@@ -30,7 +30,7 @@ from .reader import load_course
 from .registry import Registry
 from .source_files import source_lines
 from .staging import FILE_MODE, Staging, interrupt_on_signals
-from .workers import WorkerFailed, available_cpus, can_fork, run_forked
+from .workers import WorkerFailed, available_cpus, batch_collections, can_fork, run_forked
 
 
 @dataclass
@@ -52,8 +52,16 @@ def read_and_check(source: Path, strict: bool = False, registry: Registry | None
     """Read the course and run every check; with ``strict`` any warning is an error.
 
     ``markdown_cache`` is the reader's (see :func:`ilead_shell.reader.load_course`)."""
+    course, warnings = read_course(source, registry, markdown_cache)
+    return course, check_course(course, warnings, strict, registry)
+
+
+def read_course(source: Path, registry: Registry | None = None,
+                markdown_cache: dict[str, str] | None = None) -> tuple[Course, list[Diagnostic]]:
+    """The course and the reader's warnings; a course with errors raises them, together with
+    what the checks that judge each part as it reads find."""
     try:
-        course, warnings = load_course(source, markdown_cache)
+        return load_course(source, markdown_cache)
     except CourseError as failure:
         partial = getattr(failure, "course", None)
         if partial is None:
@@ -69,6 +77,12 @@ def read_and_check(source: Path, strict: bool = False, registry: Registry | None
 
         findings, waiting = run_checks_on_partial(partial)
         raise CourseError(failure.diagnostics + extra + findings, waiting) from None
+
+
+def check_course(course: Course, warnings: list[Diagnostic], strict: bool = False,
+                 registry: Registry | None = None) -> list[Diagnostic]:
+    """Every check's findings on a course read without errors (``warnings`` are the reader's);
+    raises CourseError for errors, and with ``strict`` for any warning that is not advisory."""
     findings = warnings + run_checks(course) + unknown_exporter_keys(course, registry or Registry())
     # Judged for every offering, as outcome coverage is, so that `check --strict` (the CI
     # gate) fails exactly when `build --strict --offering all` would.
@@ -81,7 +95,7 @@ def read_and_check(source: Path, strict: bool = False, registry: Registry | None
                   if not d.is_error else d for d in findings if d.is_error or not d.advisory]
     if errors:
         raise CourseError(errors)
-    return course, findings
+    return findings
 
 
 def unknown_exporter_keys(course: Course, registry: Registry) -> list[Diagnostic]:
@@ -193,14 +207,16 @@ def plan_jobs(course: Course, names: list[str], offerings: list[str],
 PARALLEL_MIN_WORK = 1000
 
 
-def worker_count(course: Course, jobs: list[Job], requested: int | None) -> int:
-    """How many processes build the bundles: ``requested``, or as many as help."""
-    if len(jobs) < 2 or not can_fork():
+def worker_count(course: Course, jobs: list[Job], requested: int | None, extra_jobs: int = 0) -> int:
+    """How many processes build the bundles: ``requested``, or as many as help.
+    ``extra_jobs`` are jobs beside the bundles (the checks), about as long as one bundle."""
+    count = len(jobs) + extra_jobs
+    if count < 2 or not can_fork():
         return 1
     if requested is not None:
-        return max(1, min(requested, len(jobs)))
-    work = (len(course.items()) + len(course.modules) + len(course.assets)) * len(jobs)
-    return min(available_cpus(), len(jobs)) if work >= PARALLEL_MIN_WORK else 1
+        return max(1, min(requested, count))
+    work = (len(course.items()) + len(course.modules) + len(course.assets)) * count
+    return min(available_cpus(), count) if work >= PARALLEL_MIN_WORK else 1
 
 
 def build(
@@ -215,23 +231,44 @@ def build(
 ) -> tuple[list[BuildResult], list[Diagnostic]]:
     """Build every (target, offering) bundle into ``out_dir``: all of them, or none.
 
-    Each bundle is written to its temporary file as soon as it is built (so memory holds
-    one bundle at a time), by ``jobs`` processes (default: as many as help); only when
-    all succeeded are they renamed into place (:mod:`.staging`).
+    The checks run beside the bundles, as one more job (with two processes, the build
+    does not wait for them); their errors win over anything a bundle says, as if they
+    had run first, and nothing is written unless they pass.  Each bundle is written to
+    its temporary file as soon as it is built (so memory holds one bundle at a time), by
+    ``jobs`` processes (default: as many as help); only when all succeeded are they
+    renamed into place (:mod:`.staging`).
     """
-    registry = registry or Registry()
-    course, findings = read_and_check(source, strict, registry)
-    names = registry.resolve(targets)
-    offerings = offerings_to_build(course, offering)
+    with batch_collections():
+        return _build(source, targets, out_dir, offering, strict, registry, progress, jobs)
 
-    exporters = {}
-    for name in names:
-        cls = registry.load(name)
-        exporters[name] = cls(exporter_options(course, cls, name))
+
+def _build(source: Path, targets: str, out_dir: Path, offering: str | None, strict: bool,
+           registry: Registry | None, progress: Progress | None,
+           jobs: int | None) -> tuple[list[BuildResult], list[Diagnostic]]:
+    registry = registry or Registry()
+    course, reader_warnings = read_course(source, registry)
+
+    def judge() -> list[Diagnostic]:
+        return check_course(course, reader_warnings, strict, registry)
+
+    try:
+        names = registry.resolve(targets)
+        offerings = offerings_to_build(course, offering)
+        exporters = {}
+        for name in names:
+            cls = registry.load(name)
+            exporters[name] = cls(exporter_options(course, cls, name))
+    except IleadError:
+        judge()  # the course's own errors come first, as when the checks ran before the options
+        raise
 
     plan = plan_jobs(course, names, offerings, exporters)
     out_dir = Path(out_dir)
     every_output = [output for job in plan for output in job.outputs]
+    workers = worker_count(course, plan, jobs, extra_jobs=1)
+    findings: list[Diagnostic] = []
+    if workers == 1:  # one process: check first, so that a course with errors builds nothing
+        findings = judge()
     with interrupt_on_signals(), Staging(out_dir) as staging:
         try:
             staging.open()
@@ -246,23 +283,44 @@ def build(
             except IleadError as exc:
                 return "failed", exc
 
-        def announce(index: int) -> None:
+        def announce(index: int, started: int) -> None:
+            """Say that job ``index`` of the plan starts, the ``started``-th to start."""
             if progress:
-                progress(index + 1, len(plan), _progress_label(plan[index], len(offerings)))
+                progress(started, len(plan), _progress_label(plan[index], len(offerings)))
 
-        workers = worker_count(course, plan, jobs)
         answers: list = []
         if workers > 1:
+            # Job 0 is the checks, started first: their errors win over a bundle's, so they must
+            # finish even when a failed bundle stops the jobs not yet begun.
+            def run(index: int) -> tuple[str, object]:
+                if index == 0:
+                    try:
+                        return "checked", judge()
+                    except IleadError as exc:
+                        return "failed", exc
+                return make(index - 1)
+
+            # The checks first, then the bundles longest first: the last job to finish is then
+            # a short one, and no process waits long for the other.
+            order = [0] + sorted(range(1, len(plan) + 1), key=lambda index: (-plan[index - 1].exporter.build_cost,
+                                                                                index))
+            started = {job: position for position, job in enumerate(order)}
             try:
-                answers = run_forked(lambda index: _portable(make(index)), len(plan), workers,
-                                     on_dispatch=announce, failed=lambda answer: answer[0] == "failed",
+                answers = run_forked(lambda index: _portable(run(index)), len(plan) + 1, workers, order=order,
+                                     on_dispatch=lambda index: index and announce(index - 1, started[index]),
+                                     failed=lambda answer: answer[0] == "failed",
                                      close_in_workers=[fd for fd in [staging.lock_fd] if fd is not None])
             except WorkerFailed as exc:
-                raise ExporterError(f"target '{plan[exc.index].targets[0]}' failed: {exc.reason}") from None
+                failed_at = "the checks" if exc.index == 0 else f"target '{plan[exc.index - 1].targets[0]}'"
+                raise ExporterError(f"{failed_at} failed: {exc.reason}") from None
             answers = [_restore(answer) for answer in answers]
+            checked, answers = answers[0], answers[1:]
+            if checked is not None and checked[0] == "failed":
+                raise checked[1]
+            findings = checked[1] if checked is not None else []
         else:
             for index in range(len(plan)):
-                announce(index)
+                announce(index, index + 1)
                 answers.append(make(index))
                 if answers[-1][0] == "failed":
                     break
@@ -335,7 +393,7 @@ def _cannot_write(path: Path, exc: OSError, every_output: list[str], folder: Pat
 def _portable(answer: tuple[str, object]) -> tuple[str, object]:
     """An answer as plain data, to cross from a worker process (CourseError does not pickle)."""
     kind, value = answer
-    if kind == "built":
+    if kind in ("built", "checked"):
         return answer
     if isinstance(value, CourseError):
         return kind, ("course", value.diagnostics)
@@ -344,7 +402,7 @@ def _portable(answer: tuple[str, object]) -> tuple[str, object]:
 
 
 def _restore(answer: tuple[str, object] | None) -> tuple[str, object] | None:
-    if answer is None or answer[0] == "built":
+    if answer is None or answer[0] in ("built", "checked"):
         return answer
     portable = answer[1]
     assert isinstance(portable, tuple)

@@ -237,6 +237,9 @@ class CourseReader:
         modules = self.discover_modules()
         self.bibliography = refs.load_bibliography(self.references_files(modules), self.rel, self.diagnostics)
         self.check_crosswalk_references(framework)
+        # Module overviews and every item body but a quiz's (split into its questions first).
+        self.renderer.convert_ahead([m.body for m in modules] + [i.body for m in modules for i in m.items
+                                                                 if not isinstance(i.front, schema.RawQuiz)])
         built_modules = [self.build_module(m) for m in modules]
         course_scope = ModuleScope(module_id="", folder=self.root / "assets")
         description = self.render(raw.description, course_yml, document.line_of(("description",)) + 1,

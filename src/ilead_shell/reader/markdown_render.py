@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -61,6 +62,9 @@ ASSETS_ROOT = "/assets/"
 PLAIN_TEXT = re.compile(r"[^\W\d_](?:[^\W_]|[ ,.?!;:'\"()%/-])*(?<! )")
 # Identical short texts ('True', 'False', 'Yes.') are converted once per read.
 _MEMO_MAX_LENGTH = 2000
+# Below this much Markdown to convert (about 0.08 s of Python-Markdown), a second process
+# costs more than it saves (benchmarks/bench_build.py --only scaling).
+PARALLEL_MIN_CHARACTERS = 150_000
 _VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -288,6 +292,7 @@ class MarkdownRenderer:
         # from the text itself instead (footnote_key), so ids depend on their own text only.
         self._footnotes = next(e for e in self._md.registeredExtensions if hasattr(e, "unique_prefix"))
         self._memo: dict[str, str] = {}
+        self._ahead: dict[str, str] = {}  # text -> HTML, converted by convert_ahead
 
     def _convert(self, text: str) -> str:
         """Python-Markdown's HTML for ``text``, headings nested, as if converted afresh."""
@@ -300,6 +305,44 @@ class MarkdownRenderer:
         if memo:
             self._memo[text] = converted
         return converted
+
+    def convert_ahead(self, texts: Iterable[str]) -> None:
+        """Convert ``texts`` now, in two processes where there are enough of them, so that
+        :meth:`render` finds each one done.  Only a speed-up: each HTML is :meth:`_convert`'s,
+        the same code on the same text; a text left out (too deep, too short to matter, a
+        failure) is converted when it is rendered, with its errors located there."""
+        from .. import workers
+
+        todo = [text for text in dict.fromkeys(texts)
+                if not PLAIN_TEXT.fullmatch(text) and text not in self._ahead
+                and (self.cache is None or text not in self.cache) and _too_deep_markdown(text) is None]
+        if sum(map(len, todo)) < PARALLEL_MIN_CHARACTERS or not workers.can_fork() \
+                or workers.available_cpus() < 2:
+            return  # converted one by one as they are rendered: forking would cost more than it saves
+        halves: tuple[list[str], list[str]] = ([], [])
+        sizes = [0, 0]
+        for text in sorted(todo, key=len, reverse=True):  # the longest first: halves of equal work
+            lighter = sizes.index(min(sizes))
+            halves[lighter].append(text)
+            sizes[lighter] += len(text)
+
+        def convert_half(index: int) -> list[str | None]:
+            converted: list[str | None] = []
+            for text in halves[index]:
+                try:
+                    converted.append(self._convert(text))
+                except RecursionError:
+                    converted.append(None)  # reported where it is rendered
+            return converted
+
+        try:
+            results = workers.run_forked(convert_half, 2, 2)
+        except workers.WorkerFailed:
+            return  # the other process died: every text is converted as it is rendered
+        for half, converted in zip(halves, results):
+            for text, html_text in zip(half, converted or ()):
+                if html_text is not None:
+                    self._ahead[text] = html_text
 
     def render(self, text: str, path: Path, first_line: int, scope: ModuleScope,
                diagnostics: list[Diagnostic]) -> RichText:
@@ -315,6 +358,8 @@ class MarkdownRenderer:
                                      first_line + nesting))
             return RichText()
         converted = self.cache.get(text) if self.cache is not None else None
+        if converted is None:
+            converted = self._ahead.get(text)
         if converted is None:
             try:
                 converted = self._convert(text)
