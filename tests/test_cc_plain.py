@@ -266,3 +266,29 @@ def test_reader_limits_are_noted_once_for_what_the_course_uses(full_course):
     without_quizzes = full_course.model_copy(update={"modules": tuple(
         m.model_copy(update={"items": tuple(i for i in m.items if i.type != "quiz")}) for m in full_course.modules)})
     assert not any("worth 1 mark" in n.message for n in MoodleExporter().build_bundle(without_quizzes).notes)
+
+
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><title>Dot</title></svg>'
+
+
+@pytest.mark.parametrize("page, svg_file, noted", [
+    ("![A dot](images/dot.svg)\n", True, True),
+    ("![A dot](images/DOT.SVG)\n", True, True),
+    ("No image.\n", True, False),  # an SVG file no text shows (a file item offers it)
+    ("No image.\n", False, False),
+])
+def test_the_viewer_note_on_svg_images_is_made_only_when_a_text_shows_one(tmp_path, page, svg_file, noted):
+    from course_tree import write_tree
+    from ilead_shell.reader import read_course
+
+    name = "DOT.SVG" if "DOT" in page else "dot.svg"
+    files = {"course.yml": "title: Svg\ncode: S-1\n",
+             "modules/01-m/module.md": "---\ntitle: M\n---\nOverview.\n",
+             "modules/01-m/01-page.md": f"---\ntitle: Page\n---\n{page}"}
+    if svg_file:
+        files[f"modules/01-m/images/{name}"] = SVG
+        files["modules/01-m/02-file.md"] = f"---\ntitle: Dot file\ntype: file\npath: images/{name}\n---\n"
+    course = read_course(write_tree(tmp_path / "src", files))
+    for exporter in (cc(), cc("1.1"), CanvasExporter()):
+        notes = [n.message for n in exporter.build_bundle(course).notes]
+        assert any("the viewer shows no SVG image" in n for n in notes) is noted, exporter

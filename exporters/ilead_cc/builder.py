@@ -290,7 +290,8 @@ class CartridgeBuilder:
     def add_assignment(self, item: Assignment) -> str:
         group = self.course.grading.group(item.group)
         path = self.item_path(item)
-        body = pages.assignment_body(item, self.rewrite(item.body.html, path), group.name if group else None)
+        instructions = self.rewrite(item.body.html, path)
+        body = pages.assignment_body(item, instructions, group.name if group else None)
         if not self.profile.has_assignments:
             self.bundle.note(f"assignment {item.full_id}: CC 1.1 has no assignment type; written as an "
                              "instructions page with points, due date, submission types and rubric in its text")
@@ -299,8 +300,10 @@ class CartridgeBuilder:
         # CC 1.3: the assignment resource, plus a webcontent fallback for LMSs without the type.
         self.write_page(path, item.title, body)
         descriptor_path = f"{ids.resource_id(item)}/assignment.xml"
-        descriptor_body = pages.assignment_body(item, self.rewrite(item.body.html, descriptor_path, True),
-                                                group.name if group else None)
+        descriptor_instructions = self.rewrite(item.body.html, descriptor_path, True)
+        # The page's body is a function of the instructions alone; links often read the same.
+        descriptor_body = body if descriptor_instructions == instructions else pages.assignment_body(
+            item, descriptor_instructions, group.name if group else None)
         self.bundle.add_xml(descriptor_path, descriptors.assignment(ids.resource_id(item), item, descriptor_body,
                                                                     extension=canvas_meta.assignment_extension(item)))
         text_only = [name for name, value in (("due date", item.due), ("grading group", item.group),

@@ -14,6 +14,7 @@ from ilead_shell.audience import visible_to_learners
 from ilead_shell.model import Assignment, Course, Discussion, Quiz
 
 from . import ids
+from .copies import append_copy, copy_of
 from .profiles import CANVAS_NS, CANVAS_SCHEMA, XSI
 
 C = f"{{{CANVAS_NS}}}"
@@ -41,6 +42,11 @@ def _text(value: object) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def _put(node: etree._Element, value: object) -> None:
+    """Into a copied element, the text ``sub`` would have written (none for None)."""
+    node.text = value if value is None or isinstance(value, str) else _text(value)
 
 
 def due_at(day: dt.date | None) -> str | None:
@@ -98,14 +104,40 @@ def assignment_fields(parent: etree._Element, course: Course, item: Assignment |
     sub(parent, "position", position)
 
 
+def _assignment_shape(course: Course, item, points: float | None) -> tuple:
+    """What :func:`assignment_fields` writes, except what :func:`_fill_assignment` writes."""
+    group = course.grading.group(item.group)
+    return group.id if group else None, visible_to_learners(item), None if points is None else float(points)
+
+
+def _fill_assignment(node: etree._Element, course: Course, item, identifier: str, position: int) -> None:
+    """Into a copy of an element that :func:`assignment_fields` filled first, what its
+    :func:`_assignment_shape` leaves out: ``identifier``, title, due date and position."""
+    node.set("identifier", identifier)
+    node[0].text = item.title
+    _put(node[1], due_at(getattr(item, "due", None)))
+    _put(node[7 if course.grading.group(item.group) else 6], position)
+
+
 def assignment_settings(course: Course, item: Assignment, position: int) -> etree._Element:
-    node = root("assignment", ids.resource_id(item))
     types = ",".join(SUBMISSION_TYPES[s] for s in item.submission)
-    assignment_fields(node, course, item, item.points, types, position)
+
+    def make() -> etree._Element:
+        node = root("assignment", ids.resource_id(item))
+        assignment_fields(node, course, item, item.points, types, position)
+        if item.rubric:
+            sub(node, "rubric_identifierref", ids.rubric_id(item))
+            sub(node, "rubric_use_for_grading", True)
+            sub(node, "rubric_hide_score_total", False)
+        return node
+
+    shape = ("canvas-assignment", types, bool(item.rubric), _assignment_shape(course, item, item.points))
+    node = copy_of(shape, make)
+    if node is None:
+        return make()
+    _fill_assignment(node, course, item, ids.resource_id(item), position)
     if item.rubric:
-        sub(node, "rubric_identifierref", ids.rubric_id(item))
-        sub(node, "rubric_use_for_grading", True)
-        sub(node, "rubric_hide_score_total", False)
+        node[-3].text = ids.rubric_id(item)
     return node
 
 
@@ -127,38 +159,64 @@ def graded_assignment_id(item) -> str:
 
 
 def topic_meta(course: Course, item: Discussion, position: int) -> etree._Element:
-    node = root("topicMeta", ids.meta_resource_id(item))
-    sub(node, "topic_id", ids.resource_id(item))
-    sub(node, "title", item.title)
-    sub(node, "type", "topic")
-    sub(node, "discussion_type", "threaded")
-    sub(node, "workflow_state", "active" if visible_to_learners(item) else "unpublished")
-    sub(node, "position", position)
+    def make() -> etree._Element:
+        node = root("topicMeta", ids.meta_resource_id(item))
+        sub(node, "topic_id", ids.resource_id(item))
+        sub(node, "title", item.title)
+        sub(node, "type", "topic")
+        sub(node, "discussion_type", "threaded")
+        sub(node, "workflow_state", "active" if visible_to_learners(item) else "unpublished")
+        sub(node, "position", position)
+        if item.graded:
+            assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
+            assignment_fields(assignment, course, item, item.points, "discussion_topic", position)
+        return node
+
+    shape = ("canvas-topic", visible_to_learners(item), item.graded and _assignment_shape(course, item, item.points))
+    node = copy_of(shape, make)
+    if node is None:
+        return make()
+    node.set("identifier", ids.meta_resource_id(item))
+    node[0].text = ids.resource_id(item)
+    node[1].text = item.title
+    _put(node[5], position)
     if item.graded:
-        assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
-        assignment_fields(assignment, course, item, item.points, "discussion_topic", position)
+        _fill_assignment(node[6], course, item, graded_assignment_id(item), position)
     return node
 
 
 def assessment_meta(course: Course, item: Quiz, description: str, position: int) -> etree._Element:
-    node = root("quiz", ids.resource_id(item))
-    sub(node, "title", item.title)
-    sub(node, "description", description)
-    sub(node, "shuffle_answers", item.shuffle)
-    sub(node, "scoring_policy", "keep_highest")
-    sub(node, "quiz_type", "assignment")
-    sub(node, "points_possible", float(item.points))
-    sub(node, "show_correct_answers", True)
-    sub(node, "allowed_attempts", -1 if item.attempts is None else item.attempts)
-    sub(node, "one_question_at_a_time", False)
-    sub(node, "cant_go_back", False)
-    sub(node, "available", visible_to_learners(item))
-    group = course.grading.group(item.group)
-    assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
-    assignment_fields(assignment, course, item, item.points, "online_quiz", position)
-    sub(assignment, "quiz_identifierref", ids.resource_id(item))
-    if group:
-        sub(node, "assignment_group_identifierref", ids.group_id(group.id))
+    def make() -> etree._Element:
+        node = root("quiz", ids.resource_id(item))
+        sub(node, "title", item.title)
+        sub(node, "description", description)
+        sub(node, "shuffle_answers", item.shuffle)
+        sub(node, "scoring_policy", "keep_highest")
+        sub(node, "quiz_type", "assignment")
+        sub(node, "points_possible", float(item.points))
+        sub(node, "show_correct_answers", True)
+        sub(node, "allowed_attempts", -1 if item.attempts is None else item.attempts)
+        sub(node, "one_question_at_a_time", False)
+        sub(node, "cant_go_back", False)
+        sub(node, "available", visible_to_learners(item))
+        group = course.grading.group(item.group)
+        assignment = sub(node, "assignment", identifier=graded_assignment_id(item))
+        assignment_fields(assignment, course, item, item.points, "online_quiz", position)
+        sub(assignment, "quiz_identifierref", ids.resource_id(item))
+        if group:
+            sub(node, "assignment_group_identifierref", ids.group_id(group.id))
+        return node
+
+    shape = ("canvas-quiz", item.shuffle, item.attempts, _assignment_shape(course, item, item.points))
+    node = copy_of(shape, make)
+    if node is None:
+        return make()
+    node.set("identifier", ids.resource_id(item))
+    node[0].text = item.title
+    node[1].text = description
+    assignment = node[11]
+    _fill_assignment(assignment, course, item, graded_assignment_id(item), position)
+    assignment[-1].text = ids.resource_id(item)
     return node
 
 
@@ -213,28 +271,53 @@ def learning_outcomes(course: Course, alignments: dict[str, list[tuple[str, str]
         sub(group, "description", description)
         holder = sub(group, "learningOutcomes")
         for outcome in outcomes:
-            entry = sub(holder, "learningOutcome", identifier=ids.outcome_id(outcome.id))
-            sub(entry, "title", f"{outcome.id}: {outcome.text}" if len(outcome.text) < 200 else outcome.id)
-            sub(entry, "description", f"<p>{_escape(outcome.text)}</p>{_links(outcome)}")
-            sub(entry, "calculation_method", "highest")
-            sub(entry, "points_possible", 3.0)
-            sub(entry, "mastery_points", 2.0)
-            ratings = sub(entry, "ratings")
-            for label, points in (("Exceeds mastery", 3.0), ("Meets mastery", 2.0), ("Below mastery", 0.0)):
-                rating = sub(ratings, "rating")
-                sub(rating, "description", label)
-                sub(rating, "points", points)
+            entry = _outcome_entry(holder, outcome)
             found = alignments.get(outcome.id, [])
             if found:
                 holder_alignments = sub(entry, "alignments")
                 for position, (content_type, content_id) in enumerate(found, start=1):
-                    alignment = sub(holder_alignments, "alignment")
-                    sub(alignment, "content_type", content_type)
-                    sub(alignment, "content_id", content_id)
-                    sub(alignment, "mastery_type", "points")
-                    sub(alignment, "mastery_score", (mastery or 70.0) / 100)
-                    sub(alignment, "position", position)
+                    _alignment(holder_alignments, content_type, content_id, (mastery or 70.0) / 100, position)
     return node
+
+
+def _outcome_entry(parent: etree._Element, outcome) -> etree._Element:
+    """A ``<learningOutcome>`` up to its ratings (Canvas's three-point scale)."""
+    title = f"{outcome.id}: {outcome.text}" if len(outcome.text) < 200 else outcome.id
+    description = f"<p>{_escape(outcome.text)}</p>{_links(outcome)}"
+
+    def build(holder: etree._Element) -> None:
+        entry = sub(holder, "learningOutcome", identifier=ids.outcome_id(outcome.id))
+        sub(entry, "title", title)
+        sub(entry, "description", description)
+        sub(entry, "calculation_method", "highest")
+        sub(entry, "points_possible", 3.0)
+        sub(entry, "mastery_points", 2.0)
+        ratings = sub(entry, "ratings")
+        for label, points in (("Exceeds mastery", 3.0), ("Meets mastery", 2.0), ("Below mastery", 0.0)):
+            rating = sub(ratings, "rating")
+            sub(rating, "description", label)
+            sub(rating, "points", points)
+
+    def fill(entry: etree._Element) -> None:
+        entry.set("identifier", ids.outcome_id(outcome.id))
+        entry[0].text = title
+        entry[1].text = description
+    return append_copy(parent, ("canvas-outcome",), build, fill)
+
+
+def _alignment(parent: etree._Element, content_type: str, content_id: str, score: float, position: int) -> None:
+    def build(holder: etree._Element) -> None:
+        alignment = sub(holder, "alignment")
+        sub(alignment, "content_type", content_type)
+        sub(alignment, "content_id", content_id)
+        sub(alignment, "mastery_type", "points")
+        sub(alignment, "mastery_score", score)
+        sub(alignment, "position", position)
+
+    def fill(alignment: etree._Element) -> None:
+        alignment[1].text = content_id
+        _put(alignment[4], position)
+    append_copy(parent, ("canvas-alignment", content_type, score), build, fill)
 
 
 def _escape(text: str) -> str:
@@ -268,29 +351,58 @@ def _license_node(licence: str) -> etree._Element:
     return node
 
 
-def module_meta(modules: list[dict]) -> etree._Element:
-    """``modules``: [{identifier, title, items: [{identifier, content_type, title, identifierref,
-    published, url?}], requirements: [(identifierref, min_score)]}]."""
-    node = root("modules")
-    for position, module in enumerate(modules, start=1):
-        entry = sub(node, "module", identifier=module["identifier"])
+def _module_entry(parent: etree._Element, module: dict, position: int) -> etree._Element:
+    """A module's ``<module>`` up to its (empty) ``<items>``."""
+    def build(holder: etree._Element) -> None:
+        entry = sub(holder, "module", identifier=module["identifier"])
         sub(entry, "title", module["title"])
         sub(entry, "workflow_state", "active" if module.get("published", True) else "unpublished")
         sub(entry, "position", position)
         sub(entry, "require_sequential_progress", False)
         sub(entry, "locked", False)
-        items = sub(entry, "items")
+        sub(entry, "items")
+
+    def fill(entry: etree._Element) -> None:
+        entry.set("identifier", module["identifier"])
+        entry[0].text = module["title"]
+        _put(entry[2], position)
+    return append_copy(parent, ("canvas-module", module.get("published", True)), build, fill)
+
+
+def _module_row(parent: etree._Element, item: dict, position: int) -> None:
+    url = item.get("url")
+
+    def build(holder: etree._Element) -> None:
+        row = sub(holder, "item", identifier=item["identifier"])
+        sub(row, "content_type", item["content_type"])
+        sub(row, "workflow_state", "active" if item["published"] else "unpublished")
+        sub(row, "title", item["title"])
+        sub(row, "identifierref", item["identifierref"])
+        if url:
+            sub(row, "url", url)
+        sub(row, "position", position)
+        sub(row, "new_tab", bool(url))
+        sub(row, "indent", 0)
+
+    def fill(row: etree._Element) -> None:
+        row.set("identifier", item["identifier"])
+        _put(row[2], item["title"])
+        _put(row[3], item["identifierref"])
+        if url:
+            _put(row[4], url)
+        _put(row[-3], position)
+    append_copy(parent, ("canvas-module-item", item["content_type"], item["published"], bool(url)), build, fill)
+
+
+def module_meta(modules: list[dict]) -> etree._Element:
+    """``modules``: [{identifier, title, items: [{identifier, content_type, title, identifierref,
+    published, url?}], requirements: [(identifierref, min_score)]}]."""
+    node = root("modules")
+    for position, module in enumerate(modules, start=1):
+        entry = _module_entry(node, module, position)
+        items = entry[-1]
         for item_position, item in enumerate(module["items"], start=1):
-            row = sub(items, "item", identifier=item["identifier"])
-            sub(row, "content_type", item["content_type"])
-            sub(row, "workflow_state", "active" if item["published"] else "unpublished")
-            sub(row, "title", item["title"])
-            sub(row, "identifierref", item["identifierref"])
-            if item.get("url"):
-                sub(row, "url", item["url"])
-            sub(row, "position", item_position)
-            sub(row, "new_tab", bool(item.get("url")))
-            sub(row, "indent", 0)
+            _module_row(items, item, item_position)
         if module["requirements"]:
             requirements = sub(entry, "completionRequirements")
             for identifierref, min_score in module["requirements"]:

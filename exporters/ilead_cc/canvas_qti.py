@@ -11,7 +11,8 @@ from lxml import etree
 
 from ilead_shell.model import Question, Quiz
 
-from .qti import RESPONSE, QtiWriter, _append_copy, _sub, number
+from .copies import append_copy, fill_text
+from .qti import RESPONSE, QtiWriter, _fill_all_of, _fill_feedback_condition, _sub, number
 from .profiles import QTI_NS
 
 
@@ -28,37 +29,44 @@ class CanvasQtiWriter(QtiWriter):
     def schema_location(self) -> str:
         return f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"
 
-    def assessment_metadata(self, assessment: etree._Element, quiz: Quiz) -> None:
-        metadata = _sub(assessment, "qtimetadata")
-        self.field(metadata, "cc_maxattempts", "unlimited" if quiz.attempts is None else str(quiz.attempts))
+    def assessment_fields(self, quiz: Quiz) -> list[tuple[str, str]]:
+        return [("cc_maxattempts", "unlimited" if quiz.attempts is None else str(quiz.attempts))]
 
-    def presentation_material(self, assessment, body) -> None:
+    def presentation_text(self, body) -> None:
         """Canvas takes the quiz description from assessment_meta.xml instead."""
+        return None
 
     def kind(self, question: Question, quiz: Quiz) -> str:
         return {"multiple_answer": "multiple_response", "short_answer": "fib"}.get(question.type, question.type)
 
-    def item_metadata(self, metadata: etree._Element, question: Question, kind: str, quiz: Quiz) -> None:
-        self.field(metadata, "question_type", self.QUESTION_TYPES[question.type])
-        self.field(metadata, "points_possible", repr(float(question.points)))
+    def item_fields(self, question: Question, kind: str, quiz: Quiz) -> list[tuple[str, str]]:
+        return [("question_type", self.QUESTION_TYPES[question.type]), ("points_possible", repr(float(question.points)))]
 
     def item(self, question: Question, quiz: Quiz) -> etree._Element | None:
         if question.type != "numeric":
             return super().item(question, quiz)
-        item = etree.Element(f"{{{QTI_NS}}}item", ident=self.ident(question), title=question.title)
-        metadata = _sub(_sub(item, "itemmetadata"), "qtimetadata")
-        self.item_metadata(metadata, question, "numeric", quiz)
-        presentation = _sub(item, "presentation")
-        self.mattext(_sub(presentation, "material"), question.stem.html, html=True)
-        response = _sub(presentation, "response_str", ident=RESPONSE, rcardinality="Single")
-        _sub(_sub(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
+        item = self.item_head(self.ident(question), question.title, self.item_fields(question, "numeric", quiz),
+                              self.rich(question.stem.html))
+        append_copy(item[1], ("qti-canvas_numeric_interaction",), self._numeric_interaction)
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
         for answer in question.numeric:
-            condition = _sub(processing, "respcondition", **{"continue": "No"})
+            self.numeric_condition(processing, answer.exact, number(answer.minimum), number(answer.maximum))
+        self.feedback_blocks(item, question)
+        return item
+
+    @staticmethod
+    def _numeric_interaction(holder: etree._Element) -> None:
+        response = _sub(holder, "response_str", ident=RESPONSE, rcardinality="Single")
+        _sub(_sub(response, "render_fib", fibtype="Decimal"), "response_label", ident="answer1")
+
+    @staticmethod
+    def numeric_condition(processing: etree._Element, exact: bool, low: str, high: str) -> None:
+        """An exact value matches as itself or as a number equal to it; a range by its bounds."""
+        def build(holder: etree._Element) -> None:
+            condition = _sub(holder, "respcondition", **{"continue": "No"})
             conditionvar = _sub(condition, "conditionvar")
-            low, high = number(answer.minimum), number(answer.maximum)
-            if answer.exact:
+            if exact:
                 either = _sub(conditionvar, "or")
                 _sub(either, "varequal", low, respident=RESPONSE)
                 both = _sub(either, "and")
@@ -68,8 +76,15 @@ class CanvasQtiWriter(QtiWriter):
                 _sub(conditionvar, "vargte", low, respident=RESPONSE)
                 _sub(conditionvar, "varlte", high, respident=RESPONSE)
             _sub(condition, "setvar", "100", action="Set", varname="SCORE")
-        self.feedback_blocks(item, question)
-        return item
+
+        def fill(condition: etree._Element) -> None:
+            bounds = condition[0]
+            if exact:
+                bounds[0][0].text = low
+                bounds = bounds[0][1]
+            bounds[0].text = low
+            bounds[1].text = high
+        append_copy(processing, ("qti-canvas_numeric_condition", exact), build, fill)
 
     def essay_processing(self, item: etree._Element, question: Question) -> None:
         # Canvas shows general feedback on essays through an <other/> condition.
@@ -94,7 +109,7 @@ class CanvasQtiWriter(QtiWriter):
         return build
 
     @staticmethod
-    def _scoring_condition(single: bool, choices: tuple[tuple[str, bool], ...]):
+    def _scoring_condition(single: bool, choices: list[tuple[str, bool]]):
         def build(holder: etree._Element) -> None:
             condition = _sub(holder, "respcondition", **{"continue": "No"})
             conditionvar = _sub(condition, "conditionvar")
@@ -113,15 +128,19 @@ class CanvasQtiWriter(QtiWriter):
         """Canvas's own export order (lib/cc/qti/qti_items.rb): each choice's feedback first
         (continue="Yes"), the scoring condition last with the correct choice's feedback."""
         single = kind != "multiple_response"
-        lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single" if single else "Multiple")
-        render = _sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
-        for choice in question.choices:
-            self.choice_text(_sub(_sub(render, "response_label", ident=choice.id), "material"), choice)
+        self.choice_labels(presentation, question, {c.id: c.id for c in question.choices}, single, shuffle)
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
         for choice in question.choices:
             if self.has_feedback(choice):
-                _append_copy(processing, ("canvas_choice_feedback", choice.id), self._choice_feedback(choice.id))
-        key = (single, tuple((c.id, c.correct) for c in question.choices))
-        _append_copy(processing, ("canvas_scoring", key), self._scoring_condition(*key))
+                append_copy(processing, ("qti-canvas_choice_feedback",), self._choice_feedback(choice.id),
+                            _fill_feedback_condition(choice.id))
+        choices = [(c.id, c.correct) for c in question.choices]
+        if single:
+            right = next(ident for ident, correct in choices if correct)
+            fill = fill_text((0, 0), right)
+        else:
+            fill = _fill_all_of(choices)
+        append_copy(processing, ("qti-canvas_scoring", single, tuple(correct for _, correct in choices)),
+                    self._scoring_condition(single, choices), fill)
         self.feedback_blocks(item, question)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .copies import append_copy
 from .profiles import CPX_NS, XSI, CcProfile
 
 
@@ -72,16 +73,43 @@ class Cartridge:
 
         resources = etree.SubElement(root, f"{ns}resources")
         for resource in self.resources.values():
-            resources.append(self._resource_xml(resource, ns))
+            self._append_resource(resources, resource, ns)
         return root
 
     def _append_item(self, parent: etree._Element, item: OrgItem, ns: str) -> None:
-        node = etree.SubElement(parent, f"{ns}item", identifier=item.identifier)
-        if item.identifierref:
-            node.set("identifierref", item.identifierref)
-        etree.SubElement(node, f"{ns}title").text = item.title
+        def build(holder: etree._Element) -> None:
+            node = etree.SubElement(holder, f"{ns}item", identifier=item.identifier)
+            if item.identifierref:
+                node.set("identifierref", item.identifierref)
+            etree.SubElement(node, f"{ns}title").text = item.title
+
+        def fill(node: etree._Element) -> None:
+            node.set("identifier", item.identifier)
+            if item.identifierref:
+                node.set("identifierref", item.identifierref)
+            node[0].text = item.title
+        node = append_copy(parent, ("cc-org-item", ns, bool(item.identifierref)), build, fill)
         for child in item.children:
             self._append_item(node, child, ns)
+
+    def _append_resource(self, parent: etree._Element, resource: Resource, ns: str) -> None:
+        """A copy of a resource with as many files and dependencies, its references filled in."""
+        def fill(node: etree._Element) -> None:
+            node.set("identifier", resource.identifier)
+            if resource.href:
+                node.set("href", resource.href)
+            first = 1 if resource.instructor_only else 0
+            for index, href in enumerate(resource.files, start=first):
+                node[index].set("href", href)
+            first += len(resource.files)
+            for index, dependency in enumerate(resource.dependencies, start=first):
+                node[index].set("identifierref", dependency)
+            if resource.variant_of:
+                node[-1].set("identifier", f"V{resource.identifier}")
+                node[-1].set("identifierref", resource.variant_of)
+        shape = ("cc-resource", ns, resource.type, bool(resource.href), resource.intendeduse, resource.instructor_only,
+                 len(resource.files), len(resource.dependencies), bool(resource.variant_of))
+        append_copy(parent, shape, lambda holder: holder.append(self._resource_xml(resource, ns)), fill)
 
     def _resource_xml(self, resource: Resource, ns: str) -> etree._Element:
         node = etree.Element(f"{ns}resource", identifier=resource.identifier, type=resource.type)

@@ -17,6 +17,7 @@ from lxml import etree
 
 from ilead_shell.model import Choice, NumericAnswer, Question, Quiz, RichText
 
+from .copies import append_copy, copy_of, fill_text
 from .ids import question_ident
 from .profiles import QTI_NS, XSI, CcProfile
 
@@ -37,34 +38,6 @@ def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 _SubElement = etree.SubElement
-# A 2,000-question bank is ~130,000 elements per dialect; the parts that repeat with the
-# same content (metadata fields, the score variable, the text response) are built once and
-# copied, which lxml does in C.  The copies serialize byte for byte as built ones do: the
-# template's root declares the QTI namespace as the document's root does.
-_TEMPLATES: dict[tuple, etree._Element] = {}
-_TEMPLATE_LIMIT = 512  # distinct (label, entry) pairs; points values could otherwise grow it
-
-
-def _template(key: tuple, build: Callable[[etree._Element], None]) -> etree._Element | None:
-    template = _TEMPLATES.get(key)
-    if template is None:
-        if len(_TEMPLATES) >= _TEMPLATE_LIMIT:
-            return None
-        holder = etree.Element(f"{Q}holder", nsmap={None: QTI_NS})
-        build(holder)
-        template = _TEMPLATES[key] = holder[0]
-    return template
-
-
-def _append_copy(parent: etree._Element, key: tuple, build: Callable[[etree._Element], None]) -> etree._Element:
-    """``build(parent)``'s one child, copied from the first such build."""
-    template = _template(key, build)
-    if template is None:
-        build(parent)
-        return parent[-1]
-    node = template.__copy__()
-    parent.append(node)
-    return node
 
 
 class QtiWriter:
@@ -84,13 +57,29 @@ class QtiWriter:
     # -- document -----------------------------------------------------------------------
     def document(self, quiz: Quiz, ident: str) -> etree._Element | None:
         """The QTI document, or None when no question can be represented (no empty section)."""
-        root = etree.Element(f"{Q}questestinterop", nsmap={None: QTI_NS, "xsi": XSI})
-        root.set(f"{{{XSI}}}schemaLocation", self.schema_location())
-        assessment = _sub(root, "assessment", ident=ident, title=quiz.title)
-        self.assessment_metadata(assessment, quiz)
-        if not quiz.body.is_empty:
-            self.presentation_material(assessment, quiz.body)
-        section = _sub(assessment, "section", ident="root_section")
+        fields = self.assessment_fields(quiz)
+        body = self.presentation_text(quiz.body)
+
+        def make() -> etree._Element:
+            root = etree.Element(f"{Q}questestinterop", nsmap={None: QTI_NS, "xsi": XSI})
+            root.set(f"{{{XSI}}}schemaLocation", self.schema_location())
+            assessment = _sub(root, "assessment", ident=ident, title=quiz.title)
+            self.metadata(_sub(assessment, "qtimetadata"), fields)
+            if body is not None:
+                _sub(_sub(_sub(_sub(assessment, "presentation_material"), "flow_mat"), "material"), "mattext",
+                     body, texttype="text/html")
+            _sub(assessment, "section", ident="root_section")
+            return root
+
+        root = copy_of(("qti-document", self.schema_location(), tuple(fields), body is not None), make)
+        if root is None:
+            root = make()
+        assessment = root[0]
+        assessment.set("ident", ident)
+        assessment.set("title", quiz.title)
+        if body is not None:
+            assessment[1][0][0][0].text = body
+        section = assessment[-1]
         for question in quiz.questions:
             item = self.item(question, quiz)
             if item is not None:
@@ -102,16 +91,16 @@ class QtiWriter:
             pair = _sub(holder, "qtimetadatafield")
             _sub(pair, "fieldlabel", label)
             _sub(pair, "fieldentry", entry)
-        _append_copy(parent, ("field", label, entry), build)
+        append_copy(parent, ("qti-field", label, entry), build)
 
-    def assessment_metadata(self, assessment: etree._Element, quiz: Quiz) -> None:
-        metadata = _sub(assessment, "qtimetadata")
-        self.field(metadata, "cc_profile", "cc.exam.v0p1")
-        self.field(metadata, "qmd_assessmenttype", "Examination")
-        self.field(metadata, "qmd_scoretype", "Percentage")
-        self.field(metadata, "qmd_feedbackpermitted", "Yes")
-        self.field(metadata, "qmd_solutionspermitted", "Yes")
-        self.field(metadata, "cc_maxattempts", self.max_attempts(quiz))
+    def metadata(self, parent: etree._Element, fields: list[tuple[str, str]]) -> None:
+        for label, entry in fields:
+            self.field(parent, label, entry)
+
+    def assessment_fields(self, quiz: Quiz) -> list[tuple[str, str]]:
+        return [("cc_profile", "cc.exam.v0p1"), ("qmd_assessmenttype", "Examination"),
+                ("qmd_scoretype", "Percentage"), ("qmd_feedbackpermitted", "Yes"),
+                ("qmd_solutionspermitted", "Yes"), ("cc_maxattempts", self.max_attempts(quiz))]
 
     def max_attempts(self, quiz: Quiz) -> str:
         if quiz.attempts is None:
@@ -122,21 +111,16 @@ class QtiWriter:
             return "unlimited"
         return str(quiz.attempts)
 
-    def presentation_material(self, assessment: etree._Element, body: RichText) -> None:
-        material = _sub(_sub(assessment, "presentation_material"), "flow_mat")
-        self.mattext(_sub(material, "material"), body.html, html=True)
-
-    def mattext(self, material: etree._Element, text: str, html: bool) -> None:
-        _sub(material, "mattext", self.rich(text) if html else text, texttype="text/html" if html else "text/plain")
+    def presentation_text(self, body: RichText) -> str | None:
+        """The quiz introduction as ``presentation_material``, or None for none."""
+        return None if body.is_empty else self.rich(body.html)
 
     # -- items ----------------------------------------------------------------------------
     def item(self, question: Question, quiz: Quiz) -> etree._Element | None:
-        item = etree.Element(f"{Q}item", ident=self.ident(question), title=self.name(question.title))
+        ident, title = self.ident(question), self.name(question.title)
         kind = self.kind(question, quiz)
-        metadata = _sub(_sub(item, "itemmetadata"), "qtimetadata")
-        self.item_metadata(metadata, question, kind, quiz)
-        presentation = _sub(item, "presentation")
-        self.mattext(_sub(presentation, "material"), question.stem.html, html=True)
+        item = self.item_head(ident, title, self.item_fields(question, kind, quiz), self.rich(question.stem.html))
+        presentation = item[1]
         if kind in ("multiple_choice", "true_false", "multiple_response"):
             self.choice_interaction(item, presentation, question, kind, shuffle=quiz.shuffle and kind != "true_false")
         elif kind == "essay":
@@ -145,6 +129,22 @@ class QtiWriter:
         else:
             self.text_interaction(presentation)
             self.text_processing(item, question, kind)
+        return item
+
+    def item_head(self, ident: str, title: str, fields: list[tuple[str, str]], stem: str) -> etree._Element:
+        """``<item>`` with its metadata and its presentation's stem, not yet in a section."""
+        def make() -> etree._Element:
+            item = etree.Element(f"{Q}item", ident=ident, title=title)
+            self.metadata(_sub(_sub(item, "itemmetadata"), "qtimetadata"), fields)
+            _sub(_sub(_sub(item, "presentation"), "material"), "mattext", stem, texttype="text/html")
+            return item
+
+        item = copy_of(("qti-item", tuple(fields)), make)
+        if item is None:
+            return make()
+        item.set("ident", ident)
+        item.set("title", title)
+        item[1][0][0].text = stem
         return item
 
     @staticmethod
@@ -188,11 +188,9 @@ class QtiWriter:
         "essay": "cc.essay.v0p1",
     }
 
-    def item_metadata(self, metadata: etree._Element, question: Question, kind: str, quiz: Quiz) -> None:
-        self.field(metadata, "cc_profile", self.CC_PROFILES[kind])
-        self.field(metadata, "cc_weighting", self.weighting(question, quiz))
-        self.field(metadata, "qmd_scoringpermitted", "Yes")
-        self.field(metadata, "qmd_computerscored", "No" if kind == "essay" else "Yes")
+    def item_fields(self, question: Question, kind: str, quiz: Quiz) -> list[tuple[str, str]]:
+        return [("cc_profile", self.CC_PROFILES[kind]), ("cc_weighting", self.weighting(question, quiz)),
+                ("qmd_scoringpermitted", "Yes"), ("qmd_computerscored", "No" if kind == "essay" else "Yes")]
 
     def weighting(self, question: Question, quiz: Quiz) -> str:
         """Points as ``cc_weighting``: an integer 1-99 (Schematron rule 2c)."""
@@ -226,11 +224,7 @@ class QtiWriter:
                            kind: str, shuffle: bool = False) -> None:
         single = kind != "multiple_response"
         idents = self.choice_idents(question, kind)
-        lid = _sub(presentation, "response_lid", ident=RESPONSE, rcardinality="Single" if single else "Multiple")
-        render = _sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
-        for choice in question.choices:
-            label = _sub(render, "response_label", ident=idents[choice.id])
-            self.choice_text(_sub(label, "material"), choice)
+        self.choice_labels(presentation, question, idents, single, shuffle)
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
         correct = [c for c in question.choices if c.correct]
@@ -245,6 +239,24 @@ class QtiWriter:
             self.choice_feedback_condition(processing, idents[choice.id], choice)
         self.feedback_blocks(item, question, idents)
 
+    def choice_labels(self, presentation: etree._Element, question: Question, idents: dict[str, str],
+                      single: bool, shuffle: bool) -> None:
+        """``response_lid`` with one ``response_label`` per choice, in the source's order."""
+        labels = [(idents[c.id], *self.choice_text(c)) for c in question.choices]
+
+        def build(holder: etree._Element) -> None:
+            lid = _sub(holder, "response_lid", ident=RESPONSE, rcardinality="Single" if single else "Multiple")
+            render = _sub(lid, "render_choice", shuffle="Yes" if shuffle else "No")
+            for ident, text, html in labels:
+                label = _sub(render, "response_label", ident=ident)
+                _sub(_sub(label, "material"), "mattext", text, texttype="text/html" if html else "text/plain")
+
+        def fill(lid: etree._Element) -> None:
+            for label, (ident, text, _) in zip(lid[0], labels):
+                label.set("ident", ident)
+                label[0][0].text = text
+        append_copy(presentation, ("qti-choices", single, shuffle, tuple(html for *_, html in labels)), build, fill)
+
     def single_scoring_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
         feedback = self.has_feedback(choice)
 
@@ -254,12 +266,17 @@ class QtiWriter:
             _sub(condition, "setvar", "100", action="Set", varname="SCORE")
             if feedback:
                 _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
-        _append_copy(processing, ("single_scoring", ident, feedback), build)
+
+        def fill(condition: etree._Element) -> None:
+            condition[0][0].text = ident
+            if feedback:
+                condition[2].set("linkrefid", f"{ident}_fb")
+        append_copy(processing, ("qti-single_scoring", feedback), build, fill)
 
     def multiple_scoring_condition(self, processing: etree._Element, question: Question,
                                    idents: dict[str, str]) -> None:
         # Moodle counts as correct only the varequals with case="Yes" outside <not>.
-        choices = tuple((idents[c.id], c.correct) for c in question.choices)
+        choices = [(idents[c.id], c.correct) for c in question.choices]
 
         def build(holder: etree._Element) -> None:
             condition = _sub(holder, "respcondition", **{"continue": "No"})
@@ -267,7 +284,8 @@ class QtiWriter:
             for ident, correct in choices:
                 _sub(both if correct else _sub(both, "not"), "varequal", ident, respident=RESPONSE, case="Yes")
             _sub(condition, "setvar", "100", action="Set", varname="SCORE")
-        _append_copy(processing, ("multiple_scoring", choices), build)
+        append_copy(processing, ("qti-multiple_scoring", tuple(correct for _, correct in choices)), build,
+                    _fill_all_of(choices))
 
     def choice_feedback_condition(self, processing: etree._Element, ident: str, choice: Choice) -> None:
         if self.has_feedback(choice):
@@ -275,21 +293,22 @@ class QtiWriter:
                 condition = _sub(holder, "respcondition", **{"continue": "Yes"})
                 _sub(_sub(condition, "conditionvar"), "varequal", ident, respident=RESPONSE, case="Yes")
                 _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid=f"{ident}_fb")
-            _append_copy(processing, ("choice_feedback", ident), build)
+            append_copy(processing, ("qti-choice_feedback",), build, _fill_feedback_condition(ident))
 
     @staticmethod
     def has_feedback(choice: Choice) -> bool:
         return choice.feedback is not None and not choice.feedback.is_empty
 
-    def choice_text(self, material: etree._Element, choice: Choice) -> None:
+    def choice_text(self, choice: Choice) -> tuple[str, bool]:
+        """A choice's text as written, and whether it is HTML (else plain text)."""
         plain = html_escape(choice.text, quote=False) == choice.html
-        self.mattext(material, choice.text if plain else choice.html, html=not plain)
+        return (choice.text, False) if plain else (self.rich(choice.html), True)
 
     def text_interaction(self, presentation: etree._Element) -> None:
         def build(holder: etree._Element) -> None:
             response = _sub(holder, "response_str", ident=RESPONSE, rcardinality="Single")
             _sub(_sub(response, "render_fib"), "response_label", ident="answer1", rshuffle="No")
-        _append_copy(presentation, ("text_interaction",), build)
+        append_copy(presentation, ("qti-text_interaction",), build)
 
     def accepted_texts(self, question: Question) -> list[str]:
         if question.type == "numeric":
@@ -305,22 +324,33 @@ class QtiWriter:
         Moodle and cc2olx read the answers of the first condition that sets the score only."""
         processing = self.processing(item)
         self.general_feedback_condition(processing, question)
-        condition = _sub(processing, "respcondition", **{"continue": "No"})
-        conditionvar = _sub(condition, "conditionvar")
-        for answer in self.accepted_texts(question):
-            _sub(conditionvar, "varequal", answer, respident=RESPONSE, case="No")
-        _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+        answers = self.accepted_texts(question)
+
+        def build(holder: etree._Element) -> None:
+            condition = _sub(holder, "respcondition", **{"continue": "No"})
+            conditionvar = _sub(condition, "conditionvar")
+            for answer in answers:
+                _sub(conditionvar, "varequal", answer, respident=RESPONSE, case="No")
+            _sub(condition, "setvar", "100", action="Set", varname="SCORE")
+
+        def fill(condition: etree._Element) -> None:
+            for varequal, answer in zip(condition[0], answers):
+                varequal.text = answer
+        append_copy(processing, ("qti-text_scoring", len(answers)), build, fill)
         self.feedback_blocks(item, question)
 
     def essay_processing(self, item: etree._Element, question: Question) -> None:
         """An essay's feedback is general feedback (Moodle drops a QTI ``solution``); cc2olx
         needs a condition even when there is none to show, as Canvas writes it."""
         processing = self.processing(item)
-        html = self.general_feedback_html(question)
-        condition = _sub(processing, "respcondition", **{"continue": "Yes" if html else "No"})
-        _sub(_sub(condition, "conditionvar"), "other")
-        if html:
-            _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+        shown = bool(self.general_feedback_html(question))
+
+        def build(holder: etree._Element) -> None:
+            condition = _sub(holder, "respcondition", **{"continue": "Yes" if shown else "No"})
+            _sub(_sub(condition, "conditionvar"), "other")
+            if shown:
+                _sub(condition, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+        append_copy(processing, ("qti-essay_condition", shown), build)
         self.feedback_blocks(item, question)
 
     def general_feedback_html(self, question: Question) -> str:
@@ -345,11 +375,11 @@ class QtiWriter:
             processing = _sub(holder, "resprocessing")
             _sub(_sub(processing, "outcomes"), "decvar", varname="SCORE", vartype="Decimal", minvalue="0",
                  maxvalue="100")
-        return _append_copy(item, ("processing",), build)
+        return append_copy(item, ("qti-processing",), build)
 
     def general_feedback_condition(self, processing: etree._Element, question: Question) -> None:
         if self.general_feedback_html(question):
-            _append_copy(processing, ("general_feedback",), self._general_feedback_condition)
+            append_copy(processing, ("qti-general_feedback",), self._general_feedback_condition)
 
     @staticmethod
     def _general_feedback_condition(holder: etree._Element) -> None:
@@ -365,5 +395,32 @@ class QtiWriter:
         idents = idents or {c.id: c.id for c in question.choices}
         blocks += [(f"{idents[c.id]}_fb", c.feedback.html) for c in question.choices if self.has_feedback(c)]
         for ident, html in blocks:
-            material = _sub(_sub(item, "itemfeedback", ident=ident), "flow_mat")
-            self.mattext(_sub(material, "material"), html, html=True)
+            self.feedback_block(item, ident, self.rich(html))
+
+    @staticmethod
+    def feedback_block(item: etree._Element, ident: str, text: str) -> None:
+        def build(holder: etree._Element) -> None:
+            block = _sub(holder, "itemfeedback", ident=ident)
+            _sub(_sub(_sub(block, "flow_mat"), "material"), "mattext", text, texttype="text/html")
+
+        def fill(block: etree._Element) -> None:
+            block.set("ident", ident)
+            block[0][0][0].text = text
+        append_copy(item, ("qti-itemfeedback",), build, fill)
+
+
+def _fill_feedback_condition(ident: str) -> Callable[[etree._Element], None]:
+    """Fill for a ``respcondition`` of one ``varequal`` and a ``displayfeedback``."""
+    def fill(condition: etree._Element) -> None:
+        condition[0][0].text = ident
+        condition[1].set("linkrefid", f"{ident}_fb")
+    return fill
+
+
+def _fill_all_of(choices: list[tuple[str, bool]]) -> Callable[[etree._Element], None]:
+    """Fill for a scoring ``respcondition`` over ``<and>``: a correct choice's ``varequal``
+    stands in it, a wrong one's inside ``<not>``."""
+    def fill(condition: etree._Element) -> None:
+        for node, (ident, correct) in zip(condition[0][0], choices):
+            (node if correct else node[0]).text = ident
+    return fill

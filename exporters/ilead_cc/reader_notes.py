@@ -54,6 +54,10 @@ def _descriptor_files(course: Course) -> bool:
 
 
 def _svg_images(course: Course) -> bool:
+    # Every asset link names a course file (the builder resolved each before the notes are
+    # made), so without an SVG file no text need be scanned.
+    if not any(asset.key.lower().endswith(".svg") for asset in course.assets):
+        return False
     texts = [course.description.html] + [m.overview.html for m in course.modules] + \
         [i.body.html for i in course.items()]
     return any(ref.kind == "asset" and ref.target.lower().endswith(".svg") for text in texts for ref in _links(text))
