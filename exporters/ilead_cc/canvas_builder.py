@@ -182,6 +182,7 @@ class CanvasExporter(CommonCartridgeExporter):
     description = "Canvas-flavoured Common Cartridge 1.1 (modules, points, due dates, rubrics, outcomes)"
     Options = ExporterOptions
     builder = CanvasBuilder
+    build_cost = 1.3  # against a plain cartridge: see Exporter.build_cost
 
     def profile(self):
         return CC11

@@ -47,7 +47,7 @@ class OlxExporter(Exporter):
     description = "Open edX OLX course archive for Studio's Import (tar.gz)"
     format = "tar.gz"
     suffix = "tar.gz"
-    build_cost = 1.1  # against a plain cartridge: see Exporter.build_cost
+    build_cost = 1.3  # against a plain cartridge: see Exporter.build_cost
     Options = OlxOptions
     option_keys = ("olx",)
 

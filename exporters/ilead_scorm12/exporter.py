@@ -43,7 +43,7 @@ class Scorm12Exporter(Exporter):
     description = "SCORM 1.2 package: one SCO per item, completion, scores and resume"
     format = "zip"
     suffix = "zip"
-    build_cost = 1.7  # against a plain cartridge: see Exporter.build_cost
+    build_cost = 2.1  # against a plain cartridge: see Exporter.build_cost
     option_keys = ("scorm",)
 
     def build_bundle(self, course: Course) -> Bundle:
