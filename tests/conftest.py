@@ -29,6 +29,38 @@ def shared_dir() -> Path:
     return SHARED
 
 
+# -- the browser tests run last -------------------------------------------------------------------------
+# Playwright's sync API keeps a thread (its asyncio loop) for the session's one Chromium.  Once it
+# exists, this process may not fork (workers.can_fork), so every later build runs in one process
+# and the tests of the parallel paths would pass without running them.  So the modules that start
+# the browser run after all others.
+_STARTS_BROWSER: dict[Path, bool] = {}
+
+
+def _starts_browser(item) -> bool:
+    path = Path(str(item.fspath))
+    if path not in _STARTS_BROWSER:
+        _STARTS_BROWSER[path] = "browser()" in path.read_text(encoding="utf-8")
+    return _STARTS_BROWSER[path]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    items.sort(key=_starts_browser)  # stable: the order within each group stays as collected
+
+
+@pytest.fixture
+def forking():
+    """For a test of a path that runs in several processes: fail where it would silently run in one."""
+    from ilead_shell.workers import can_fork
+
+    if not can_fork():
+        import threading
+
+        pytest.fail("this process cannot fork (threads: "
+                    f"{', '.join(t.name for t in threading.enumerate())}); a test that leaves a thread "
+                    "behind must run after this one (see pytest_collection_modifyitems)", pytrace=False)
+
+
 # The real importers (tests/real_readers.py): skipped with a reason where they cannot run,
 # failed under CI.
 @pytest.fixture(scope="session")

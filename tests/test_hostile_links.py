@@ -98,7 +98,7 @@ def test_an_image_swapped_for_a_link_during_the_build_is_never_packaged(course, 
     _fails_cleanly(course, target, tmp_path / "out", "became a link")
 
 
-def test_forked_workers_check_what_the_reader_checked_too(course, tmp_path, monkeypatch):
+def test_forked_workers_check_what_the_reader_checked_too(course, tmp_path, monkeypatch, forking):
     """Bundles built in forked worker processes stream media through the same checks."""
     photo = course / "modules/01-m/images/photo.png"
     _after_planning(monkeypatch, lambda: _swap_for_link(photo, tmp_path / "secret/photo.png"))

@@ -187,7 +187,7 @@ COURSE_SOURCE = Path(__file__).parent.parent / "course_source"
 
 
 @pytest.mark.parametrize("root", [ROOTS / "fidelity", COURSE_SOURCE], ids=["fidelity", "course_source"])
-def test_a_course_converted_ahead_in_two_processes_reads_as_one_process_reads_it(root, monkeypatch):
+def test_a_course_converted_ahead_in_two_processes_reads_as_one_process_reads_it(root, monkeypatch, forking):
     import ilead_shell.reader.markdown_render as markdown_render
 
     alone = read_course(root).model_dump_json()
@@ -201,9 +201,6 @@ def test_a_course_converted_ahead_in_two_processes_reads_as_one_process_reads_it
     monkeypatch.setattr(markdown_render, "PARALLEL_MIN_CHARACTERS", 0)
     monkeypatch.setattr(markdown_render.MarkdownRenderer, "convert_ahead", counting)
     monkeypatch.setattr("ilead_shell.workers.available_cpus", lambda: 2)
-    # An earlier test may leave a thread behind (the browser tests' asyncio), which makes
-    # can_fork() say no; the child here only converts Markdown.
-    monkeypatch.setattr("ilead_shell.workers.can_fork", lambda: True)
     assert read_course(root).model_dump_json() == alone
     assert ahead and ahead[0] > 5, "nothing was converted ahead: the two-process path went untested"
 

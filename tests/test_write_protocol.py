@@ -282,7 +282,7 @@ def test_outline_out_writes_the_whole_file(tmp_path):
 
 # -- workers and shared bundles ------------------------------------------------------------------------
 @pytest.mark.parametrize("root", [HANDMADE, FIDELITY], ids=["handmade", "fidelity"])
-def test_workers_write_the_same_bytes_as_a_serial_build(tmp_path, root):
+def test_workers_write_the_same_bytes_as_a_serial_build(tmp_path, root, forking):
     built = []
     for jobs in (1, 2):
         results, _ = build(root, "all", tmp_path / f"j{jobs}", offering="all", jobs=jobs)
@@ -333,7 +333,7 @@ class Broken(Fine):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_failing_target_among_others_leaves_nothing_whatever_the_workers(tmp_path, monkeypatch, jobs):
+def test_a_failing_target_among_others_leaves_nothing_whatever_the_workers(tmp_path, monkeypatch, jobs, forking):
     site = tmp_path / "site"
     site.mkdir()
     (site / "failing_targets.py").write_text(textwrap.dedent(FAILING))
@@ -362,7 +362,7 @@ def _fidelity_without_alt_text(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_check_error_beside_the_bundles_writes_nothing_and_is_reported_as_check_would(tmp_path, jobs):
+def test_a_check_error_beside_the_bundles_writes_nothing_and_is_reported_as_check_would(tmp_path, jobs, forking):
     from ilead_shell.errors import CourseError
     from ilead_shell.pipeline import read_and_check
 
@@ -376,7 +376,7 @@ def test_a_check_error_beside_the_bundles_writes_nothing_and_is_reported_as_chec
     assert not (tmp_path / "out").exists()
 
 
-def test_the_checks_findings_are_the_same_whatever_the_workers(tmp_path):
+def test_the_checks_findings_are_the_same_whatever_the_workers(tmp_path, forking):
     root = _fidelity_without_alt_text(tmp_path)
     found = []
     for jobs in (1, 2):
@@ -388,7 +388,7 @@ def test_the_checks_findings_are_the_same_whatever_the_workers(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_check_error_wins_over_an_exporter_bug_it_may_have_caused(tmp_path, monkeypatch, jobs):
+def test_a_check_error_wins_over_an_exporter_bug_it_may_have_caused(tmp_path, monkeypatch, jobs, forking):
     from ilead_shell.errors import CourseError
 
     site = tmp_path / "site"
@@ -407,7 +407,7 @@ def test_a_check_error_wins_over_an_exporter_bug_it_may_have_caused(tmp_path, mo
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_bug_in_a_check_names_the_check_and_writes_nothing(tmp_path, monkeypatch, jobs):
+def test_a_bug_in_a_check_names_the_check_and_writes_nothing(tmp_path, monkeypatch, jobs, forking):
     from dataclasses import replace
 
     import ilead_shell.checks as checks
