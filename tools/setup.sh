@@ -21,6 +21,9 @@ if [ $want_tests = 1 ]; then
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
 fi
+# An editable install leaves our modules uncompiled; where PYTHONDONTWRITEBYTECODE is set, every
+# command would compile them again (about 0.1 s).  Compiled now, as pip does for a regular install.
+.venv/bin/python -m compileall -q src exporters >/dev/null
 
 if [ $want_tests = 1 ]; then
   if ! command -v chromium >/dev/null 2>&1; then
