@@ -21,29 +21,13 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
-from .exporter_api import Bundle, BundleFile
+from .compression import LEVEL, STORED_SUFFIXES, deflated, is_compressed  # noqa: F401 - re-exported
+from .exporter_api import Bundle, BundleFile, PackedFile
 from .source_files import open_checked
 from .staging import FILE_MODE, Staging
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 CHUNK = 1024 * 1024
-LEVEL = 6
-STORED_SUFFIXES = frozenset("""
-    png jpg jpeg gif webp avif heic heif jxl
-    mp4 m4v mov webm mkv ogv 3gp
-    mp3 m4a aac ogg oga opus flac weba
-    pdf epub docx xlsx pptx odt ods odp odg
-    zip gz tgz bz2 xz 7z rar zst imscc
-    woff woff2
-""".split())
-
-
-def is_compressed(path: str) -> bool:
-    """Whether the file at bundle ``path`` is already compressed (stored, not deflated)."""
-    name = path.rsplit("/", 1)[-1]
-    return "." in name and name.rsplit(".", 1)[1].lower() in STORED_SUFFIXES
-
-
 def write_archive(bundle: Bundle, destination: Path) -> int:
     """Write ``bundle`` to ``destination`` atomically; return the archive's size in bytes."""
     destination = Path(destination)
@@ -66,7 +50,9 @@ def _entries(bundle: Bundle) -> list[BundleFile]:
 
 
 def _copy(entry: BundleFile, out: BinaryIO) -> None:
-    if entry.data is not None:
+    if isinstance(entry, PackedFile):
+        out.write(entry.read())
+    elif entry.data is not None:
         out.write(entry.data)
     else:
         assert entry.source is not None
@@ -147,9 +133,14 @@ def _write_plain_zip(entries: list[BundleFile], sizes: list[int], raw: BinaryIO)
             return _LOCAL_HEADER.pack(b"PK\3\4", _ZIP_VERSION, 0, flags, method, _DOS_TIME, _DOS_DATE, crc,
                                       compressed, size, len(name), 0) + name
 
-        if entry.data is not None:
+        if isinstance(entry, PackedFile):  # deflated when it was added: the same bytes, made then
+            crc, body = entry.crc, entry.deflated
+            compressed = len(body)
+            raw.write(local_header(crc, compressed))
+            raw.write(body)
+        elif entry.data is not None:
             crc = zlib.crc32(entry.data)
-            body = entry.data if method == _ZIP_STORED else _deflated(entry.data)
+            body = entry.data if method == _ZIP_STORED else deflated(entry.data)
             compressed = len(body)
             raw.write(local_header(crc, compressed))
             raw.write(body)
@@ -172,10 +163,6 @@ def _write_plain_zip(entries: list[BundleFile], sizes: list[int], raw: BinaryIO)
     assert raw.tell() == offset + len(listing) + _END_RECORD.size, (start, offset)
 
 
-def _deflated(data: bytes) -> bytes:
-    # zipfile's compressor: a raw deflate stream at zlib's default level, which is level 6.
-    deflate = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return deflate.compress(data) + deflate.flush()
 
 
 def _copy_zip_member(entry: BundleFile, size: int, method: int, raw: BinaryIO) -> tuple[int, int]:
@@ -214,7 +201,9 @@ def _write_tar_gz(bundle: Bundle, raw: BinaryIO) -> None:
         size = entry.size
         header = tar_header(entry.path, size)
         out.write(header)
-        if entry.data is not None:
+        if isinstance(entry, PackedFile):  # a tar.gz bundle never packs its files; one put in by hand
+            out.write(entry.read())
+        elif entry.data is not None:
             if stored:
                 view = memoryview(entry.data)
                 for start in range(0, size, TAR_COPY_CHUNK):

@@ -10,7 +10,10 @@ course with large media never sits in memory.  The core alone writes archives.
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
+import zlib
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -18,6 +21,7 @@ from typing import ClassVar, Literal
 from lxml import etree
 from pydantic import BaseModel, ConfigDict
 
+from .compression import deflated, inflated, is_compressed
 from .errors import Diagnostic, Level, warning
 from .model import Course
 
@@ -48,6 +52,44 @@ class BundleFile:
         return self.data if self.data is not None else self.source.read_bytes()  # type: ignore[union-attr]
 
 
+@dataclass(frozen=True)
+class PackedFile(BundleFile):
+    """A file of a zip bundle held as its zip entry will hold it: deflated when it is added
+    (:func:`~ilead_shell.compression.deflated`), with its CRC-32 and size.  The writer copies
+    these bytes as they are, the bytes it would have made at the end, so a bundle built for
+    an archive keeps a fraction of its size in memory until it is written (see
+    :func:`packing_entries`).  :meth:`read` gives the file back."""
+
+    deflated: bytes = b""
+    crc: int = 0
+    length: int = 0
+
+    @property
+    def size(self) -> int:
+        return self.length
+
+    def read(self) -> bytes:
+        return inflated(self.deflated)
+
+
+# Smaller files gain little from being held deflated, and are the most numerous.
+PACK_MIN_BYTES = 1024
+_PACKING: ContextVar[bool] = ContextVar("ilead_shell_packing_entries", default=False)
+
+
+@contextlib.contextmanager
+def packing_entries():
+    """While it lasts, zip bundles made here hold their text files deflated (:class:`PackedFile`).
+
+    The build uses it around each exporter, since those bundles go straight into an archive;
+    anything that reads a bundle's files (``serve``, tests) gets plain ones outside it."""
+    token = _PACKING.set(True)
+    try:
+        yield
+    finally:
+        _PACKING.reset(token)
+
+
 def check_bundle_path(path: str) -> str:
     """Refuse anything but a relative POSIX path without ``.``/``..`` segments."""
     # normpath changes a path with an empty, "." or ".." segment inside or a trailing slash;
@@ -76,28 +118,35 @@ class Bundle:
     #: not check them again (80,000 checks for a large course), only what was put into
     #: ``files`` some other way.
     _checked: set[str] = field(default_factory=set, repr=False, compare=False)
+    #: Whether text files are held deflated (:func:`packing_entries`); decided when it is made.
+    _packing: bool = field(default_factory=_PACKING.get, repr=False, compare=False)
 
     def _add(self, entry: BundleFile) -> None:
         check_bundle_path(entry.path)
         if entry.path in self.files:
             existing = self.files[entry.path]
-            if existing.data == entry.data and existing.source == entry.source:
+            if existing == entry:
                 return  # the same file added twice (a shared image): harmless
             raise ValueError(f"two different files for one bundle path: {entry.path}")
         self.files[entry.path] = entry
         self._checked.add(entry.path)
 
+    def _in_memory(self, path: str, data: bytes) -> BundleFile:
+        if self._packing and self.format == "zip" and len(data) >= PACK_MIN_BYTES and not is_compressed(path):
+            return PackedFile(path, deflated=deflated(data), crc=zlib.crc32(data), length=len(data))
+        return BundleFile(path, data=data)
+
     def add_bytes(self, path: str, data: bytes) -> None:
-        self._add(BundleFile(path, data=data))
+        self._add(self._in_memory(path, data))
 
     def add_text(self, path: str, text: str) -> None:
-        self._add(BundleFile(path, data=text.encode("utf-8")))
+        self._add(self._in_memory(path, text.encode("utf-8")))
 
     def add_file(self, path: str, source: Path) -> None:
         self._add(BundleFile(path, source=source))
 
     def add_xml(self, path: str, root: etree._Element | etree._ElementTree) -> None:
-        self._add(BundleFile(path, data=serialize_xml(root)))
+        self._add(self._in_memory(path, serialize_xml(root)))
 
     def warn(self, message: str) -> None:
         """Something the author should fix in the source (fatal with ``--strict``)."""

@@ -23,7 +23,7 @@ from .audience import links_to_instructor_material
 from .checks import run_checks
 from .diagnostic_codes import code_of
 from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error, warning
-from .exporter_api import Bundle, Exporter
+from .exporter_api import Bundle, Exporter, packing_entries
 from .model import Course
 from .offerings import links_leaving_offering, select_offering
 from .reader import load_course
@@ -351,7 +351,8 @@ def _make_bundle(course: Course, job: Job, staging: Staging, strict: bool,
     name = job.targets[0]
     selected = select_offering(course, job.offering)
     try:
-        bundle = job.exporter.build_bundle(selected)
+        with packing_entries():  # written to its archive next: held deflated until then
+            bundle = job.exporter.build_bundle(selected)
     except CourseError:
         raise
     except Exception as exc:  # an exporter bug: say which target, keep the traceback chained
