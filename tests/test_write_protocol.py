@@ -332,19 +332,23 @@ class Broken(Fine):
 '''
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_failing_target_among_others_leaves_nothing_whatever_the_workers(tmp_path, monkeypatch, jobs, forking):
+@pytest.fixture
+def failing_targets(tmp_path, monkeypatch):
+    """The targets 'fine' and 'broken' (FAILING) installed instead of the real ones."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "failing_targets.py").write_text(textwrap.dedent(FAILING))
     monkeypatch.syspath_prepend(str(site))
     found = [EntryPoint("fine", "failing_targets:Fine", GROUP), EntryPoint("broken", "failing_targets:Broken", GROUP)]
     monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
-    try:
-        with pytest.raises(IleadError, match="target 'broken' failed: RuntimeError: an exporter bug"):
-            build(HANDMADE, "fine,broken", tmp_path / "out", offering="all", jobs=jobs)
-    finally:
-        sys.modules.pop("failing_targets", None)
+    yield
+    sys.modules.pop("failing_targets", None)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_failing_target_among_others_leaves_nothing_whatever_the_workers(tmp_path, failing_targets, jobs, forking):
+    with pytest.raises(IleadError, match="target 'broken' failed: RuntimeError: an exporter bug"):
+        build(HANDMADE, "fine,broken", tmp_path / "out", offering="all", jobs=jobs)
     assert not (tmp_path / "out").exists()
 
 
@@ -388,21 +392,12 @@ def test_the_checks_findings_are_the_same_whatever_the_workers(tmp_path, forking
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_check_error_wins_over_an_exporter_bug_it_may_have_caused(tmp_path, monkeypatch, jobs, forking):
+def test_a_check_error_wins_over_an_exporter_bug_it_may_have_caused(tmp_path, failing_targets, jobs, forking):
     from ilead_shell.errors import CourseError
 
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "failing_targets.py").write_text(textwrap.dedent(FAILING))
-    monkeypatch.syspath_prepend(str(site))
-    found = [EntryPoint("fine", "failing_targets:Fine", GROUP), EntryPoint("broken", "failing_targets:Broken", GROUP)]
-    monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
     root = _fidelity_without_alt_text(tmp_path)
-    try:
-        with pytest.raises(CourseError, match="no alternative text"):
-            build(root, "broken,fine", tmp_path / "out", strict=True, jobs=jobs)
-    finally:
-        sys.modules.pop("failing_targets", None)
+    with pytest.raises(CourseError, match="no alternative text"):
+        build(root, "broken,fine", tmp_path / "out", strict=True, jobs=jobs)
     assert not (tmp_path / "out").exists()
 
 
