@@ -6,10 +6,8 @@ the output folder and renamed into place (:mod:`.staging`), so an interrupted bu
 never leaves a half-written bundle under the final name.  Files from the course are
 streamed.
 
-Files whose format is already compressed (images, audio, video, PDF, office and zip
-containers; :data:`STORED_SUFFIXES`) are stored, not deflated: deflating them again
-costs time and gains nothing.  The choice depends on the path's suffix alone, so it is
-the same on every host.
+What is stored and what is deflated, and how, is :mod:`.compression`'s (shared with the
+bundles, which may hold their files deflated already: :class:`~.exporter_api.PackedFile`).
 """
 
 from __future__ import annotations
@@ -133,14 +131,8 @@ def _write_plain_zip(entries: list[BundleFile], sizes: list[int], raw: BinaryIO)
             return _LOCAL_HEADER.pack(b"PK\3\4", _ZIP_VERSION, 0, flags, method, _DOS_TIME, _DOS_DATE, crc,
                                       compressed, size, len(name), 0) + name
 
-        if isinstance(entry, PackedFile):  # deflated when it was added: the same bytes, made then
-            crc, body = entry.crc, entry.deflated
-            compressed = len(body)
-            raw.write(local_header(crc, compressed))
-            raw.write(body)
-        elif entry.data is not None:
-            crc = zlib.crc32(entry.data)
-            body = entry.data if method == _ZIP_STORED else deflated(entry.data)
+        if entry.source is None:  # in memory
+            crc, body = _zip_body(entry, method)
             compressed = len(body)
             raw.write(local_header(crc, compressed))
             raw.write(body)
@@ -163,6 +155,14 @@ def _write_plain_zip(entries: list[BundleFile], sizes: list[int], raw: BinaryIO)
     assert raw.tell() == offset + len(listing) + _END_RECORD.size, (start, offset)
 
 
+
+
+def _zip_body(entry: BundleFile, method: int) -> tuple[int, bytes]:
+    """The CRC and the bytes of an entry held in memory, as its zip entry holds them."""
+    if isinstance(entry, PackedFile):  # deflated when it was added: the same bytes, made then
+        return entry.crc, entry.deflated
+    assert entry.data is not None
+    return zlib.crc32(entry.data), entry.data if method == _ZIP_STORED else deflated(entry.data)
 
 
 def _copy_zip_member(entry: BundleFile, size: int, method: int, raw: BinaryIO) -> tuple[int, int]:
