@@ -64,7 +64,7 @@ def test_entry_point_names_are_valid_target_names():
 
 
 def test_the_console_script_and_module_entry_exist():
-    assert PYPROJECT["project"]["scripts"]["ilead-shell"] == "ilead_shell.cli:main"
+    assert PYPROJECT["project"]["scripts"]["ilead-shell"] == "ilead_shell.cli:run"
     assert (CORE / "__main__.py").is_file()
 
 

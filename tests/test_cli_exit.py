@@ -1,0 +1,103 @@
+"""The executable leaves without the interpreter's teardown (cli.run): what it prints and its
+exit status must be exactly those of the command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ilead_shell.cli as cli
+
+HANDMADE = Path(__file__).parent / "roots" / "handmade"
+
+
+def executable(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ilead_shell", *args], capture_output=True, text=True,
+                          timeout=120, **kwargs)
+
+
+def test_a_json_report_reaches_a_pipe_whole():
+    # Standard output into a pipe is block-buffered: an exit that skipped the flush would lose it.
+    done = executable("check", str(HANDMADE), "--format", "json")
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["ok"] is True and report["command"] == "check"
+
+
+def test_a_build_prints_its_summary_and_exits_0(tmp_path):
+    done = executable("build", str(HANDMADE), "--target", "cc", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    written = [path.name for path in tmp_path.iterdir()]
+    assert written == ["ODL-201-cc-mooc.imscc"] and "ODL-201-cc-mooc.imscc" in done.stdout
+    assert "13 notes" in done.stderr  # standard error too is flushed before the exit
+
+
+def test_errors_keep_their_exit_status_and_message(tmp_path):
+    unknown = executable("build", str(HANDMADE), "--target", "nope", "--out", str(tmp_path))
+    assert unknown.returncode == 2 and "nope" in unknown.stderr
+    missing = executable("check", str(tmp_path / "no-such-course"))
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+class Exited(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+@pytest.fixture
+def exits(monkeypatch):
+    """cli.run in this process: os._exit raises instead of ending the tests."""
+    def fake_exit(code: int):
+        raise Exited(code)
+    monkeypatch.setattr("os._exit", fake_exit)
+
+    def run_with(outcome) -> int:
+        def command(**kwargs):
+            raise outcome
+        monkeypatch.setattr(cli.main, "main", command)
+        with pytest.raises(Exited) as left:
+            cli.run()
+        return left.value.code
+    return run_with
+
+
+@pytest.mark.parametrize("outcome, status", [(SystemExit(None), 0), (SystemExit(0), 0), (SystemExit(2), 2),
+                                             (SystemExit(130), 130), (SystemExit(True), 1)])
+def test_every_exit_status_of_the_command_is_the_process_status(exits, outcome, status):
+    assert exits(outcome) == status
+
+
+def test_an_exit_with_a_message_prints_it_and_exits_1_as_python_does(exits, capsys):
+    assert exits(SystemExit("cannot go on")) == 1
+    assert capsys.readouterr().err == "cannot go on\n"
+
+
+def test_an_unexpected_exception_is_not_swallowed(monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(cli.main, "main", broken)
+    monkeypatch.setattr("os._exit", lambda code: pytest.fail("exited quietly on a bug"))
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.run()
+
+
+def test_with_another_thread_running_the_exit_is_pythons_own(exits, monkeypatch):
+    monkeypatch.setattr("threading.active_count", lambda: 2)
+    with pytest.raises(SystemExit) as left:
+        exits(SystemExit(3))
+    assert left.value.code == 3
+
+
+def test_click_itself_is_given_the_program_name(monkeypatch, exits):
+    seen = {}
+
+    def command(**kwargs):
+        seen.update(kwargs)
+        raise SystemExit(0)
+    monkeypatch.setattr(cli.main, "main", command)
+    monkeypatch.setattr("os._exit", lambda code: None)
+    cli.run()
+    assert seen == {"prog_name": "ilead-shell"}
