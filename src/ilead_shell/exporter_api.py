@@ -16,7 +16,7 @@ import zlib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, Callable, ClassVar, Iterable, Literal, TypeVar
 
 from lxml import etree
 from pydantic import BaseModel, ConfigDict
@@ -90,6 +90,73 @@ def packing_entries():
         _PACKING.reset(token)
 
 
+# -- a process the build lends to one bundle ---------------------------------------------------
+_LENT: ContextVar[tuple[int, tuple[tuple[int, int, int], ...]]] = ContextVar("ilead_shell_lent_processes", default=(0, ()))
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@contextlib.contextmanager
+def lending_processes(count: int, close_in_workers: Iterable[tuple[int, int, int]] = ()):
+    """While it lasts, :func:`parallel_map` may use ``count`` more processes.
+
+    The build lends them to a bundle when it has fewer bundles than processes: with one
+    target and two cores, the process that ran the checks would otherwise wait for the
+    bundle.  ``close_in_workers`` are descriptors a forked process must not keep (the build's
+    lock), each as ``workers.descriptor(fd)`` gave it in the process that opened it."""
+    token = _LENT.set((count, tuple(close_in_workers)))
+    try:
+        yield
+    finally:
+        _LENT.reset(token)
+
+
+def lent_processes() -> int:
+    """How many processes :func:`parallel_map` may use besides this one (0: none)."""
+    return _LENT.get()[0]
+
+
+def parallel_map(function: Callable[[T], R], items: Iterable[T], weight: Callable[[T], int] = lambda item: 1,
+                 min_weight: int = 0) -> list[R]:
+    """``[function(item) for item in items]``; with a lent process (:func:`lending_processes`)
+    and at least ``min_weight`` of work, the second half of the weight is done in a forked
+    process.  Only a speed-up, never another result: ``function`` must depend on nothing but
+    its item and what exists when this is called (its side effects in the other process are
+    lost), and return what pickles.  If the other process fails, its items are done here, so
+    an error is raised as a serial call would raise it."""
+    items = list(items)
+    from . import workers
+
+    count, descriptors = _LENT.get()
+    weights = [weight(item) for item in items]
+    if count < 1 or len(items) < 2 or sum(weights) < max(min_weight, 2) or not workers.can_fork():
+        return [function(item) for item in items]
+    # Contiguous halves of equal weight: the split depends on the items only.
+    half, running = len(items), 0
+    for index, value in enumerate(weights):
+        running += value
+        if 2 * running >= sum(weights):
+            half = index + 1
+            break
+    parts = [items[:half], items[half:]]
+
+    def do_part(part: int) -> list[R] | None:
+        try:
+            return [function(item) for item in parts[part]]
+        except Exception:  # noqa: BLE001 - done again below, in order, where it raises as it would serially
+            return None
+
+    try:
+        # A bundle built in a worker closed the lock when it started; its number may since name
+        # another file of this process (a pipe), which must stay open.
+        close = [d[0] for d in descriptors if workers.descriptor(d[0]) == d]
+        done: list[Any] = workers.run_forked(do_part, 2, 2, close_in_workers=close)
+    except workers.WorkerFailed:  # the other process died
+        done = [None, None]
+    return [result for part, results in zip(parts, done)
+            for result in (results if results is not None else [function(item) for item in part])]
+
+
 def check_bundle_path(path: str) -> str:
     """Refuse anything but a relative POSIX path without ``.``/``..`` segments."""
     # normpath changes a path with an empty, "." or ".." segment inside or a trailing slash;
@@ -138,6 +205,15 @@ class Bundle:
 
     def add_bytes(self, path: str, data: bytes) -> None:
         self._add(self._in_memory(path, data))
+
+    def entry(self, path: str, data: bytes) -> BundleFile:
+        """The file :meth:`add_bytes` would add, made but not added (to add with :meth:`add_entry`
+        later, from another process, say: it pickles)."""
+        return self._in_memory(path, data)
+
+    def add_entry(self, entry: BundleFile) -> None:
+        """Add a file made by :meth:`entry`."""
+        self._add(entry)
 
     def add_text(self, path: str, text: str) -> None:
         self._add(self._in_memory(path, text.encode("utf-8")))

@@ -23,14 +23,14 @@ from .audience import links_to_instructor_material
 from .checks import run_checks
 from .diagnostic_codes import code_of
 from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error, warning
-from .exporter_api import Bundle, Exporter, packing_entries
+from .exporter_api import Bundle, Exporter, lending_processes, packing_entries
 from .model import Course
 from .offerings import links_leaving_offering, select_offering
 from .reader import load_course
 from .registry import Registry
 from .source_files import source_lines
 from .staging import FILE_MODE, Staging, interrupt_on_signals
-from .workers import WorkerFailed, available_cpus, batch_collections, can_fork, run_forked
+from .workers import WorkerFailed, available_cpus, batch_collections, can_fork, descriptor, run_forked
 
 
 @dataclass
@@ -277,9 +277,16 @@ def _build(source: Path, targets: str, out_dir: Path, offering: str | None, stri
         for output in every_output:  # named here, so that this process can rename what workers write
             staging.temporary(output)
 
+        # With fewer bundles than processes, the processes left (the one that runs the checks,
+        # once they are done) are lent to the bundles for work they split (parallel_map).
+        lent = workers - len(plan) if workers > len(plan) else 0
+        lock = [fd for fd in [staging.lock_fd] if fd is not None]
+        lock_descriptors = [found for found in map(descriptor, lock) if found is not None]
+
         def make(index: int) -> tuple[str, object]:
             try:
-                return "built", _make_bundle(course, plan[index], staging, strict, every_output)
+                with lending_processes(lent, close_in_workers=lock_descriptors):
+                    return "built", _make_bundle(course, plan[index], staging, strict, every_output)
             except IleadError as exc:
                 return "failed", exc
 
@@ -309,7 +316,7 @@ def _build(source: Path, targets: str, out_dir: Path, offering: str | None, stri
                 answers = run_forked(lambda index: _portable(run(index)), len(plan) + 1, workers, order=order,
                                      on_dispatch=lambda index: index and announce(index - 1, started[index]),
                                      failed=lambda answer: answer[0] == "failed",
-                                     close_in_workers=[fd for fd in [staging.lock_fd] if fd is not None])
+                                     close_in_workers=lock)
             except WorkerFailed as exc:
                 failed_at = "the checks" if exc.index == 0 else f"target '{plan[exc.index - 1].targets[0]}'"
                 raise ExporterError(f"{failed_at} failed: {exc.reason}") from None

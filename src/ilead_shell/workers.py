@@ -54,6 +54,16 @@ def batch_collections():
         gc.set_threshold(*before)
 
 
+def descriptor(fd: int) -> tuple[int, int, int] | None:
+    """``fd`` with the identity of the file it is open on (to tell, later, whether the number
+    still names that file), or None if it is not open."""
+    try:
+        found = os.fstat(fd)
+    except OSError:
+        return None
+    return fd, found.st_dev, found.st_ino
+
+
 class WorkerFailed(Exception):
     """A worker process died or raised instead of answering (a bug or the OOM killer)."""
 
@@ -91,6 +101,7 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
     children: dict[Any, int] = {}  # this process's end of each worker's pipe -> pid
     sys.stdout.flush()
     sys.stderr.flush()
+    frozen_before = gc.get_freeze_count()  # by the command, or by the run_forked this one runs inside
     gc.freeze()  # the course, read once, is shared with the workers: keep every GC off its pages
     _return_free_memory()
     finished = False
@@ -142,7 +153,8 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
         finished = True
         return results
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
         os.close(todo_read)
         for conn, pid in children.items():
             if not finished:  # an error or a signal here: stop the workers now
