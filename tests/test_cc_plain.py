@@ -142,6 +142,48 @@ def test_images_inside_descriptors_use_the_filebase_token_and_a_dependency(expor
     assert validate(files, shared_dir / "schemas") == []
 
 
+def with_question_image(course):
+    """The full course with the course map in the stem of every quiz's first question, and each
+    quiz twice (so that quizzes can be made in two processes)."""
+    image = '<p><img alt="Course map" src="ilead:asset/modules/welcome/images/map.png"></p>'
+    modules = []
+    for module in course.modules:
+        items = []
+        for item in module.items:
+            if item.type == "quiz":
+                first = item.questions[0]
+                stem = first.stem.model_copy(update={"html": first.stem.html + image,
+                                                     "assets": ("modules/welcome/images/map.png",)})
+                item = item.model_copy(update={"questions": (first.model_copy(update={"stem": stem}),
+                                                             *item.questions[1:])})
+                items.append(item.model_copy(update={"id": f"{item.id}-again"}))
+            items.append(item)
+        modules.append(module.model_copy(update={"items": tuple(items)}))
+    return course.model_copy(update={"modules": tuple(modules)})
+
+
+@pytest.mark.parametrize("lent", [False, True], ids=["made-here", "made-in-a-lent-process"])
+@pytest.mark.parametrize("exporter", [MoodleExporter(), cc("1.1"), cc("1.3"), CanvasExporter()],
+                         ids=["moodle", "cc-1.1", "cc-1.3", "canvas"])
+def test_a_quiz_whose_question_shows_an_image_depends_on_the_image(exporter, lent, full_course, monkeypatch,
+                                                                   forking):
+    # Quiz documents are made ahead of the walk, half of them in another process when the build
+    # lends one: the files their links use must still reach the quiz's resource.
+    import ilead_cc.builder as builder
+    from ilead_shell.exporter_api import lending_processes
+
+    monkeypatch.setattr(builder, "PARALLEL_MIN_QUESTIONS", 0)
+    course = with_question_image(full_course)
+    with lending_processes(1 if lent else 0):
+        files = bundle_files(exporter.build_bundle(course))
+    resources = {r.get("identifier"): r for r in manifest(files).iter("{*}resource")}
+    quizzes = [r for r in resources.values() if "assessment" in r.get("type")]
+    assert len(quizzes) >= 2
+    for quiz in quizzes:
+        hrefs = [resources[d.get("identifierref")].get("href") for d in quiz.iter("{*}dependency")]
+        assert "web_resources/modules/welcome/images/map.png" in hrefs, quiz.get("identifier")
+
+
 def test_an_unpublished_item_is_instructor_only_in_plain_cc_and_unpublished_in_canvas(full_course):
     course = with_item_unpublished(full_course, "welcome/how-it-works")
     resource = next(r for r in manifest(bundle_files(cc().build_bundle(course))).iter("{*}resource")

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from ilead_shell import references
 from ilead_shell.audience import assets_for_learners, hidden_from_learners, module_visible_to_learners
-from ilead_shell.exporter_api import Bundle
+from ilead_shell.exporter_api import Bundle, BundleFile, parallel_map, serialize_xml
 from ilead_shell.model import (Assignment, Course, Discussion, File, Item, Link, Module, Page, Quiz,
                                Video)
 
@@ -34,6 +34,21 @@ class Location:
     url: str | None = None  # an outside address (web links)
 
 
+@dataclass(frozen=True)
+class QuizFiles:
+    """A quiz's QTI documents as bundle files (none: no question could be written), made ahead
+    of the walk (:meth:`CartridgeBuilder.prepare`), with what making them did to the builder:
+    the files their links use and the notes written."""
+
+    files: tuple[BundleFile, ...]
+    used_assets: frozenset[str]
+    notes: tuple[str, ...]
+
+
+# Below this many questions a second process costs more than it saves (a fork, and the files
+# sent back); the 1,998-question benchmark bank has 333 quizzes of six.
+PARALLEL_MIN_QUESTIONS = 200
+
 FILEBASE = "$IMS-CC-FILEBASE$"
 # Canvas writes its link tokens percent-encoded in HTML, and the cartridge viewer recognises
 # $CANVAS_OBJECT_REFERENCE$ only in that form (src/RichContent.js).
@@ -47,6 +62,9 @@ class CartridgeBuilder:
     page_folder = "wiki_content"  # where Canvas keeps pages; the viewer resolves page links there
     standalone_pages = True
     syllabus_first = False  # see MoodleBuilder
+    #: Whether the QTI documents are made ahead of the walk (see :meth:`prepare`); a flavour whose
+    #: names write a note once (MoodleBuilder) makes them in the walk, where that state lives.
+    prepares_quizzes = True
 
     def __init__(self, course: Course, profile: CcProfile, bundle: Bundle):
         self.course = course
@@ -62,6 +80,7 @@ class CartridgeBuilder:
     # -- the walk ---------------------------------------------------------------------------
     def build(self) -> Bundle:
         self.plan()
+        self.prepare()
         for asset in self.course.assets:
             self.add_asset(asset)
         syllabus = self.add_syllabus()
@@ -80,6 +99,52 @@ class CartridgeBuilder:
         self.bundle.add_xml("imsmanifest.xml", self.cartridge.to_xml())
         self.bundle.counts = self.course.counts()
         return self.bundle
+
+    def prepare(self) -> None:
+        """Make every quiz's QTI documents ahead of the walk, once every location is planned.
+
+        They are most of a quiz bank's bundle, and each depends on its quiz and the planned
+        locations alone: so half of them are made in a process the build lends, when it has
+        one (:func:`~ilead_shell.exporter_api.parallel_map`).  The walk adds them as a quiz
+        comes; the bytes are those of documents made there."""
+        self._quiz_files: dict[str, QuizFiles] = {}
+        if not self.prepares_quizzes:
+            return
+        quizzes = [item for module in self.course.modules for item in module.items if isinstance(item, Quiz)]
+        made = parallel_map(self.quiz_files, quizzes, weight=lambda quiz: len(quiz.questions),
+                            min_weight=PARALLEL_MIN_QUESTIONS)
+        self._quiz_files = {quiz.full_id: files for quiz, files in zip(quizzes, made)}
+
+    def quiz_files(self, item: Quiz, note=None) -> QuizFiles:
+        """A quiz's files; its notes kept in them, or given to ``note`` as they come."""
+        used, self._used_assets = self._used_assets, set()  # what these documents' links use, alone
+        notes: list[str] = []
+        try:
+            files = tuple(self.bundle.entry(path, serialize_xml(document))
+                          for path, document in self.quiz_documents(item, note or notes.append))
+            return QuizFiles(files, frozenset(self._used_assets), tuple(notes))
+        finally:
+            self._used_assets = used
+
+    def quiz_documents(self, item: Quiz, note) -> list[tuple[str, object]]:
+        """A quiz's QTI documents by bundle path; none when no question can be written.
+        ``note`` takes what they simplify."""
+        path = self.item_path(item)
+        document = self.qti_writer(path, note).document(item, ids.resource_id(item))
+        return [] if document is None else [(path, document)]
+
+    def qti_writer(self, path: str, note) -> QtiWriter:
+        return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), note, self.name)
+
+    def made_quiz_files(self, item: Quiz) -> QuizFiles:
+        """The quiz's files, made ahead or now; their links' files and notes taken into the walk."""
+        made = self._quiz_files.pop(item.full_id, None)
+        if made is None:  # made now: the notes go to the bundle as they come, among any others
+            made = self.quiz_files(item, self.bundle.note)
+        self._used_assets |= made.used_assets
+        for note in made.notes:
+            self.bundle.note(note)
+        return made
 
     def finish(self) -> None:
         """Hook for flavours that add course-level files once every item is known."""
@@ -270,22 +335,19 @@ class CartridgeBuilder:
 
     def add_quiz(self, item: Quiz) -> str:
         path = self.item_path(item)
-        writer = self.qti_writer(path)
-        document = writer.document(item, ids.resource_id(item))
-        if document is None:
+        made = self.made_quiz_files(item)
+        if not made.files:
             self.bundle.note(f"quiz {item.full_id} has no question; written as a page")
             return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
                                                                   "location", "outcomes"})))
-        self.bundle.add_xml(path, document)
+        for entry in made.files:
+            self.bundle.add_entry(entry)
         lost = [name for name, value in (("mastery score", item.mastery), ("grading group", item.group))
                 if value is not None]
         if lost:
             self.bundle.note(f"quiz {item.full_id}: {' and '.join(lost)} not carried (the CC profile has no "
                              "field for them)")
         return self.new_resource(item, self.profile.assessment_type, [path]).identifier
-
-    def qti_writer(self, path: str) -> QtiWriter:
-        return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), self.bundle.note, self.name)
 
     def add_assignment(self, item: Assignment) -> str:
         group = self.course.grading.group(item.group)

@@ -107,7 +107,7 @@ class CanvasBuilder(CartridgeBuilder):
             self.align(item, "Assignment", canvas_meta.graded_assignment_id(item))
         return resource.identifier
 
-    def add_quiz(self, item: Quiz) -> str:
+    def quiz_documents(self, item: Quiz, note):
         identifier = ids.resource_id(item)
         path = self.item_path(item)
         # assessment_qti.xml is for other LMSs only (Canvas reads non_cc_assessments), so its
@@ -115,13 +115,22 @@ class CanvasBuilder(CartridgeBuilder):
         plain = QtiWriter(CC11, lambda html: self.rewrite(html, path, True), lambda message: None)
         document = plain.document(item, identifier)
         if document is None:
+            return []
+        canvas_path = f"non_cc_assessments/{identifier}.xml.qti"
+        canvas = CanvasQtiWriter(CC11, lambda html: self.rewrite(html, canvas_path, True), note)
+        return [(path, document), (canvas_path, canvas.document(item, identifier))]
+
+    def add_quiz(self, item: Quiz) -> str:
+        identifier = ids.resource_id(item)
+        path = self.item_path(item)
+        canvas_path = f"non_cc_assessments/{identifier}.xml.qti"
+        made = self.made_quiz_files(item)
+        if not made.files:
             self.bundle.note(f"quiz {item.full_id} has no question; written as a page")
             return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
                                                                   "location", "outcomes"})))
-        self.bundle.add_xml(path, document)
-        canvas_path = f"non_cc_assessments/{identifier}.xml.qti"
-        canvas = CanvasQtiWriter(CC11, lambda html: self.rewrite(html, canvas_path, True), self.bundle.note)
-        self.bundle.add_xml(canvas_path, canvas.document(item, identifier))
+        for entry in made.files:
+            self.bundle.add_entry(entry)
         meta_path = f"{identifier}/assessment_meta.xml"
         description = self.rewrite(item.body.html, meta_path, True)
         self.bundle.add_xml(meta_path, canvas_meta.assessment_meta(self.course, item, description,

@@ -29,6 +29,7 @@ _ESCAPED_TAG = re.compile(r"&lt;(?=[A-Za-z/!?])([^<>&]*)(&gt;)?")
 class MoodleBuilder(CartridgeBuilder):
     page_folder = "pages"
     syllabus_first = True
+    prepares_quizzes = False  # name() notes a renamed title once: that state lives in the walk
     reader_target = "moodle"
 
     def __init__(self, *args, **kwargs):
