@@ -8,7 +8,6 @@ was (:mod:`.staging`).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -20,7 +19,6 @@ from pydantic import ValidationError
 
 from .archive import write_bundle
 from .audience import links_to_instructor_material
-from .checks import run_checks
 from .diagnostic_codes import code_of
 from .errors import CourseError, Diagnostic, ExporterError, IleadError, Level, display_path, error, warning
 from .exporter_api import Bundle, Exporter, lending_processes, packing_entries
@@ -83,6 +81,10 @@ def check_course(course: Course, warnings: list[Diagnostic], strict: bool = Fals
                  registry: Registry | None = None) -> list[Diagnostic]:
     """Every check's findings on a course read without errors (``warnings`` are the reader's);
     raises CourseError for errors, and with ``strict`` for any warning that is not advisory."""
+    # Imported here, by the process that runs the checks: beside the bundles, that is not the
+    # one that builds them.
+    from .checks import run_checks
+
     findings = warnings + run_checks(course) + unknown_exporter_keys(course, registry or Registry())
     # Judged for every offering, as outcome coverage is, so that `check --strict` (the CI
     # gate) fails exactly when `build --strict --offering all` would.
@@ -105,6 +107,8 @@ def unknown_exporter_keys(course: Course, registry: Registry) -> list[Diagnostic
     names = registry.names()
     course_yml = Path(course.root) / "course.yml"
     found = []
+    import difflib
+
     for key in course.exporters:
         close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
         if key not in names and close:
