@@ -194,3 +194,28 @@ def test_a_cartridge_built_with_a_lent_process_has_the_bytes_of_a_serial_build(t
     else:
         lent_count, quizzes = map(int, split.read_text().split())
         assert lent_count == 1 and quizzes >= 2
+
+
+# -- the web pages (html, scorm12): half rendered in the lent process, the same bytes ---------------------
+@pytest.mark.parametrize("target", ["html", "scorm12"])
+def test_web_pages_rendered_with_a_lent_process_have_the_bytes_of_a_serial_build(tmp_path, monkeypatch, target,
+                                                                                  forking):
+    import ilead_shell.web.pages as pages
+
+    monkeypatch.setattr(pages, "PARALLEL_MIN_PAGE_WEIGHT", 0)
+    split = tmp_path / "split.log"
+    real = pages.parallel_map
+
+    def recording(function, items, **kwargs):
+        items = list(items)
+        done = real(function, items, **kwargs)
+        split.write_text(f"{lent_processes()} {len(items)}")
+        return done
+
+    monkeypatch.setattr(pages, "parallel_map", recording)
+    serial, _ = build(FIDELITY, target, tmp_path / "serial", jobs=1)
+    assert split.read_text().startswith("0 ")
+    lent, _ = build(FIDELITY, target, tmp_path / "lent", jobs=2)
+    assert split.read_text().startswith("1 ")
+    assert [r.path.read_bytes() for r in lent] == [r.path.read_bytes() for r in serial]
+    assert [r.notes for r in lent] == [r.notes for r in serial]

@@ -38,10 +38,7 @@ class HtmlExporter(Exporter):
         bundle.add_text(LAYOUT.home_page, pages.home())
         bundle.add_text(LAYOUT.search_page, pages.search())
         bundle.add_text(LAYOUT.search_index, index_script(pages.search_documents()))
-        for module in course.modules:
-            bundle.add_text(LAYOUT.module_page(module.id), pages.module(module))
-            for item in module.items:
-                bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
+        pages.add_pages(bundle, [node for module in course.modules for node in (module, *module.items)])
         for name, data in static_files(site=True).items():
             bundle.add_bytes(LAYOUT.static(name), data)
         if course.theme.logo is not None:

@@ -53,12 +53,9 @@ class Scorm12Exporter(Exporter):
         pages = PageRenderer(course, LAYOUT, RENDER_OPTIONS)
         bundle.add_text(home.href, pages.home())
         launched = {sco.href for node in modules for sco in node.scos}
-        for module in course.modules:
-            if LAYOUT.module_page(module.id) in launched:
-                bundle.add_text(LAYOUT.module_page(module.id), pages.module(module))
-            for item in module.items:
-                if LAYOUT.item_page(module.id, item.id) in launched:
-                    bundle.add_text(LAYOUT.item_page(module.id, item.id), pages.item(item))
+        pages.add_pages(bundle, [node for module in course.modules for node in (module, *module.items)
+                                 if (LAYOUT.module_page(node.id) if node is module
+                                     else LAYOUT.item_page(module.id, node.id)) in launched])
 
         shared = {**static_files(), **_runtime_files()}
         if course.theme.logo is not None:
