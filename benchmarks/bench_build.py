@@ -20,7 +20,8 @@ the median of the rounds reported:
   every 20 ms (workers share the course with the parent, PSS counts shared pages once).
 - **offerings**: ``all`` for 3 offerings against one.
 - **workers**: ``all`` with ``--jobs 1`` against the default (parallel when it helps),
-  on a small and a large course: where the parallel threshold comes from.
+  on a small and a large course: where the parallel threshold comes from; and single
+  targets, where the default lends the process of the checks to the bundle.
 - **text2qti**: ``ilead-shell build --target canvas`` against ``text2qti`` on the same
   1,998-question bank, whole commands; text2qti is installed into its own venv under
   ``benchmarks/.cache/`` the first time.
@@ -360,6 +361,15 @@ class Suite:
             auto = self.build(source, "all", "auto")["wall"]
             print(f"  {pages:>5} pages: --jobs 1 {serial:6.2f}s  --jobs 2 {parallel:6.2f}s "
                   f"({ratio(serial, parallel)} faster)  default {auto:6.2f}s")
+        # One target: the process that ran the checks is lent to the bundle (parallel_map).
+        big = [p for p in self.sizes if p >= 999][:1]
+        if big:
+            source = self.course(big[0])
+            print(f"  one target at {big[0]} pages, --jobs 1 against the default (a process lent to the bundle):")
+            for target in ("canvas", "html", "scorm12"):
+                serial = statistics.median(self.build(source, target, "1")["wall"] for _ in range(self.rounds))
+                auto = statistics.median(self.build(source, target, "auto")["wall"] for _ in range(self.rounds))
+                print(f"    {target:<9} --jobs 1 {serial:6.2f}s  default {auto:6.2f}s ({ratio(serial, auto)} faster)")
 
     # -- text2qti ------------------------------------------------------------------------------------------
     def text2qti(self) -> None:
