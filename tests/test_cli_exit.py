@@ -4,6 +4,7 @@ exit status must be exactly those of the command."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,31 @@ def test_a_json_report_reaches_a_pipe_whole():
     done = executable("check", str(HANDMADE), "--format", "json")
     report = json.loads(done.stdout)
     assert done.returncode == 0 and report["ok"] is True and report["command"] == "check"
+
+
+def test_output_written_past_click_reaches_a_pipe_whole():
+    # dump-model writes its JSON straight to standard output; buffered (PYTHONUNBUFFERED unset),
+    # it reaches the pipe only when the exit flushes it.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    done = executable("dump-model", str(HANDMADE), env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["code"] == "ODL-201"
+
+
+@pytest.mark.parametrize("command", [["targets"], ["build", str(HANDMADE), "-t", "cc", "-j", "1", "-q"]])
+def test_a_command_started_with_standard_output_closed_exits_as_before(command, tmp_path):
+    done = subprocess.run(["sh", "-c", f'exec "$0" -m ilead_shell "$@" --out "{tmp_path}" >&-'
+                           if command[0] == "build" else 'exec "$0" -m ilead_shell "$@" >&-',
+                           sys.executable, *command], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_full_disk_under_the_output_is_said_and_exits_120():
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "ilead_shell", "targets"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=60, env=env)
+    assert done.returncode == 120 and "No space left on device" in done.stderr
 
 
 def test_a_build_prints_its_summary_and_exits_0(tmp_path):

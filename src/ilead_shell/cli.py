@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from pathlib import Path
@@ -424,14 +425,30 @@ def run() -> None:
     if code is None:
         code = 0
     elif not isinstance(code, int):  # sys.exit("message"): Python prints it and exits with 1
-        print(code, file=sys.stderr)
+        if sys.stderr is not None:
+            print(code, file=sys.stderr)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
+    os._exit(_flushed(code))
+
+
+def _flushed(code: int) -> int:
+    """Flush what was written past click.echo, as Python's exit does: a stream that cannot take
+    it makes the status 120 (Python's), said on standard error unless the reader just left (| head)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None or stream.closed:  # started with it closed (>&-): nothing to flush
+            continue
         try:
-            stream.flush()  # what was written past click.echo
-        except (OSError, ValueError):  # a closed pipe (| head): Python exits with 120 then
-            code = code or 120
-    os._exit(code)
+            stream.flush()
+        except BrokenPipeError:
+            code = 120
+        except OSError as exc:  # a full disk: the output is lost, which must not go unsaid
+            code = 120
+            if name == "stdout" and sys.stderr is not None and not sys.stderr.closed:
+                with contextlib.suppress(OSError):
+                    sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+                    sys.stderr.flush()
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover
