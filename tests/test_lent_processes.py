@@ -23,7 +23,7 @@ FIDELITY = Path(__file__).parent / "roots" / "fidelity"
 
 
 def with_pid(item: int) -> tuple[int, int]:
-    time.sleep(0.005)  # long enough for the other process to start and take its half
+    time.sleep(0.01)  # long enough for the other process to start and take its half
     return item, os.getpid()
 
 
@@ -44,8 +44,13 @@ def test_with_a_lent_process_half_the_work_is_done_there_and_the_results_keep_th
 
 def test_the_halves_are_of_equal_weight_and_contiguous(forking):
     weights = {0: 30, 1: 1, 2: 1, 3: 10, 4: 10, 5: 8}  # halves: [0] (30) and [1..5] (30)
+
+    def weighing(item: int) -> tuple[int, int]:
+        time.sleep(weights[item] * 0.005)  # as long as its weight says
+        return item, os.getpid()
+
     with lending_processes(1):
-        done = parallel_map(with_pid, list(weights), weight=weights.get)
+        done = parallel_map(weighing, list(weights), weight=weights.get)
     pids = [pid for _, pid in done]
     assert [item for item, _ in done] == list(weights)
     assert len(set(pids[1:])) == 1 and pids[0] != pids[1]
@@ -156,66 +161,94 @@ def lent_in(results) -> list[str]:
     return [note.message for result in results for note in result.notes]
 
 
-def test_one_bundle_in_two_processes_is_lent_the_process_of_the_checks(tmp_path, reporting_targets, forking):
-    results, _ = build(HANDMADE, "reports", tmp_path / "two", jobs=2)
+def test_jobs_n_lends_what_the_bundles_and_the_checks_leave_of_n(tmp_path, reporting_targets, forking):
+    results, _ = build(HANDMADE, "reports", tmp_path / "three", jobs=3)
     assert lent_in(results) == ["lent 1"]
+    results, _ = build(HANDMADE, "reports,other", tmp_path / "five", jobs=5)
+    assert lent_in(results) == ["lent 2", "lent 2"]
 
 
-@pytest.mark.parametrize("targets, jobs", [("reports", 1), ("reports,other", 2)])
-def test_no_process_is_lent_when_every_process_has_a_bundle(tmp_path, reporting_targets, targets, jobs, forking):
+@pytest.mark.parametrize("targets, jobs", [("reports", 1), ("reports", 2), ("reports,other", 2),
+                                           ("reports,other", 3)])
+def test_no_process_is_lent_beyond_jobs_n(tmp_path, reporting_targets, targets, jobs, forking):
     results, _ = build(HANDMADE, targets, tmp_path / "out", jobs=jobs)
     assert set(lent_in(results)) == {"lent 0"}
 
 
-# -- the cartridges: made ahead, half in the lent process, the same bytes --------------------------------
-@pytest.mark.parametrize("target", ["canvas", "cc", "moodle"])
-def test_a_cartridge_built_with_a_lent_process_has_the_bytes_of_a_serial_build(tmp_path, monkeypatch, target,
-                                                                                forking):
+def test_by_default_one_bundle_on_two_cores_is_lent_the_process_of_the_checks(tmp_path, reporting_targets,
+                                                                              monkeypatch, forking):
+    import ilead_shell.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_WORK", 0)  # the handmade course is small
+    monkeypatch.setattr(pipeline, "available_cpus", lambda: 2)
+    results, _ = build(HANDMADE, "reports", tmp_path / "auto")
+    assert lent_in(results) == ["lent 1"]
+    results, _ = build(HANDMADE, "reports,other", tmp_path / "auto-two")
+    assert lent_in(results) == ["lent 0", "lent 0"]
+
+
+# -- the bundles that split their work: the same bytes and notes, the work really split ---------------------
+@pytest.fixture
+def traced_split(tmp_path, monkeypatch):
+    """Record, for every parallel_map of a bundle module, how many processes were lent and which
+    process made each item; each item waits a little, so that both processes take part."""
+    log = tmp_path / "split.log"
+
+    def trace(module) -> None:
+        real = module.parallel_map
+
+        def recording(function, items, **kwargs):
+            def traced(item):
+                time.sleep(0.02)
+                with open(log, "a") as out:
+                    out.write(f"item {os.getpid()}\n")
+                return function(item)
+            with open(log, "a") as out:
+                out.write(f"lent {lent_processes()}\n")
+            return real(traced, items, **kwargs)
+
+        monkeypatch.setattr(module, "parallel_map", recording)
+
+    def seen() -> tuple[list[int], set[str]]:
+        lines = log.read_text().split() if log.exists() else []
+        log.unlink(missing_ok=True)
+        pairs = list(zip(lines[::2], lines[1::2]))
+        return [int(value) for kind, value in pairs if kind == "lent"], {v for kind, v in pairs if kind == "item"}
+
+    return trace, seen
+
+
+@pytest.mark.parametrize("target", ["canvas", "cc", "moodle", "html", "scorm12"])
+def test_a_bundle_built_with_a_lent_process_has_the_bytes_and_notes_of_a_serial_build(tmp_path, monkeypatch,
+                                                                                       traced_split, target,
+                                                                                       forking):
     import ilead_cc.builder as builder
-
-    monkeypatch.setattr(builder, "PARALLEL_MIN_QUESTIONS", 0)  # the fidelity course has a few dozen
-    split = tmp_path / "split.log"
-    real = builder.parallel_map
-
-    def recording(function, items, **kwargs):
-        items = list(items)
-        done = real(function, items, **kwargs)
-        split.write_text(f"{lent_processes()} {len(items)}")
-        return done
-
-    monkeypatch.setattr(builder, "parallel_map", recording)
-    # One offering: with one bundle and two processes, the build lends one.
-    serial, _ = build(FIDELITY, target, tmp_path / "serial", jobs=1)
-    lent, _ = build(FIDELITY, target, tmp_path / "lent", jobs=2)
-    assert [r.path.read_bytes() for r in lent] == [r.path.read_bytes() for r in serial]
-    assert [r.notes for r in lent] == [r.notes for r in serial]
-    if target == "moodle":  # its names note a renamed title once: its quizzes are made in the walk
-        assert not split.exists()
-    else:
-        lent_count, quizzes = map(int, split.read_text().split())
-        assert lent_count == 1 and quizzes >= 2
-
-
-# -- the web pages (html, scorm12): half rendered in the lent process, the same bytes ---------------------
-@pytest.mark.parametrize("target", ["html", "scorm12"])
-def test_web_pages_rendered_with_a_lent_process_have_the_bytes_of_a_serial_build(tmp_path, monkeypatch, target,
-                                                                                  forking):
     import ilead_shell.web.pages as pages
 
+    monkeypatch.setattr(builder, "PARALLEL_MIN_QUESTIONS", 0)  # the fidelity course has a few dozen
     monkeypatch.setattr(pages, "PARALLEL_MIN_PAGE_WEIGHT", 0)
-    split = tmp_path / "split.log"
-    real = pages.parallel_map
-
-    def recording(function, items, **kwargs):
-        items = list(items)
-        done = real(function, items, **kwargs)
-        split.write_text(f"{lent_processes()} {len(items)}")
-        return done
-
-    monkeypatch.setattr(pages, "parallel_map", recording)
+    trace, seen = traced_split
+    trace(pages if target in ("html", "scorm12") else builder)
+    # One offering, one target: with --jobs 3, the bundle is lent one process.
     serial, _ = build(FIDELITY, target, tmp_path / "serial", jobs=1)
-    assert split.read_text().startswith("0 ")
-    lent, _ = build(FIDELITY, target, tmp_path / "lent", jobs=2)
-    assert split.read_text().startswith("1 ")
+    lent_before, makers_before = seen()
+    lent, _ = build(FIDELITY, target, tmp_path / "lent", jobs=3)
+    lent_after, makers_after = seen()
     assert [r.path.read_bytes() for r in lent] == [r.path.read_bytes() for r in serial]
     assert [r.notes for r in lent] == [r.notes for r in serial]
+    assert [r.warnings for r in lent] == [r.warnings for r in serial]
+    if target == "moodle":  # its walk notes renamed titles and links once: its quizzes are made there
+        assert lent_before == lent_after == []
+    else:
+        assert lent_before == [0] and len(makers_before) == 1
+        assert lent_after == [1] and len(makers_after) == 2, "the lent process made nothing"
+
+
+def test_a_flavour_that_overrides_what_quiz_documents_call_must_say_whether_they_may_be_made_ahead():
+    from ilead_cc.builder import CartridgeBuilder
+
+    with pytest.raises(TypeError, match="overrides name: set prepares_quizzes"):
+        type("Renaming", (CartridgeBuilder,), {"name": lambda self, title: title.upper()})
+    declared = type("Declared", (CartridgeBuilder,), {"name": lambda self, title: title, "prepares_quizzes": False})
+    assert declared.prepares_quizzes is False
+    assert type("Plain", (CartridgeBuilder,), {"syllabus_first": True}).prepares_quizzes is True

@@ -62,9 +62,22 @@ class CartridgeBuilder:
     page_folder = "wiki_content"  # where Canvas keeps pages; the viewer resolves page links there
     standalone_pages = True
     syllabus_first = False  # see MoodleBuilder
-    #: Whether the QTI documents are made ahead of the walk (see :meth:`prepare`); a flavour whose
-    #: names write a note once (MoodleBuilder) makes them in the walk, where that state lives.
+    #: Whether the QTI documents are made ahead of the walk (see :meth:`prepare`).  Made ahead,
+    #: half of them in another process, whatever making them changes in the builder is lost
+    #: there: a flavour whose names or links keep state or write notes (MoodleBuilder notes a
+    #: renamed title and a link it drops once each) makes them in the walk, where that state lives.
     prepares_quizzes = True
+    #: What a quiz's documents call on the builder; a flavour that overrides one must say
+    #: whether its documents may still be made ahead (``prepares_quizzes`` in its own body).
+    QUIZ_DOCUMENT_HOOKS = ("name", "rewrite", "resolve", "file_url", "qti_writer", "quiz_documents")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        overridden = [hook for hook in CartridgeBuilder.QUIZ_DOCUMENT_HOOKS if hook in cls.__dict__]
+        if overridden and "prepares_quizzes" not in cls.__dict__:
+            raise TypeError(f"{cls.__name__} overrides {', '.join(overridden)}: set prepares_quizzes in it, "
+                            "True only if making its quiz documents in another process changes nothing it "
+                            "keeps or notes")
 
     def __init__(self, course: Course, profile: CcProfile, bundle: Bundle):
         self.course = course

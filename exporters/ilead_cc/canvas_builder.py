@@ -31,6 +31,7 @@ class CanvasBuilder(CartridgeBuilder):
     standalone_pages = False  # Canvas wraps a wiki page's body in its own page and heading
     assignments_are_pages = False  # learning-application resources with Canvas's settings
     reader_target = "canvas"
+    prepares_quizzes = True  # its quiz documents keep nothing and note through the writer only
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

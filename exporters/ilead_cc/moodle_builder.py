@@ -29,7 +29,8 @@ _ESCAPED_TAG = re.compile(r"&lt;(?=[A-Za-z/!?])([^<>&]*)(&gt;)?")
 class MoodleBuilder(CartridgeBuilder):
     page_folder = "pages"
     syllabus_first = True
-    prepares_quizzes = False  # name() notes a renamed title once: that state lives in the walk
+    # name() notes a renamed title once and resolve() a dropped link once: state of the walk.
+    prepares_quizzes = False
     reader_target = "moodle"
 
     def __init__(self, *args, **kwargs):

@@ -83,7 +83,8 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True,
               help="List each note on what a target simplified (by default only counted).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
-              help="Bundles built at once, each in its own process (default: one per CPU when the "
+              help="Processes at most: bundles built at once, each in its own process, and the checks "
+                   "beside them; a process left over helps a bundle (default: one per CPU when the "
                    "course is large enough for that to help; 1 builds in this process).")
 @FORMAT
 def build(source: Path | None, target: str, out: Path, offering: str | None, strict: bool, quiet: bool,

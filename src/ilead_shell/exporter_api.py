@@ -91,13 +91,14 @@ def packing_entries():
 
 
 # -- a process the build lends to one bundle ---------------------------------------------------
-_LENT: ContextVar[tuple[int, tuple[tuple[int, int, int], ...]]] = ContextVar("ilead_shell_lent_processes", default=(0, ()))
+Descriptor = tuple[int, int, int]  # workers.descriptor(fd): the number and the file it names
+_LENT: ContextVar[tuple[int, tuple[Descriptor, ...]]] = ContextVar("ilead_shell_lent_processes", default=(0, ()))
 T = TypeVar("T")
 R = TypeVar("R")
 
 
 @contextlib.contextmanager
-def lending_processes(count: int, close_in_workers: Iterable[tuple[int, int, int]] = ()):
+def lending_processes(count: int, close_in_workers: Iterable[Descriptor] = ()):
     """While it lasts, :func:`parallel_map` may use ``count`` more processes.
 
     The build lends them to a bundle when it has fewer bundles than processes: with one
@@ -118,12 +119,14 @@ def lent_processes() -> int:
 
 def parallel_map(function: Callable[[T], R], items: Iterable[T], weight: Callable[[T], int] = lambda item: 1,
                  min_weight: int = 0) -> list[R]:
-    """``[function(item) for item in items]``; with a lent process (:func:`lending_processes`)
-    and at least ``min_weight`` of work, the second half of the weight is done in a forked
-    process.  Only a speed-up, never another result: ``function`` must depend on nothing but
-    its item and what exists when this is called (its side effects in the other process are
-    lost), and return what pickles.  If the other process fails, its items are done here, so
-    an error is raised as a serial call would raise it."""
+    """``[function(item) for item in items]``, in order.  With a lent process
+    (:func:`lending_processes`) and at least ``min_weight`` of work, the items are cut into two
+    contiguous parts of equal weight, made by this process and a forked one (either may take
+    either part, and this one both if the other is slow to start).  Only a speed-up, never
+    another result: ``function`` must depend on nothing but its item and what exists when this
+    is called (what it changes in the other process is lost there), and return what pickles.
+    An error is raised as a serial map raises it: a part that fails is made again here, in
+    order; if the other process dies, every part is made again here."""
     items = list(items)
     from . import workers
 

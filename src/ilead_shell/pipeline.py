@@ -223,6 +223,21 @@ def worker_count(course: Course, jobs: list[Job], requested: int | None, extra_j
     return min(available_cpus(), count) if work >= PARALLEL_MIN_WORK else 1
 
 
+def lent_count(plan: list[Job], workers: int, requested: int | None) -> int:
+    """How many processes each bundle may use for work it splits (``parallel_map``).
+
+    With ``--jobs N``, what the bundles and the checks leave of N: never more than N processes
+    at once.  By default, also the process of the checks, a short job (a fifth of a canvas
+    bundle on the question bank): with one target on two cores, the bundle's second half then
+    starts while the checks end, which measured faster than waiting for them (README,
+    "Benchmarks").  None in a build of one process."""
+    if workers < 2:
+        return 0
+    if requested is not None:
+        return max(0, requested - len(plan) - 1)
+    return max(0, available_cpus() - len(plan))
+
+
 def build(
     source: Path,
     targets: str,
@@ -281,9 +296,7 @@ def _build(source: Path, targets: str, out_dir: Path, offering: str | None, stri
         for output in every_output:  # named here, so that this process can rename what workers write
             staging.temporary(output)
 
-        # With fewer bundles than processes, the processes left (the one that runs the checks,
-        # once they are done) are lent to the bundles for work they split (parallel_map).
-        lent = workers - len(plan) if workers > len(plan) else 0
+        lent = lent_count(plan, workers, jobs)
         lock = [fd for fd in [staging.lock_fd] if fd is not None]
         lock_descriptors = [found for found in map(descriptor, lock) if found is not None]
 
