@@ -53,6 +53,14 @@ def test_a_full_disk_under_the_output_is_said_and_exits_120():
     assert done.returncode == 120 and "No space left on device" in done.stderr
 
 
+def test_a_report_written_onto_a_full_disk_is_an_error_without_traceback():
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "ilead_shell", "dump-model", str(HANDMADE)], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == "error: cannot write the output: No space left on device"
+
+
 def test_a_build_prints_its_summary_and_exits_0(tmp_path):
     done = executable("build", str(HANDMADE), "--target", "cc", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import sys
 from pathlib import Path
@@ -421,6 +422,15 @@ def run() -> None:
         code: object = 0
     except SystemExit as exc:
         code = exc.code
+    except OSError as exc:
+        # Bundles and files are written through staging, which says what failed; what is left is
+        # the printed output (dump-model, --format json) on a full disk.  A closed pipe is click's.
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        if sys.stderr is not None and not sys.stderr.closed:
+            with contextlib.suppress(OSError):
+                sys.stderr.write(f"error: cannot write the output: {exc.strerror}\n")
+        code = 1
     if threading.active_count() > 1:
         sys.exit(code)
     if code is None:
