@@ -45,20 +45,37 @@ def test_a_command_started_with_standard_output_closed_exits_as_before(command, 
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
 
 
-def test_a_full_disk_under_the_output_is_said_and_exits_120():
+@pytest.mark.parametrize("command", [["targets"], ["check", str(HANDMADE), "--format", "json"],
+                                     ["dump-model", str(HANDMADE)]])
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+def test_output_onto_a_full_disk_is_one_error_line_and_exit_1(command, buffered):
+    # Buffered (PYTHONUNBUFFERED unset, as for most users), the write fails where the exit
+    # flushes; unbuffered, inside the command: the same one line either way.
     env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "ilead_shell", "targets"], stdout=full, stderr=subprocess.PIPE,
+        done = subprocess.run([sys.executable, "-m", "ilead_shell", *command], stdout=full, stderr=subprocess.PIPE,
                               text=True, timeout=60, env=env)
-    assert done.returncode == 120 and "No space left on device" in done.stderr
-
-
-def test_a_report_written_onto_a_full_disk_is_an_error_without_traceback():
-    with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "ilead_shell", "dump-model", str(HANDMADE)], stdout=full,
-                              stderr=subprocess.PIPE, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.strip() == "error: cannot write the output: No space left on device"
+    assert done.stderr.splitlines()[-1:] == ["error: cannot write standard output: No space left on device"]
+    assert done.stderr.count("cannot write") == 1
+
+
+def test_a_file_a_command_writes_onto_a_full_disk_is_named(tmp_path, exits, capsys):
+    # `new` and `import` write their files themselves: the file is named, not "standard output".
+    import errno
+
+    written = str(tmp_path / "course" / "course.yml")
+    assert exits(OSError(errno.ENOSPC, "No space left on device", written)) == 1
+    assert capsys.readouterr().err == f"error: cannot write {written}: No space left on device\n"
+
+
+def test_other_os_errors_are_not_dressed_up(exits):
+    import errno
+
+    with pytest.raises(PermissionError):
+        exits(PermissionError(errno.EACCES, "Permission denied"))
 
 
 def test_a_build_prints_its_summary_and_exits_0(tmp_path):

@@ -417,20 +417,20 @@ def run() -> None:
     import os
     import threading
 
+    output_lost = False
     try:
         main.main(prog_name="ilead-shell")  # click's standalone mode: it always raises SystemExit
         code: object = 0
     except SystemExit as exc:
         code = exc.code
     except OSError as exc:
-        # Bundles and files are written through staging, which says what failed; what is left is
-        # the printed output (dump-model, --format json) on a full disk.  A closed pipe is click's.
+        # A full disk under a write the command does not report itself: printed output
+        # (dump-model, --format json), or a file of `new` or `import`.  Bundles are written through
+        # staging, which says what failed and writes nothing; a closed pipe is click's.
         if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
-        if sys.stderr is not None and not sys.stderr.closed:
-            with contextlib.suppress(OSError):
-                sys.stderr.write(f"error: cannot write the output: {exc.strerror}\n")
-        code = 1
+        _say_cannot_write(exc.filename or "standard output", exc)
+        code, output_lost = 1, exc.filename is None
     if threading.active_count() > 1:
         sys.exit(code)
     if code is None:
@@ -439,27 +439,35 @@ def run() -> None:
         if sys.stderr is not None:
             print(code, file=sys.stderr)
         code = 1
-    os._exit(_flushed(code))
+    os._exit(_flushed(code, output_lost))
 
 
-def _flushed(code: int) -> int:
-    """Flush what was written past click.echo, as Python's exit does: a stream that cannot take
-    it makes the status 120 (Python's), said on standard error unless the reader just left (| head)."""
+def _flushed(code: int, output_lost: bool = False) -> int:
+    """Flush what was written past click.echo, as Python's exit does.  Output that cannot be
+    written is an error (exit 1), said on standard error unless the reader just left (| head);
+    ``output_lost``: that was said already, and what is still buffered is dropped."""
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None or stream.closed:  # started with it closed (>&-): nothing to flush
             continue
+        if name == "stdout" and output_lost:
+            continue
         try:
             stream.flush()
         except BrokenPipeError:
-            code = 120
+            code = 1
         except OSError as exc:  # a full disk: the output is lost, which must not go unsaid
-            code = 120
-            if name == "stdout" and sys.stderr is not None and not sys.stderr.closed:
-                with contextlib.suppress(OSError):
-                    sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
-                    sys.stderr.flush()
+            code = 1
+            if name == "stdout":
+                _say_cannot_write("standard output", exc)
     return code
+
+
+def _say_cannot_write(what, exc: OSError) -> None:
+    if sys.stderr is not None and not sys.stderr.closed:
+        with contextlib.suppress(OSError):
+            sys.stderr.write(f"error: cannot write {what}: {exc.strerror or exc}\n")
+            sys.stderr.flush()
 
 
 if __name__ == "__main__":  # pragma: no cover
