@@ -226,6 +226,17 @@ def test_certificate_offering_round_trip_keeps_the_assignment_with_its_rubric(tm
         ["Analysis of the current service", "Proposed change", "Writing"]
 
 
+@pytest.mark.parametrize("target", ["cc", "canvas", "moodle"])
+def test_an_admonition_comes_back_as_an_admonition(tmp_path, target):
+    # It was converted by calling the converter on the admonition itself, which called it again.
+    handmade = ROOT / "tests" / "roots" / "handmade"
+    results, _ = build(handmade, target, tmp_path / "b")
+    imported = import_course(results[0].path, tmp_path / "imported")
+    page = (imported.path / "modules" / "02-cleaning" / "01-tidy-data.md").read_text(encoding="utf-8")
+    assert "\n!!! note\n    Admonitions are on.\n" in page
+    assert read_course(imported.path).item("cleaning/tidy-data").body.html.count('class="admonition note"') == 1
+
+
 def test_the_report_is_written_beside_the_course(round_trips):
     _, imported, _ = round_trips("fidelity", "cc")
     text = (imported.path / "import-report.md").read_text(encoding="utf-8")

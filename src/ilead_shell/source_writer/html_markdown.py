@@ -105,6 +105,9 @@ class _Converter(MarkdownConverter):
         title = title_node.get_text() if title_node else ""
         if title_node is not None:
             title_node.extract()
+        # Its content, converted as a plain block: without the class, convert_div does not come
+        # back here (markdownify converts the element itself after its children).
+        el["class"] = [c for c in classes if c != "admonition"]
         body = self.process_tag(el, parent_tags=set(parent_tags) - {"div"}).strip("\n")
         heading = f'!!! {kind}' if title == kind.capitalize() else f'!!! {kind} "{title}"'
         indented = "\n".join(("    " + line) if line else "" for line in body.split("\n"))
