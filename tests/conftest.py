@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import textwrap
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 
+import ilead_shell.registry as registry_module
 from ilead_shell.offerings import select_offering
 from ilead_shell.reader import read_course
-from ilead_shell.registry import Registry
+from ilead_shell.registry import GROUP, Registry
 
 import real_readers
 
@@ -106,6 +110,26 @@ def full_course_for():
     """``full_course_for("certificate")``: the full root as one offering sees it."""
     course = read_course(ROOTS / "full")
     return lambda offering=None: select_offering(course, offering)
+
+
+@pytest.fixture
+def install_targets(tmp_path, monkeypatch):
+    """``install_targets(module, source, {"name": "Class", ...})``: the test exporters in ``source``,
+    written as the module ``module``, are the installed targets for this test instead of the real ones."""
+    installed: list[str] = []
+
+    def install(module: str, source: str, targets: dict[str, str]) -> None:
+        site = tmp_path / "site"
+        site.mkdir(exist_ok=True)
+        (site / f"{module}.py").write_text(textwrap.dedent(source))
+        monkeypatch.syspath_prepend(str(site))
+        found = [EntryPoint(name, f"{module}:{cls}", GROUP) for name, cls in targets.items()]
+        monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
+        installed.append(module)
+
+    yield install
+    for module in installed:
+        sys.modules.pop(module, None)
 
 
 @pytest.fixture(scope="session")

@@ -55,17 +55,9 @@ class Tar(Zip):
 
 
 @pytest.fixture
-def fake_targets(tmp_path, monkeypatch):
+def fake_targets(install_targets):
     """Replace the installed targets with two small test exporters (and one alias)."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "fake_cli_targets.py").write_text(textwrap.dedent(FAKE))
-    monkeypatch.syspath_prepend(str(site))
-    found = [EntryPoint("zipper", "fake_cli_targets:Zip", GROUP), EntryPoint("zip", "fake_cli_targets:Zip", GROUP),
-             EntryPoint("tarrer", "fake_cli_targets:Tar", GROUP)]
-    monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
-    yield
-    sys.modules.pop("fake_cli_targets", None)
+    install_targets("fake_cli_targets", FAKE, {"zipper": "Zip", "zip": "Zip", "tarrer": "Tar"})
 
 
 @pytest.fixture

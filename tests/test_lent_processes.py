@@ -4,19 +4,14 @@ serial build, the work really split, and failures raised as a serial build raise
 from __future__ import annotations
 
 import os
-import sys
-import textwrap
 import time
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 
-import ilead_shell.registry as registry_module
 from ilead_shell import workers
 from ilead_shell.exporter_api import lending_processes, lent_processes, parallel_map
 from ilead_shell.pipeline import build
-from ilead_shell.registry import GROUP
 
 HANDMADE = Path(__file__).parent / "roots" / "handmade"
 FIDELITY = Path(__file__).parent / "roots" / "fidelity"
@@ -145,16 +140,8 @@ class Other(Reports):
 
 
 @pytest.fixture
-def reporting_targets(tmp_path, monkeypatch):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "reporting_targets.py").write_text(textwrap.dedent(REPORTS))
-    monkeypatch.syspath_prepend(str(site))
-    found = [EntryPoint("reports", "reporting_targets:Reports", GROUP),
-             EntryPoint("other", "reporting_targets:Other", GROUP)]
-    monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
-    yield
-    sys.modules.pop("reporting_targets", None)
+def reporting_targets(install_targets):
+    install_targets("reporting_targets", REPORTS, {"reports": "Reports", "other": "Other"})
 
 
 def lent_in(results) -> list[str]:

@@ -13,16 +13,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import ilead_shell.pipeline as pipeline
-import ilead_shell.registry as registry_module
 from ilead_shell import staging
 from ilead_shell.cli import main
 from ilead_shell.errors import IleadError
@@ -333,16 +330,9 @@ class Broken(Fine):
 
 
 @pytest.fixture
-def failing_targets(tmp_path, monkeypatch):
+def failing_targets(install_targets):
     """The targets 'fine' and 'broken' (FAILING) installed instead of the real ones."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "failing_targets.py").write_text(textwrap.dedent(FAILING))
-    monkeypatch.syspath_prepend(str(site))
-    found = [EntryPoint("fine", "failing_targets:Fine", GROUP), EntryPoint("broken", "failing_targets:Broken", GROUP)]
-    monkeypatch.setattr(registry_module, "entry_points", lambda group: found if group == GROUP else [])
-    yield
-    sys.modules.pop("failing_targets", None)
+    install_targets("failing_targets", FAILING, {"fine": "Fine", "broken": "Broken"})
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
