@@ -22,9 +22,12 @@ def new_environment(package: str, folder: str = "templates",
 
     Autoescape covers .html and .xml so text from authors can never break markup;
     StrictUndefined turns a typo in a template into an error instead of empty output.
+    The templates are files of the installed package, so a template is not looked at again
+    once loaded (``auto_reload`` would stat its file on every ``get_template``, once per page).
     """
     env = environment_class(
         loader=PackageLoader(package, folder),
+        auto_reload=False,
         autoescape=select_autoescape(["html", "htm", "xml", "j2"], default_for_string=True, default=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
