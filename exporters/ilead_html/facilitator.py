@@ -49,12 +49,9 @@ def add_facilitator_section(course: Course, learner_layout: WebLayout, bundle: B
     pages = _FacilitatorPages(view, FACILITATOR_LAYOUT, PageRenderer(without_instructor_material(course),
                                                                      learner_layout))
     bundle.add_text(FACILITATOR_LAYOUT.home_page, pages.home())
-    written = 1
-    for module in view.modules:
-        bundle.add_text(FACILITATOR_LAYOUT.module_page(module.id), pages.module(module))
-        for item in module.items:
-            bundle.add_text(FACILITATOR_LAYOUT.item_page(module.id, item.id), pages.item(item))
-        written += 1 + len(module.items)
+    nodes = [node for module in view.modules for node in (module, *module.items)]
+    pages.add_pages(bundle, nodes)
+    written = 1 + len(nodes)
     for asset in course.assets:  # the learner site shares media; these are the instructors' own
         bundle.add_file(learner_layout.media(asset), course.asset_source(asset))
     bundle.counts["facilitator pages"] = written

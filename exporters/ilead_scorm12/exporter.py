@@ -54,8 +54,7 @@ class Scorm12Exporter(Exporter):
         bundle.add_text(home.href, pages.home())
         launched = {sco.href for node in modules for sco in node.scos}
         pages.add_pages(bundle, [node for module in course.modules for node in (module, *module.items)
-                                 if (LAYOUT.module_page(node.id) if node is module
-                                     else LAYOUT.item_page(module.id, node.id)) in launched])
+                                 if LAYOUT.page(node) in launched])
 
         shared = {**static_files(), **_runtime_files()}
         if course.theme.logo is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Asset
+from ..model import Asset, Item, Module
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,12 @@ class WebLayout:
 
     def item_page(self, module_id: str, item_id: str) -> str:
         return f"{self.pages_dir}/{module_id}/{item_id}.html"
+
+    def page(self, node: Module | Item) -> str:
+        """The page of a module's overview or of an item."""
+        if isinstance(node, Module):
+            return self.module_page(node.id)
+        return self.item_page(node.module_id, node.id)
 
     def media(self, asset: Asset) -> str:
         return f"{self.media_dir}/{asset.bundle_path}"

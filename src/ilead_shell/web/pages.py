@@ -161,9 +161,8 @@ class PageRenderer:
         of them rendered in a process the build lends, when it has one (``parallel_map``).  A
         page depends on its node and the course alone, so the bytes are the same either way."""
         def render(node: Module | Item) -> BundleFile:
-            if isinstance(node, Module):
-                return bundle.entry(self.layout.module_page(node.id), self.module(node).encode("utf-8"))
-            return bundle.entry(self.layout.item_page(node.module_id, node.id), self.item(node).encode("utf-8"))
+            html = self.module(node) if isinstance(node, Module) else self.item(node)
+            return bundle.entry(self.layout.page(node), html.encode("utf-8"))
 
         for entry in parallel_map(render, pages, weight=_page_weight, min_weight=PARALLEL_MIN_PAGE_WEIGHT):
             bundle.add_entry(entry)
@@ -314,7 +313,7 @@ class PageRenderer:
             if not 0 <= n < len(self._sequence):
                 return None
             m, i = self._sequence[n]
-            target = self.layout.module_page(m.id) if i is None else self.layout.item_page(m.id, i.id)
+            target = self.layout.page(m if i is None else i)
             return PagerLink(m.title if i is None else i.title, self._url(path, target))
 
         return Pager(link(index - 1), link(index + 1))
