@@ -149,15 +149,24 @@ class CartridgeBuilder:
     def qti_writer(self, path: str, note) -> QtiWriter:
         return QtiWriter(self.profile, lambda html: self.rewrite(html, path, True), note, self.name)
 
-    def made_quiz_files(self, item: Quiz) -> QuizFiles:
-        """The quiz's files, made ahead or now; their links' files and notes taken into the walk."""
+    def add_quiz_files(self, item: Quiz) -> bool:
+        """Add the quiz's files, made ahead or now, with their links' files and notes taken into
+        the walk; False when no question could be written (nothing is added then)."""
         made = self._quiz_files.pop(item.full_id, None)
         if made is None:  # made now: the notes go to the bundle as they come, among any others
             made = self.quiz_files(item, self.bundle.note)
         self._used_assets |= made.used_assets
         for note in made.notes:
             self.bundle.note(note)
-        return made
+        for entry in made.files:
+            self.bundle.add_entry(entry)
+        return bool(made.files)
+
+    def add_quiz_as_page(self, item: Quiz) -> str:
+        """A quiz with no question it could write, as a page of its introduction."""
+        self.bundle.note(f"quiz {item.full_id} has no question; written as a page")
+        return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
+                                                              "location", "outcomes"})))
 
     def finish(self) -> None:
         """Hook for flavours that add course-level files once every item is known."""
@@ -348,13 +357,8 @@ class CartridgeBuilder:
 
     def add_quiz(self, item: Quiz) -> str:
         path = self.item_path(item)
-        made = self.made_quiz_files(item)
-        if not made.files:
-            self.bundle.note(f"quiz {item.full_id} has no question; written as a page")
-            return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
-                                                                  "location", "outcomes"})))
-        for entry in made.files:
-            self.bundle.add_entry(entry)
+        if not self.add_quiz_files(item):
+            return self.add_quiz_as_page(item)
         lost = [name for name, value in (("mastery score", item.mastery), ("grading group", item.group))
                 if value is not None]
         if lost:

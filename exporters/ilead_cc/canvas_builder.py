@@ -19,7 +19,6 @@ from .canvas_qti import CanvasQtiWriter
 from .cartridge import Resource
 from .names import without_tags
 from .profiles import CC11
-from .qti import QtiWriter
 from .targets import CommonCartridgeExporter
 
 CONTENT_TYPES = {Page: "WikiPage", Video: "WikiPage", Assignment: "Assignment", Quiz: "Quizzes::Quiz",
@@ -108,30 +107,26 @@ class CanvasBuilder(CartridgeBuilder):
             self.align(item, "Assignment", canvas_meta.graded_assignment_id(item))
         return resource.identifier
 
+    @staticmethod
+    def canvas_qti_path(item: Quiz) -> str:
+        return f"non_cc_assessments/{ids.resource_id(item)}.xml.qti"
+
     def quiz_documents(self, item: Quiz, note):
-        identifier = ids.resource_id(item)
-        path = self.item_path(item)
         # assessment_qti.xml is for other LMSs only (Canvas reads non_cc_assessments), so its
         # simplifications are not reported for this target.
-        plain = QtiWriter(CC11, lambda html: self.rewrite(html, path, True), lambda message: None)
-        document = plain.document(item, identifier)
-        if document is None:
+        plain = super().quiz_documents(item, lambda message: None)
+        if not plain:
             return []
-        canvas_path = f"non_cc_assessments/{identifier}.xml.qti"
+        canvas_path = self.canvas_qti_path(item)
         canvas = CanvasQtiWriter(CC11, lambda html: self.rewrite(html, canvas_path, True), note)
-        return [(path, document), (canvas_path, canvas.document(item, identifier))]
+        return [*plain, (canvas_path, canvas.document(item, ids.resource_id(item)))]
 
     def add_quiz(self, item: Quiz) -> str:
         identifier = ids.resource_id(item)
         path = self.item_path(item)
-        canvas_path = f"non_cc_assessments/{identifier}.xml.qti"
-        made = self.made_quiz_files(item)
-        if not made.files:
-            self.bundle.note(f"quiz {item.full_id} has no question; written as a page")
-            return self.add_page(Page(**item.model_dump(include={"id", "module_id", "title", "published", "body",
-                                                                  "location", "outcomes"})))
-        for entry in made.files:
-            self.bundle.add_entry(entry)
+        canvas_path = self.canvas_qti_path(item)
+        if not self.add_quiz_files(item):
+            return self.add_quiz_as_page(item)
         meta_path = f"{identifier}/assessment_meta.xml"
         description = self.rewrite(item.body.html, meta_path, True)
         self.bundle.add_xml(meta_path, canvas_meta.assessment_meta(self.course, item, description,
