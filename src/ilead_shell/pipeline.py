@@ -8,6 +8,7 @@ was (:mod:`.staging`).
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -107,8 +108,6 @@ def unknown_exporter_keys(course: Course, registry: Registry) -> list[Diagnostic
     names = registry.names()
     course_yml = Path(course.root) / "course.yml"
     found = []
-    import difflib
-
     for key in course.exporters:
         close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
         if key not in names and close:
