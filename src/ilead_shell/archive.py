@@ -26,6 +26,8 @@ from .staging import FILE_MODE, Staging
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 CHUNK = 1024 * 1024
+
+
 def write_archive(bundle: Bundle, destination: Path) -> int:
     """Write ``bundle`` to ``destination`` atomically; return the archive's size in bytes."""
     destination = Path(destination)
@@ -73,8 +75,8 @@ def _write_zip_with_zipfile(entries: list[BundleFile], raw: BinaryIO) -> None:
         for entry in entries:
             info = zipfile.ZipInfo(entry.path, date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_STORED if is_compressed(entry.path) else zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the mode below is honoured
-            info.external_attr = (0o100000 | FILE_MODE) << 16
+            info.create_system = _UNIX  # so the mode below is honoured
+            info.external_attr = _ZIP_MODE
             info.file_size = entry.size
             with archive.open(info, "w", force_zip64=entry.size > 0x7FFFFFFF) as out:
                 _copy(entry, out)
@@ -153,8 +155,6 @@ def _write_plain_zip(entries: list[BundleFile], sizes: list[int], raw: BinaryIO)
     raw.write(listing)
     raw.write(_END_RECORD.pack(b"PK\5\6", 0, 0, len(directory), len(directory), len(listing), offset, 0))
     assert raw.tell() == offset + len(listing) + _END_RECORD.size, (start, offset)
-
-
 
 
 def _zip_body(entry: BundleFile, method: int) -> tuple[int, bytes]:
