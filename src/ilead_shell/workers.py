@@ -116,9 +116,15 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                     for other in children:
                         other.close()
                     _become_worker(close_in_workers)
+                    # Answers are sent once no job is left: this process reads its workers' pipes
+                    # only when it has no job of its own, and a worker that sent a large answer
+                    # earlier would wait there, not taking the next job.
+                    answers: list[tuple[int, Any]] = []
                     _work(todo_read, function, on_dispatch, failed,
-                          lambda index, answer: theirs.send(("done", index, answer)),
+                          lambda index, answer: answers.append((index, answer)),
                           lambda index: theirs.send(("took", index, None)))
+                    for index, answer in answers:
+                        theirs.send(("done", index, answer))
                 except BaseException as exc:  # noqa: BLE001 - reported to the parent, then gone
                     with contextlib.suppress(Exception):
                         theirs.send(("raised", -1, "".join(traceback.format_exception_only(type(exc), exc)).strip()))
@@ -132,24 +138,26 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
             results[index] = answer
 
         _work(todo_read, function, on_dispatch, failed, keep, lambda index: None)
-        taken: dict[Any, int | None] = {conn: None for conn in children}
+        # Jobs each worker started and has not answered yet, in the order it started them: the
+        # last is the one it is running.
+        taken: dict[Any, list[int]] = {conn: [] for conn in children}
         while taken:
             for conn in wait(list(taken)):
                 try:
                     kind, index, value = conn.recv()
                 except (EOFError, OSError):
-                    index = taken.pop(conn)
-                    if index is not None:
-                        raise WorkerFailed(index, "its worker process ended unexpectedly "
-                                                  f"({_reap(children.pop(conn))})") from None
+                    started = taken.pop(conn)
+                    if started:
+                        raise WorkerFailed(started[-1], "its worker process ended unexpectedly "
+                                                        f"({_reap(children.pop(conn))})") from None
                     continue
                 if kind == "took":
-                    taken[conn] = index
+                    taken[conn].append(index)
                 elif kind == "done":
                     results[index] = value
-                    taken[conn] = None
+                    taken[conn].remove(index)
                 else:
-                    raise WorkerFailed(taken[conn] if taken[conn] is not None else 0, value)
+                    raise WorkerFailed(taken[conn][-1] if taken[conn] else 0, value)
         finished = True
         return results
     finally:

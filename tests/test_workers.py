@@ -1,0 +1,66 @@
+"""Forked workers (ilead_shell.workers.run_forked): a worker never waits on this process while
+jobs are left, and one that dies is reported for the job it had started."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from ilead_shell import workers
+
+# More than a pipe holds (64 KiB on Linux): a worker sending it waits until it is read.
+LARGE_ANSWER = "x" * (1 << 20)
+
+
+def test_a_worker_with_a_large_answer_goes_on_to_the_next_job(tmp_path, forking):
+    """This process reads its workers' answers only when it has no job of its own.  A worker
+    that sent a large answer as soon as it had it sat blocked until then, not taking the jobs
+    left: in a build, a whole bundle waited for the longest one."""
+    parent = os.getpid()
+    started_last = tmp_path / "job 2 started"
+
+    def job(index: int) -> str:
+        if index == 2:
+            started_last.touch()
+            return "last"
+        if os.getpid() == parent:
+            # This process's job ends only once the worker has taken job 2 (or after 30 s).
+            deadline = time.monotonic() + 30
+            while not started_last.exists():
+                if time.monotonic() > deadline:
+                    return "job 2 never started while this job ran"
+                time.sleep(0.005)
+            return "waited"
+        return LARGE_ANSWER
+
+    results = workers.run_forked(job, 3, 2)
+    assert results[2] == "last"
+    assert sorted(results[:2], key=len) == ["waited", LARGE_ANSWER]
+
+
+def test_a_worker_that_dies_after_answering_some_jobs_is_reported_for_the_one_it_had_started(forking):
+    parent = os.getpid()
+
+    def job(index: int) -> int:
+        if os.getpid() != parent and index == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.02)  # long enough for the worker to take some jobs
+        return index
+
+    with pytest.raises(workers.WorkerFailed) as failure:
+        workers.run_forked(job, 6, 2)
+    # Only job 3 kills its process, and only in the worker: the worker must have taken it.
+    assert failure.value.index == 3
+    assert "SIGKILL" in str(failure.value)
+
+
+def test_answers_come_back_by_job_number_from_either_process(forking):
+    def job(index: int) -> tuple[int, str]:
+        time.sleep(0.005)
+        return index, "x" * (index * 20_000)  # some larger than a pipe holds
+
+    assert workers.run_forked(job, 12, 2) == [(i, "x" * (i * 20_000)) for i in range(12)]
