@@ -64,3 +64,16 @@ def test_answers_come_back_by_job_number_from_either_process(forking):
         return index, "x" * (index * 20_000)  # some larger than a pipe holds
 
     assert workers.run_forked(job, 12, 2) == [(i, "x" * (i * 20_000)) for i in range(12)]
+
+
+def test_map_in_two_cuts_contiguous_halves_of_equal_weight(forking):
+    weights = [30, 1, 1, 10, 10, 8]  # halves: [0] (30) and [1..5] (30)
+
+    def weighing(item: int) -> tuple[int, int]:
+        time.sleep(weights[item] * 0.005)
+        return item, os.getpid()
+
+    done = workers.map_in_two(weighing, list(range(6)), weights)
+    pids = [pid for _, pid in done]
+    assert [item for item, _ in done] == list(range(6))
+    assert len(set(pids[1:])) == 1 and pids[0] != pids[1]

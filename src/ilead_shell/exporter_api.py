@@ -120,13 +120,10 @@ def lent_processes() -> int:
 def parallel_map(function: Callable[[T], R], items: Iterable[T], weight: Callable[[T], int] = lambda item: 1,
                  min_weight: int = 0) -> list[R]:
     """``[function(item) for item in items]``, in order.  With a lent process
-    (:func:`lending_processes`) and at least ``min_weight`` of work, the items are cut into two
-    contiguous parts of equal weight, made by this process and a forked one (either may take
-    either part, and this one both if the other is slow to start).  Only a speed-up, never
-    another result: ``function`` must depend on nothing but its item and what exists when this
-    is called (what it changes in the other process is lost there), and return what pickles.
-    An error is raised as a serial map raises it: a part that fails is made again here, in
-    order; if the other process dies, every part is made again here."""
+    (:func:`lending_processes`) and at least ``min_weight`` of work, made by this process and a
+    forked one, as :func:`ilead_shell.workers.map_in_two` makes them and under its rules:
+    ``function`` must depend on nothing but its item and what exists when this is called, and
+    return what pickles; an error is raised as a serial map raises it."""
     items = list(items)
     from . import workers
 
@@ -134,30 +131,10 @@ def parallel_map(function: Callable[[T], R], items: Iterable[T], weight: Callabl
     weights = [weight(item) for item in items]
     if count < 1 or len(items) < 2 or sum(weights) < max(min_weight, 2) or not workers.can_fork():
         return [function(item) for item in items]
-    # Contiguous halves of equal weight: the split depends on the items only.
-    half, running = len(items), 0
-    for index, value in enumerate(weights):
-        running += value
-        if 2 * running >= sum(weights):
-            half = index + 1
-            break
-    parts = [items[:half], items[half:]]
-
-    def do_part(part: int) -> list[R] | None:
-        try:
-            return [function(item) for item in parts[part]]
-        except Exception:  # noqa: BLE001 - done again below, in order, where it raises as it would serially
-            return None
-
-    try:
-        # A bundle built in a worker closed the lock when it started; its number may since name
-        # another file of this process (a pipe), which must stay open.
-        close = [d[0] for d in descriptors if workers.descriptor(d[0]) == d]
-        done: list[Any] = workers.run_forked(do_part, 2, 2, close_in_workers=close)
-    except workers.WorkerFailed:  # the other process died
-        done = [None, None]
-    return [result for part, results in zip(parts, done)
-            for result in (results if results is not None else [function(item) for item in part])]
+    # A bundle built in a worker closed the lock when it started; its number may since name
+    # another file of this process (a pipe), which must stay open.
+    close = [d[0] for d in descriptors if workers.descriptor(d[0]) == d]
+    return workers.map_in_two(function, items, weights, close_in_workers=close)
 
 
 def check_bundle_path(path: str) -> str:

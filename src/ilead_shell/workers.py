@@ -174,6 +174,37 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
             _reap(pid)
 
 
+def map_in_two(function: Callable[[Any], Any], items: list, weights: list[int],
+               close_in_workers: Iterable[int] = ()) -> list[Any]:
+    """``[function(item) for item in items]``, in order, made by this process and a forked one:
+    the items are cut into two contiguous parts of equal weight (the cut depends on the weights
+    only), and either process may take either part (this one both if the other is slow to
+    start).  Only a speed-up, never another result: ``function`` must depend on nothing but its
+    item and what exists when this is called (what it changes in the other process is lost
+    there), and return what pickles.  An error is raised as a serial map raises it: a part that
+    fails is made again here, in order; if the other process dies, every part is made again here."""
+    total, half, running = sum(weights), len(items), 0
+    for index, value in enumerate(weights):
+        running += value
+        if 2 * running >= total:
+            half = index + 1
+            break
+    parts = [items[:half], items[half:]]
+
+    def do_part(part: int) -> list[Any] | None:
+        try:
+            return [function(item) for item in parts[part]]
+        except Exception:  # noqa: BLE001 - done again below, in order, where it raises as it would serially
+            return None
+
+    try:
+        done: list[Any] = run_forked(do_part, 2, 2, close_in_workers=close_in_workers)
+    except WorkerFailed:  # the other process died
+        done = [None, None]
+    return [result for part, results in zip(parts, done)
+            for result in (results if results is not None else [function(item) for item in part])]
+
+
 def _return_free_memory() -> None:
     """Give the heap's free pages back to the system before forking.  Reading a course frees
     much more than it keeps (Markdown trees, YAML nodes); without this, those pages stay in this
