@@ -194,8 +194,8 @@ def test_a_course_converted_ahead_in_two_processes_reads_as_one_process_reads_it
     ahead = []
     real = markdown_render.MarkdownRenderer.convert_ahead
 
-    def counting(self, texts):
-        real(self, texts)
+    def counting(self, texts, processes):
+        real(self, texts, processes)
         ahead.append(len(self._ahead))
 
     monkeypatch.setattr(markdown_render, "PARALLEL_MIN_CHARACTERS", 0)

@@ -55,12 +55,12 @@ def read_and_check(source: Path, strict: bool = False, registry: Registry | None
     return course, check_course(course, warnings, strict, registry)
 
 
-def read_course(source: Path, registry: Registry | None = None,
-                markdown_cache: dict[str, str] | None = None) -> tuple[Course, list[Diagnostic]]:
-    """The course and the reader's warnings; a course with errors raises them, together with
-    what the checks that judge each part as it reads find."""
+def read_course(source: Path, registry: Registry | None = None, markdown_cache: dict[str, str] | None = None,
+                processes: int | None = None) -> tuple[Course, list[Diagnostic]]:
+    """The course and the reader's warnings, read by at most ``processes`` processes; a course
+    with errors raises them, together with what the checks that judge each part as it reads find."""
     try:
-        return load_course(source, markdown_cache)
+        return load_course(source, markdown_cache, processes)
     except CourseError as failure:
         partial = getattr(failure, "course", None)
         if partial is None:
@@ -264,7 +264,7 @@ def _build(source: Path, targets: str, out_dir: Path, offering: str | None, stri
            registry: Registry | None, progress: Progress | None,
            jobs: int | None) -> tuple[list[BuildResult], list[Diagnostic]]:
     registry = registry or Registry()
-    course, reader_warnings = read_course(source, registry)
+    course, reader_warnings = read_course(source, registry, processes=jobs)
 
     def judge() -> list[Diagnostic]:
         return check_course(course, reader_warnings, strict, registry)

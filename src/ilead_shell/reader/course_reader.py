@@ -41,6 +41,9 @@ ORDER = re.compile(r"^(\d+)")
 # 'id: M2.1' or '- id: C1' in a file that is not valid YAML: the ids it meant to define.
 _WRITTEN_ID = re.compile(r"^[\s-]*id\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
 WEEK = re.compile(r"^week\s+(\d+)$", re.IGNORECASE)
+# Below this much Markdown, building the modules takes less than about 0.05 s: a second process
+# would cost more than it saves (benchmarks/bench_build.py --only scaling,text2qti).
+PARALLEL_MIN_BUILD_CHARACTERS = 30_000
 
 
 @dataclass
@@ -100,9 +103,25 @@ def _list(folder: Path) -> tuple[list[Path], str | None]:
         return [], exc.strerror or str(exc)
 
 
+@dataclass
+class _BuiltModule:
+    """A module built in a process of its own, with what building it added to the reader."""
+
+    module: Module | None
+    diagnostics: list[Diagnostic]
+    journal: list[tuple[str, Any, Any]]
+
+
+def _module_weight(source: _ModuleSource) -> int:
+    """About how long a module takes to build: its Markdown, which every part of the build reads."""
+    return len(source.body) + sum(len(item.body) for item in source.items)
+
+
 class CourseReader:
-    def __init__(self, source: Path, markdown_cache: dict[str, str] | None = None):
+    def __init__(self, source: Path, markdown_cache: dict[str, str] | None = None, processes: int | None = None):
         self.source = source
+        # At most this many processes read the course (None: one per CPU).
+        self.processes = processes
         self.diagnostics: list[Diagnostic] = []
         self.texts: dict[Path, str] = {}  # every Markdown file read so far, by real path: read once
         self.item_count = 0
@@ -240,8 +259,9 @@ class CourseReader:
         self.check_crosswalk_references(framework)
         # Module overviews and every item body but a quiz's (split into its questions first).
         self.renderer.convert_ahead([m.body for m in modules] + [i.body for m in modules for i in m.items
-                                                                 if not isinstance(i.front, schema.RawQuiz)])
-        built_modules = [self.build_module(m) for m in modules]
+                                                                 if not isinstance(i.front, schema.RawQuiz)],
+                                    self.process_count())
+        built_modules = self.build_modules(modules)
         course_scope = ModuleScope(module_id="", folder=self.root / "assets")
         description = self.render(raw.description, course_yml, document.line_of(("description",)) + 1,
                                   course_scope) if raw.description else RichText()
@@ -724,6 +744,44 @@ class CourseReader:
         return _ItemSource(path, real, front, document, body, body_line, item_id, frozenset(touched))
 
     # -- pass 2: build ------------------------------------------------------------------
+    def build_modules(self, modules: list[_ModuleSource]) -> list[Module | None]:
+        """Each module built, in two processes where the course is large enough for that to help.
+
+        A module's build depends on what pass 1 found and on nothing another module's build adds
+        (asset keys come from paths alone), so each half is built as a serial read builds it;
+        what each module added (diagnostics, assets, opened files, converted Markdown) is then
+        taken in course order, the first module to add a thing keeping it, as in a serial read."""
+        from .. import workers
+
+        weights = [_module_weight(m) for m in modules]
+        if self.process_count() < 2 or len(modules) < 2 or sum(weights) < PARALLEL_MIN_BUILD_CHARACTERS \
+                or not workers.can_fork():
+            return [self.build_module(m) for m in modules]
+        assets, checked = dict(self.files.assets), dict(self.files.checked)
+        built: list[_BuiltModule] = workers.map_in_two(self.build_recorded, modules, weights)
+        # This process built some of the modules itself: start again from what was known before.
+        self.files.assets, self.files.checked = assets, checked
+        taken = {"asset": assets, "checked": checked, "markdown": self.markdown_cache}
+        for one in built:
+            self.diagnostics += one.diagnostics
+            for kind, key, value in one.journal:
+                taken[kind].setdefault(key, value)
+        return [one.module for one in built]
+
+    def process_count(self) -> int:
+        from .. import workers
+
+        return workers.available_cpus() if self.processes is None else self.processes
+
+    def build_recorded(self, source: _ModuleSource) -> _BuiltModule:
+        diagnostics, self.diagnostics = self.diagnostics, []
+        self.files.journal = []
+        try:
+            module = self.build_module(source)
+            return _BuiltModule(module, self.diagnostics, self.files.journal)
+        finally:
+            self.diagnostics, self.files.journal = diagnostics, None
+
     def build_module(self, source: _ModuleSource) -> Module | None:
         scope = ModuleScope(module_id=source.id, folder=source.real)
         overview = self.render(source.body, source.path, source.body_line, scope)

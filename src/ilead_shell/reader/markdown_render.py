@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import unquote, urlsplit
 
 import markdown
@@ -96,6 +96,13 @@ class CourseFiles:
     # Each media file is opened once, when first named: its stamp and first bytes.
     checked: dict[Path, tuple[Stamp, bytes]] = field(default_factory=dict)
     real: RealPaths = field(default_factory=RealPaths)  # the reader's, so folders resolve once
+    # While a module is built in a process of its own, what it adds to the reader's state, in
+    # order, so that the process that reads the course can take it as a serial read would.
+    journal: list[tuple[str, Any, Any]] | None = None
+
+    def record(self, kind: str, key: Any, value: Any) -> None:
+        if self.journal is not None:
+            self.journal.append((kind, key, value))
 
     def asset_for(self, real: Path, scope: ModuleScope) -> Asset:
         if real in self.assets:
@@ -116,6 +123,7 @@ class CourseFiles:
             media_type=media_type(real.name),
         )
         self.assets[real] = asset
+        self.record("asset", real, asset)
         return asset
 
     def final_assets(self) -> tuple[Asset, ...]:
@@ -213,6 +221,7 @@ class CourseFiles:
         if real not in self.checked:
             try:
                 self.checked[real] = check_source(real, head=16)
+                self.record("checked", real, self.checked[real])
             except SourceFileError as exc:
                 if exc.kind == "folder":
                     return None, f"'{relative}' is a folder, not a file"
@@ -312,8 +321,9 @@ class MarkdownRenderer:
             self._memo[text] = converted
         return converted
 
-    def convert_ahead(self, texts: Iterable[str]) -> None:
-        """Convert ``texts`` now, in two processes where there are enough of them, so that
+    def convert_ahead(self, texts: Iterable[str], processes: int) -> None:
+        """Convert ``texts`` now, in two processes where there are enough of them (and
+        ``processes`` allows two), so that
         :meth:`render` finds each one done.  Only a speed-up: each HTML is :meth:`_convert`'s,
         the same code on the same text; a text left out (too deep, too short to matter, a
         failure) is converted when it is rendered, with its errors located there."""
@@ -322,8 +332,7 @@ class MarkdownRenderer:
         todo = [text for text in dict.fromkeys(texts)
                 if not PLAIN_TEXT.fullmatch(text) and text not in self._ahead
                 and (self.cache is None or text not in self.cache) and _too_deep_markdown(text) is None]
-        if sum(map(len, todo)) < PARALLEL_MIN_CHARACTERS or not workers.can_fork() \
-                or workers.available_cpus() < 2:
+        if sum(map(len, todo)) < PARALLEL_MIN_CHARACTERS or not workers.can_fork() or processes < 2:
             return  # converted one by one as they are rendered: forking would cost more than it saves
         halves: tuple[list[str], list[str]] = ([], [])
         sizes = [0, 0]
@@ -374,6 +383,7 @@ class MarkdownRenderer:
                 return RichText()
             if self.cache is not None:
                 self.cache[text] = converted
+                self.files.record("markdown", text, converted)
         found_assets: list[str] = []
         found_items: list[str] = []
         link_lines: list[tuple[str, int]] = []
