@@ -322,11 +322,11 @@ class MarkdownRenderer:
         return converted
 
     def convert_ahead(self, texts: Iterable[str], processes: int) -> None:
-        """Convert ``texts`` now, in two processes where there are enough of them (and
-        ``processes`` allows two), so that
-        :meth:`render` finds each one done.  Only a speed-up: each HTML is :meth:`_convert`'s,
-        the same code on the same text; a text left out (too deep, too short to matter, a
-        failure) is converted when it is rendered, with its errors located there."""
+        """Convert ``texts`` now, in two processes where there are enough of them and
+        ``processes`` allows two, so that :meth:`render` finds each one done.  Only a speed-up:
+        each HTML is :meth:`_convert`'s, the same code on the same text; a text left out (too
+        deep, too short to matter, a failure) is converted when it is rendered, with its errors
+        located there."""
         from .. import workers
 
         todo = [text for text in dict.fromkeys(texts)
