@@ -4,6 +4,8 @@ diagnostics in the same order, and the same Markdown cache as a read in one proc
 from __future__ import annotations
 
 import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -20,22 +22,36 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
 
 @pytest.fixture
 def in_two(monkeypatch, tmp_path, forking):
-    """Every course read with two processes; returns the log of which process built each module."""
-    log = tmp_path / "built-by.log"
-    real = course_reader.CourseReader.build_module
+    """Every course read with two processes; returns the log of which process built each module.
+
+    When the modules are cut in two, this process waits for the other to start building, so
+    that each builds a half however late the other starts."""
+    log, other_started = tmp_path / "built-by.log", tmp_path / "other process started"
+    parent = os.getpid()
+    real_build, real_recorded = course_reader.CourseReader.build_module, course_reader.CourseReader.build_recorded
 
     def logging(self, source):
         with open(log, "a", encoding="utf-8") as out:
             out.write(f"{os.getpid()} {source.id}\n")
-        return real(self, source)
+        return real_build(self, source)
+
+    def waiting(self, source):
+        if os.getpid() != parent:
+            other_started.touch()
+        deadline = time.monotonic() + 10
+        while os.getpid() == parent and not other_started.exists() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        return real_recorded(self, source)
 
     monkeypatch.setattr(course_reader, "PARALLEL_MIN_BUILD_CHARACTERS", 0)
     monkeypatch.setattr("ilead_shell.workers.available_cpus", lambda: 2)
     monkeypatch.setattr(course_reader.CourseReader, "build_module", logging)
+    monkeypatch.setattr(course_reader.CourseReader, "build_recorded", waiting)
 
     def built_by() -> dict[str, int]:
         found = dict(reversed(line.split()) for line in log.read_text().splitlines())
         log.unlink()
+        other_started.unlink(missing_ok=True)
         return {module: int(pid) for module, pid in found.items()}
 
     return built_by
@@ -129,3 +145,71 @@ def test_build_jobs_1_reads_in_one_process(tmp_path, in_two):
     write_course(tmp_path / "course", broken=False)
     build(tmp_path / "course", "html", tmp_path / "out", jobs=1)
     assert set(in_two().values()) == {os.getpid()}
+
+
+def test_every_media_file_keeps_the_stamp_it_is_packaged_against(tmp_path, in_two, monkeypatch):
+    """The archive writers open each media file again and refuse one changed since the reader
+    stamped it; a stamp taken in the other process must reach this one."""
+    from ilead_shell import source_files
+
+    write_course(tmp_path / "course", broken=False)
+    monkeypatch.setattr(source_files, "_STAMPS", {})
+    course, _ = load_course(tmp_path / "course")
+    built_by = in_two()
+    assert both_processes_built(built_by)
+    root = (tmp_path / "course").resolve()
+    unstamped = [a.key for a in course.assets if source_files.stamp_of(root / a.source) is None]
+    assert len(course.assets) == 9 and unstamped == []
+
+
+def test_if_the_other_process_dies_every_module_is_built_here_with_every_asset(tmp_path, in_two, monkeypatch):
+    write_course(tmp_path / "course", broken=False)
+    alone = read(tmp_path / "course", processes=1)
+    in_two()
+    parent = os.getpid()
+    real = course_reader.CourseReader.build_recorded
+
+    def dying(self, source):
+        result = real(self, source)  # in the other process, after its first module is built
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+
+    monkeypatch.setattr(course_reader.CourseReader, "build_recorded", dying)
+    assert read(tmp_path / "course") == alone
+    assert set(in_two().values()) == {parent}
+
+
+def test_a_module_folder_inside_another_gives_its_files_the_keys_one_process_gives(tmp_path, in_two):
+    """Module a names b/x.png, and module b (the folder a/b) names x.png: the first to name the
+    file gives it its key, as in a read in one process."""
+    root = tmp_path / "course"
+    files = {
+        "course.yml": "title: Nested\ncode: N\nmodules:\n  - modules/a\n  - modules/a/b\n",
+        "modules/a/module.md": "---\ntitle: A\n---\nModule *a*.\n",
+        "modules/a/01-page.md": "---\ntitle: P\n---\n![x](b/x.png) " + "*a* " * 500 + "\n",
+        "modules/a/b/module.md": "---\ntitle: B\n---\nModule *b*.\n",
+        "modules/a/b/01-page.md": "---\ntitle: Q\n---\n![x](x.png) " + "*b* " * 500 + "\n",
+    }
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    (root / "modules/a/b/x.png").write_bytes(PNG)
+    alone = read(root, processes=1)
+    assert alone[0] is not None and alone[0].count('"key":"modules/a/b/x.png"') == 1
+    in_two()
+    assert read(root) == alone
+    assert in_two()["b"] == os.getpid()  # built here again, after the other process built it
+
+
+def test_serve_keeps_what_both_processes_used_in_its_markdown_cache(tmp_path, in_two):
+    from ilead_shell.live_build import MarkdownCache
+
+    write_course(tmp_path / "course", broken=False)
+    alone, split = MarkdownCache(), MarkdownCache()
+    for cache in (alone, split):
+        read(tmp_path / "course", markdown_cache=cache, processes=1 if cache is alone else None)
+        cache.trim()  # as serve does after each read
+        read(tmp_path / "course", markdown_cache=cache, processes=1 if cache is alone else None)
+    assert both_processes_built(in_two())
+    assert split.used == alone.used and dict(split) == dict(alone)

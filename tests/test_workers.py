@@ -42,20 +42,57 @@ def test_a_worker_with_a_large_answer_goes_on_to_the_next_job(tmp_path, forking)
     assert sorted(results[:2], key=len) == ["waited", LARGE_ANSWER]
 
 
-def test_a_worker_that_dies_after_answering_some_jobs_is_reported_for_the_one_it_had_started(forking):
+def wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+class KillsWhenPickled:
+    """An answer whose sending kills the worker that sends it."""
+
+    def __reduce__(self):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_that_dies_is_reported_for_the_job_it_was_running(tmp_path, forking):
     parent = os.getpid()
+    answered, dying = tmp_path / "answered", tmp_path / "dying"
 
     def job(index: int) -> int:
-        if os.getpid() != parent and index == 3:
+        if os.getpid() == parent:
+            wait_for(dying)  # the worker takes two jobs meanwhile
+        elif answered.exists():  # the worker's second job: its first answer is not sent yet
+            dying.write_text(str(index))
             os.kill(os.getpid(), signal.SIGKILL)
-        time.sleep(0.02)  # long enough for the worker to take some jobs
+        else:
+            answered.touch()
         return index
 
     with pytest.raises(workers.WorkerFailed) as failure:
         workers.run_forked(job, 6, 2)
-    # Only job 3 kills its process, and only in the worker: the worker must have taken it.
-    assert failure.value.index == 3
+    assert failure.value.index == int(dying.read_text())
     assert "SIGKILL" in str(failure.value)
+
+
+@pytest.mark.parametrize("answer", [lambda: None, KillsWhenPickled()], ids=["does not pickle", "kills its sender"])
+def test_an_answer_that_cannot_be_sent_is_reported_for_its_own_job(tmp_path, answer, forking):
+    parent = os.getpid()
+    bad, another = tmp_path / "bad answer", tmp_path / "another job"
+
+    def job(index: int):
+        if os.getpid() == parent:
+            wait_for(another)  # the worker takes a job after the bad one meanwhile
+        elif not bad.exists():  # the worker's first job
+            bad.write_text(str(index))
+            return answer
+        else:
+            another.touch()
+        return index
+
+    with pytest.raises(workers.WorkerFailed) as failure:
+        workers.run_forked(job, 6, 2)
+    assert failure.value.index == int(bad.read_text())
 
 
 def test_answers_come_back_by_job_number_from_either_process(forking):

@@ -123,11 +123,17 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                     _work(todo_read, function, on_dispatch, failed,
                           lambda index, answer: answers.append((index, answer)),
                           lambda index: theirs.send(("took", index, None)))
+                    theirs.send(("sending", -1, None))
                     for index, answer in answers:
-                        theirs.send(("done", index, answer))
+                        try:
+                            theirs.send(("done", index, answer))
+                        except Exception as exc:  # noqa: BLE001 - an answer that does not pickle
+                            theirs.send(("raised", index, _reason(exc)))
+                            status = 1
+                            break
                 except BaseException as exc:  # noqa: BLE001 - reported to the parent, then gone
                     with contextlib.suppress(Exception):
-                        theirs.send(("raised", -1, "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+                        theirs.send(("raised", -1, _reason(exc)))
                     status = 1
                 finally:
                     os._exit(status)
@@ -139,8 +145,10 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
 
         _work(todo_read, function, on_dispatch, failed, keep, lambda index: None)
         # Jobs each worker started and has not answered yet, in the order it started them: the
-        # last is the one it is running.
+        # last is the one it is running, until it says it has done them all and sends the answers
+        # (then the first is the one being sent).
         taken: dict[Any, list[int]] = {conn: [] for conn in children}
+        sending: set[Any] = set()
         while taken:
             for conn in wait(list(taken)):
                 try:
@@ -148,16 +156,20 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                 except (EOFError, OSError):
                     started = taken.pop(conn)
                     if started:
-                        raise WorkerFailed(started[-1], "its worker process ended unexpectedly "
-                                                        f"({_reap(children.pop(conn))})") from None
+                        raise WorkerFailed(started[0] if conn in sending else started[-1],
+                                           f"its worker process ended unexpectedly ({_reap(children.pop(conn))})"
+                                           ) from None
                     continue
                 if kind == "took":
                     taken[conn].append(index)
+                elif kind == "sending":
+                    sending.add(conn)
                 elif kind == "done":
                     results[index] = value
                     taken[conn].remove(index)
                 else:
-                    raise WorkerFailed(taken[conn][-1] if taken[conn] else 0, value)
+                    running = taken[conn][-1] if taken[conn] else 0
+                    raise WorkerFailed(index if index >= 0 else running, value)
         finished = True
         return results
     finally:
@@ -203,6 +215,10 @@ def map_in_two(function: Callable[[Any], Any], items: list, weights: list[int],
         done = [None, None]
     return [result for part, results in zip(parts, done)
             for result in (results if results is not None else [function(item) for item in part])]
+
+
+def _reason(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
 
 def _return_free_memory() -> None:

@@ -23,7 +23,7 @@ from ..model import (
     CourseOutcome, CrosswalkEntry, CrosswalkFramework, Discussion, File, Grading, GradingGroup, Link,
     Module, ModuleOutcome, Offering, Page, ProficiencyLevel, Quiz, RichText, SourceLocation, Video,
 )
-from ..source_files import kind_of
+from ..source_files import kind_of, remember
 from . import bibliography as refs
 from . import limits
 from . import source_schema as schema
@@ -110,6 +110,16 @@ class _BuiltModule:
     module: Module | None
     diagnostics: list[Diagnostic]
     journal: list[tuple[str, Any, Any]]
+
+
+def _same_asset_keys(known: dict[Path, Any], built: list[_BuiltModule]) -> bool:
+    """Whether every module that used a file gave it the key the first to use it gave it."""
+    keys = {real: asset.key for real, asset in known.items()}
+    for one in built:
+        for kind, real, value in one.journal:
+            if kind == "asset" and keys.setdefault(real, value.key) != value.key:
+                return False
+    return True
 
 
 def _module_weight(source: _ModuleSource) -> int:
@@ -747,10 +757,11 @@ class CourseReader:
     def build_modules(self, modules: list[_ModuleSource]) -> list[Module | None]:
         """Each module built, in two processes where the course is large enough for that to help.
 
-        A module's build depends on what pass 1 found and on nothing another module's build adds
-        (asset keys come from paths alone), so each half is built as a serial read builds it;
-        what each module added (diagnostics, assets, opened files, converted Markdown) is then
-        taken in course order, the first module to add a thing keeping it, as in a serial read."""
+        A module's build depends on what pass 1 found and, through the assets, media files and
+        cached Markdown it uses, on what earlier modules used: each module journals those, and
+        they are taken in course order, the first module to use a thing keeping it, as in a
+        serial read.  An asset named with another key than an earlier module gave it (a module
+        folder inside another one) needs the serial read's order: then all is built here again."""
         from .. import workers
 
         weights = [_module_weight(m) for m in modules]
@@ -761,11 +772,19 @@ class CourseReader:
         built: list[_BuiltModule] = workers.map_in_two(self.build_recorded, modules, weights)
         # This process built some of the modules itself: start again from what was known before.
         self.files.assets, self.files.checked = assets, checked
-        taken = {"asset": assets, "checked": checked, "markdown": self.markdown_cache}
+        if not _same_asset_keys(assets, built):
+            return [self.build_module(m) for m in modules]
         for one in built:
             self.diagnostics += one.diagnostics
             for kind, key, value in one.journal:
-                taken[kind].setdefault(key, value)
+                if kind == "asset":
+                    assets.setdefault(key, value)
+                elif kind == "checked":
+                    if key not in checked:
+                        checked[key] = value
+                        remember(key, value[0])  # the stamp the files are packaged against
+                else:  # set again where it was found: serve's cache counts what each read used
+                    self.markdown_cache[key] = value
         return [one.module for one in built]
 
     def process_count(self) -> int:

@@ -96,8 +96,9 @@ class CourseFiles:
     # Each media file is opened once, when first named: its stamp and first bytes.
     checked: dict[Path, tuple[Stamp, bytes]] = field(default_factory=dict)
     real: RealPaths = field(default_factory=RealPaths)  # the reader's, so folders resolve once
-    # While a module is built in a process of its own, what it adds to the reader's state, in
-    # order, so that the process that reads the course can take it as a serial read would.
+    # While a module is built in a process of its own, every asset, media file and cached
+    # Markdown it uses (found or added), in order, so that the process that reads the course can
+    # take them as a serial read would, whatever this process knew already.
     journal: list[tuple[str, Any, Any]] | None = None
 
     def record(self, kind: str, key: Any, value: Any) -> None:
@@ -106,6 +107,7 @@ class CourseFiles:
 
     def asset_for(self, real: Path, scope: ModuleScope) -> Asset:
         if real in self.assets:
+            self.record("asset", real, self.assets[real])
             return self.assets[real]
         if self.assets_dir and real.is_relative_to(self.assets_dir):
             parts = ("assets", *real.relative_to(self.assets_dir).parts)
@@ -221,13 +223,13 @@ class CourseFiles:
         if real not in self.checked:
             try:
                 self.checked[real] = check_source(real, head=16)
-                self.record("checked", real, self.checked[real])
             except SourceFileError as exc:
                 if exc.kind == "folder":
                     return None, f"'{relative}' is a folder, not a file"
                 if exc.kind == "special":
                     return None, f"'{relative}' is {exc.reason.removeprefix('it is ')}"
                 return None, f"'{relative}': {source_file_problem(exc, 'it')}"
+        self.record("checked", real, self.checked[real])
         return real, None
 
 
@@ -383,7 +385,8 @@ class MarkdownRenderer:
                 return RichText()
             if self.cache is not None:
                 self.cache[text] = converted
-                self.files.record("markdown", text, converted)
+        if self.cache is not None:
+            self.files.record("markdown", text, converted)
         found_assets: list[str] = []
         found_items: list[str] = []
         link_lines: list[tuple[str, int]] = []
