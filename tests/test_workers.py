@@ -38,8 +38,9 @@ def test_a_worker_with_a_large_answer_goes_on_to_the_next_job(tmp_path, forking)
         return LARGE_ANSWER
 
     results = workers.run_forked(job, 3, 2)
-    assert results[2] == "last"
-    assert sorted(results[:2], key=len) == ["waited", LARGE_ANSWER]
+    # The worker may take every job if this process is slow to take one; it never sits blocked.
+    assert results[2] == "last" and "job 2 never started while this job ran" not in results
+    assert set(results[:2]) <= {"waited", LARGE_ANSWER} and LARGE_ANSWER in results
 
 
 def wait_for(path: Path) -> None:
@@ -75,7 +76,15 @@ def test_a_worker_that_dies_is_reported_for_the_job_it_was_running(tmp_path, for
     assert "SIGKILL" in str(failure.value)
 
 
-@pytest.mark.parametrize("answer", [lambda: None, KillsWhenPickled()], ids=["does not pickle", "kills its sender"])
+class ExitsWhenPickled:
+    """An answer whose sending raises what is not an Exception."""
+
+    def __reduce__(self):
+        raise SystemExit(3)
+
+
+@pytest.mark.parametrize("answer", [lambda: None, KillsWhenPickled(), ExitsWhenPickled()],
+                         ids=["does not pickle", "kills its sender", "exits its sender"])
 def test_an_answer_that_cannot_be_sent_is_reported_for_its_own_job(tmp_path, answer, forking):
     parent = os.getpid()
     bad, another = tmp_path / "bad answer", tmp_path / "another job"

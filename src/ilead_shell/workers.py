@@ -168,8 +168,8 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                     results[index] = value
                     taken[conn].remove(index)
                 else:
-                    running = taken[conn][-1] if taken[conn] else 0
-                    raise WorkerFailed(index if index >= 0 else running, value)
+                    started = taken[conn] or [0]
+                    raise WorkerFailed(index if index >= 0 else started[0] if conn in sending else started[-1], value)
         finished = True
         return results
     finally:

@@ -112,14 +112,16 @@ class _BuiltModule:
     journal: list[tuple[str, Any, Any]]
 
 
-def _same_asset_keys(known: dict[Path, Any], built: list[_BuiltModule]) -> bool:
-    """Whether every module that used a file gave it the key the first to use it gave it."""
-    keys = {real: asset.key for real, asset in known.items()}
-    for one in built:
-        for kind, real, value in one.journal:
-            if kind == "asset" and keys.setdefault(real, value.key) != value.key:
-                return False
-    return True
+def _nested(folders: list[Path]) -> bool:
+    """Whether a module folder holds another.  Only then can two modules name the same file
+    outside assets/ (a module names only files in its folder or assets/), and a file of the
+    inner one gets the key of the first module to name it, which only a serial build knows."""
+    outer = None
+    for folder in sorted(folders, key=lambda f: f.parts):  # a folder comes right before what it holds
+        if outer is not None and folder.is_relative_to(outer):
+            return True
+        outer = folder
+    return False
 
 
 def _module_weight(source: _ModuleSource) -> int:
@@ -760,20 +762,19 @@ class CourseReader:
         A module's build depends on what pass 1 found and, through the assets, media files and
         cached Markdown it uses, on what earlier modules used: each module journals those, and
         they are taken in course order, the first module to use a thing keeping it, as in a
-        serial read.  An asset named with another key than an earlier module gave it (a module
-        folder inside another one) needs the serial read's order: then all is built here again."""
+        serial read.  A module folder inside another makes an asset's key depend on which
+        module names it first: such a course is built here, in order."""
         from .. import workers
 
         weights = [_module_weight(m) for m in modules]
         if self.process_count() < 2 or len(modules) < 2 or sum(weights) < PARALLEL_MIN_BUILD_CHARACTERS \
-                or not workers.can_fork():
+                or not workers.can_fork() or _nested([m.real for m in modules]):
             return [self.build_module(m) for m in modules]
         assets, checked = dict(self.files.assets), dict(self.files.checked)
+        # Each module's journal holds all it used, whatever this process knew already (a module
+        # built here again after the other process died finds its files known).
         built: list[_BuiltModule] = workers.map_in_two(self.build_recorded, modules, weights)
-        # This process built some of the modules itself: start again from what was known before.
         self.files.assets, self.files.checked = assets, checked
-        if not _same_asset_keys(assets, built):
-            return [self.build_module(m) for m in modules]
         for one in built:
             self.diagnostics += one.diagnostics
             for kind, key, value in one.journal:
