@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from course_tree import write_tree
 
 from ilead_shell.errors import CourseError
 from ilead_shell.reader import load_course
@@ -78,13 +79,7 @@ def write_course(root: Path, broken: bool) -> None:
         files[f"{folder}/02-quiz.md"] = (f"---\ntitle: Quiz {number}\ntype: quiz\noutcomes: [M{number}.1]\n---\n"
                                          f"### Question {number}\n\nWhich is right?\n\n- [x] This one\n"
                                          f"- [ ] That one\n")
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_tree(root, files)
 
 
 def read(root: Path, **options):
@@ -191,10 +186,7 @@ def test_a_module_folder_inside_another_gives_its_files_the_keys_one_process_giv
         "modules/a/b/module.md": "---\ntitle: B\n---\nModule *b*.\n",
         "modules/a/b/01-page.md": "---\ntitle: Q\n---\n![x](x.png) " + "*b* " * 500 + "\n",
     }
-    for relative, text in files.items():
-        (root / relative).parent.mkdir(parents=True, exist_ok=True)
-        (root / relative).write_text(text, encoding="utf-8")
-    (root / "modules/a/b/x.png").write_bytes(PNG)
+    write_tree(root, {**files, "modules/a/b/x.png": PNG})
     alone = read(root, processes=1)
     assert alone[0] is not None and alone[0].count('"key":"modules/a/b/x.png"') == 1
     in_two()
