@@ -123,6 +123,45 @@ def test_sigterm_and_sighup_remove_every_temporary_file_and_write_nothing(slow_s
     assert _processes_mentioning(str(slow_site["out"])) == []  # no worker left behind
 
 
+def test_a_signal_taken_while_held_interrupts_once_the_held_code_is_done():
+    """A signal must not land inside pydantic-core building a validator: it came out as a
+    SchemaError (a traceback, exit 1) or not at all (the build went on until the stalling
+    target ended), when the checks were imported beside the bundles."""
+    from typing import Literal
+
+    import pydantic
+
+    done = []
+    with pytest.raises(staging.BuildInterrupted) as stop:
+        with staging.interrupt_on_signals():
+            with staging.signals_held():
+                os.kill(os.getpid(), signal.SIGTERM)
+
+                class Late(pydantic.BaseModel):  # built whole, the signal waiting
+                    strict: Literal["no", "yes"] = "no"
+                done.append(Late)
+            done.append("after the held code")  # not reached: the signal is taken first
+    assert stop.value.args == (signal.SIGTERM,)
+    assert len(done) == 1 and done[0]().strict == "no"
+
+
+def test_the_checks_are_imported_with_signals_held(monkeypatch):
+    import contextlib
+
+    from ilead_shell.reader import read_course
+
+    held = []
+
+    @contextlib.contextmanager
+    def recording():
+        held.append("held")
+        yield
+
+    monkeypatch.setattr(pipeline, "signals_held", recording)
+    pipeline.check_course(read_course(HANDMADE), [], False)
+    assert held == ["held"]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_after_kill_9_the_next_build_removes_what_the_dead_build_left(slow_site, jobs):
     process = _start(slow_site, jobs)

@@ -28,7 +28,7 @@ from .offerings import links_leaving_offering, select_offering
 from .reader import load_course
 from .registry import Registry
 from .source_files import source_lines
-from .staging import FILE_MODE, Staging, interrupt_on_signals
+from .staging import FILE_MODE, Staging, interrupt_on_signals, signals_held
 from .workers import WorkerFailed, available_cpus, batch_collections, can_fork, descriptor, run_forked
 
 
@@ -83,8 +83,9 @@ def check_course(course: Course, warnings: list[Diagnostic], strict: bool = Fals
     """Every check's findings on a course read without errors (``warnings`` are the reader's);
     raises CourseError for errors, and with ``strict`` for any warning that is not advisory."""
     # Imported here, by the process that runs the checks: beside the bundles, that is not the
-    # one that builds them.
-    from .checks import run_checks
+    # one that builds them.  Their model classes are built with signals held (see signals_held).
+    with signals_held():
+        from .checks import run_checks
 
     findings = warnings + run_checks(course) + unknown_exporter_keys(course, registry or Registry())
     # Judged for every offering, as outcome coverage is, so that `check --strict` (the CI

@@ -91,6 +91,25 @@ def interrupt_on_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGHUP until the block ends, then take them as usual.
+
+    For code that builds pydantic model classes (importing the checks beside the bundles): a
+    signal taken while pydantic-core builds a validator comes out of it as a SchemaError, or not
+    at all, instead of :class:`BuildInterrupted`, and the build went on or died with a traceback.
+    """
+    held = {getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # a held signal is taken here
+
+
 class Staging:
     """The temporary files of one build in one output folder.
 
