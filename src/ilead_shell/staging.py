@@ -60,6 +60,10 @@ class BuildInterrupted(BaseException):
         return signal.Signals(self.signum).name
 
 
+#: The signals a build turns into :class:`BuildInterrupted` (and that :func:`signals_held` holds).
+INTERRUPTING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 @contextlib.contextmanager
 def interrupt_on_signals() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into :class:`BuildInterrupted` for the duration.
@@ -78,12 +82,7 @@ def interrupt_on_signals() -> Iterator[None]:
             fired.append(signum)
             raise BuildInterrupted(signum)
 
-    names = ("SIGTERM", "SIGHUP")
-    previous = {}
-    for name in names:
-        number = getattr(signal, name, None)
-        if number is not None:
-            previous[number] = signal.signal(number, interrupt)
+    previous = {number: signal.signal(number, interrupt) for number in INTERRUPTING}
     try:
         yield
     finally:
@@ -99,11 +98,10 @@ def signals_held() -> Iterator[None]:
     signal taken while pydantic-core builds a validator comes out of it as a SchemaError, or not
     at all, instead of :class:`BuildInterrupted`, and the build went on or died with a traceback.
     """
-    held = {getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)}
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTING)
     try:
         yield
     finally:
