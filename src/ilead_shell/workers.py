@@ -149,6 +149,9 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
         # (then the first is the one being sent).
         taken: dict[Any, list[int]] = {conn: [] for conn in children}
         sending: set[Any] = set()
+
+        def at_fault(conn: Any, started: list[int]) -> int:
+            return started[0] if conn in sending else started[-1]
         while taken:
             for conn in wait(list(taken)):
                 try:
@@ -156,9 +159,8 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                 except (EOFError, OSError):
                     started = taken.pop(conn)
                     if started:
-                        raise WorkerFailed(started[0] if conn in sending else started[-1],
-                                           f"its worker process ended unexpectedly ({_reap(children.pop(conn))})"
-                                           ) from None
+                        raise WorkerFailed(at_fault(conn, started), "its worker process ended unexpectedly "
+                                                                    f"({_reap(children.pop(conn))})") from None
                     continue
                 if kind == "took":
                     taken[conn].append(index)
@@ -168,8 +170,7 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                     results[index] = value
                     taken[conn].remove(index)
                 else:
-                    started = taken[conn] or [0]
-                    raise WorkerFailed(index if index >= 0 else started[0] if conn in sending else started[-1], value)
+                    raise WorkerFailed(index if index >= 0 else at_fault(conn, taken[conn] or [0]), value)
         finished = True
         return results
     finally:
