@@ -104,6 +104,54 @@ def test_an_answer_that_cannot_be_sent_is_reported_for_its_own_job(tmp_path, ans
     assert failure.value.index == int(bad.read_text())
 
 
+def test_a_worker_that_fails_before_taking_a_job_loses_nothing(monkeypatch, forking):
+    """This process ran every job: a build must not fail, nor blame its first job (the checks)."""
+    parent = os.getpid()
+
+    def broken_set_up(close_fds) -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("set-up failed")
+    monkeypatch.setattr(workers, "_become_worker", broken_set_up)
+    assert workers.run_forked(lambda index: index * 10, 4, 2) == [0, 10, 20, 30]
+
+
+def test_after_a_failed_answer_the_jobs_never_started_are_none(forking):
+    def job(index: int) -> str:
+        if index == 0:
+            return "failed"
+        time.sleep(0.05)
+        return "done"
+
+    results = workers.run_forked(job, 6, 2, failed=lambda answer: answer == "failed")
+    assert results[0] == "failed" and None in results and set(results[1:]) <= {"done", None}
+
+
+@pytest.mark.parametrize("failed", [None, lambda answer: answer == "failed"], ids=["no test", "none failed"])
+def test_a_job_a_worker_took_and_died_before_reporting_is_not_silently_lost(tmp_path, monkeypatch, failed,
+                                                                            forking):
+    """Killed between reading a job from the pipe and saying it took it: the job has no answer,
+    and an unanswered job must not pass for one never started after a failure."""
+    parent = os.getpid()
+    took = tmp_path / "took"
+    real_work = workers._work
+
+    def work(todo: int, function, *rest) -> None:
+        if os.getpid() != parent:
+            raw = os.read(todo, 4)
+            took.write_text(str(int.from_bytes(raw, "little")))
+            os._exit(1)
+        real_work(todo, function, *rest)
+    monkeypatch.setattr(workers, "_work", work)
+
+    def job(index: int) -> int:
+        wait_for(took)  # the worker takes its job while this process runs its first
+        return index
+
+    with pytest.raises(workers.WorkerFailed) as failure:
+        workers.run_forked(job, 4, 2, failed=failed)
+    assert failure.value.index == int(took.read_text())
+
+
 def test_answers_come_back_by_job_number_from_either_process(forking):
     def job(index: int) -> tuple[int, str]:
         time.sleep(0.005)

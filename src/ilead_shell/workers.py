@@ -140,8 +140,11 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
             theirs.close()
             children[mine] = pid
 
+        answered: set[int] = set()
+
         def keep(index: int, answer: Any) -> None:
             results[index] = answer
+            answered.add(index)
 
         _work(todo_read, function, on_dispatch, failed, keep, lambda index: None)
         # Jobs each worker started and has not answered yet, in the order it started them: the
@@ -168,9 +171,18 @@ def run_forked(function: Callable[[int], Any], count: int, workers: int, *,
                     sending.add(conn)
                 elif kind == "done":
                     results[index] = value
+                    answered.add(index)
                     taken[conn].remove(index)
+                elif index < 0 and not taken[conn]:
+                    # It failed in its own set-up, before it took a job: this process ran them all.
+                    taken.pop(conn)
                 else:
-                    raise WorkerFailed(index if index >= 0 else at_fault(conn, taken[conn] or [0]), value)
+                    raise WorkerFailed(index if index >= 0 else at_fault(conn, taken[conn]), value)
+        # A worker killed between taking a job from the pipe and saying so leaves that job unanswered.
+        # Jobs are left undone on purpose only after a failed answer.
+        unanswered = [index for index in order if index not in answered]
+        if unanswered and not (failed is not None and any(failed(results[index]) for index in answered)):
+            raise WorkerFailed(unanswered[0], "its worker process ended before it said it had taken the job")
         finished = True
         return results
     finally:
