@@ -62,6 +62,24 @@ def test_output_onto_a_full_disk_is_one_error_line_and_exit_1(command, buffered)
     assert done.stderr.count("cannot write") == 1
 
 
+@pytest.mark.parametrize("output", [[], ["--format", "json"]], ids=["text", "json"])
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+def test_a_build_whose_summary_cannot_be_written_says_its_bundles_were(output, buffered, tmp_path):
+    # Exit 1, yet the bundles are in place: a script or a person reading only the status would
+    # build again or give up; the one error line says the build itself succeeded.
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    if not buffered:
+        env["PYTHONUNBUFFERED"] = "1"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "ilead_shell", "build", str(HANDMADE), "-t", "cc,canvas",
+                               "--out", str(tmp_path), *output], stdout=full, stderr=subprocess.PIPE,
+                              text=True, timeout=120, env=env)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["ODL-201-canvas-mooc.imscc", "ODL-201-cc-mooc.imscc"]
+    assert done.stderr.splitlines()[-1] == ("error: cannot write standard output: No space left on device; "
+                                            f"the build itself succeeded: 2 bundles written to {tmp_path}")
+
+
 def test_a_file_a_command_writes_onto_a_full_disk_is_named(tmp_path, exits, capsys):
     # `new` and `import` write their files themselves: the file is named, not "standard output".
     import errno

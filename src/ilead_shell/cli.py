@@ -17,6 +17,10 @@ from .counting import counted, counts_text
 # commands that use them, so that --version, --help and `targets` start in a few
 # hundredths of a second.
 
+# What the command had done when its output could not be written (a full disk under standard
+# output): said with that error, so that exit 1 is not taken for a failed build.
+_done_before_output: list[str] = []
+
 # No default: the nearest folder at or above the current one with a course.yml, else
 # ./course_source (ilead_shell.discovery), decided when the command runs.
 SOURCE = click.argument("source", type=click.Path(path_type=Path), required=False)
@@ -130,6 +134,9 @@ def build(source: Path | None, target: str, out: Path, offering: str | None, str
         _emit_json("build", source, _failure_diagnostics(exc), exit_code=exc.exit_code,
                    checks_waiting=list(getattr(exc, "waiting_checks", ())),
                    out=str(out), bundles=[])
+    count = len(results)
+    _done_before_output.append(f"the build itself succeeded: {count} bundle{'s' if count != 1 else ''} "
+                               f"written to {out}")
     if as_json:
         from .json_output import bundle_record
         every = list(findings) + [w for r in results for w in r.warnings]
@@ -466,7 +473,8 @@ def _flushed(code: int, output_lost: bool = False) -> int:
 def _say_cannot_write(what, exc: OSError) -> None:
     if sys.stderr is not None and not sys.stderr.closed:
         with contextlib.suppress(OSError):
-            sys.stderr.write(f"error: cannot write {what}: {exc.strerror or exc}\n")
+            done = "".join(f"; {what_was_done}" for what_was_done in _done_before_output)
+            sys.stderr.write(f"error: cannot write {what}: {exc.strerror or exc}{done}\n")
             sys.stderr.flush()
 
 
