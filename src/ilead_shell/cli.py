@@ -18,7 +18,8 @@ from .counting import counted, counts_text
 # hundredths of a second.
 
 # What the command had done when its output could not be written (a full disk under standard
-# output): said with that error, so that exit 1 is not taken for a failed build.
+# output): said with that error, so that exit 1 is not taken for a failed build.  Set by the
+# command, emptied by run() before it.
 _done_before_output: list[str] = []
 
 # No default: the nearest folder at or above the current one with a course.yml, else
@@ -135,8 +136,8 @@ def build(source: Path | None, target: str, out: Path, offering: str | None, str
                    checks_waiting=list(getattr(exc, "waiting_checks", ())),
                    out=str(out), bundles=[])
     count = len(results)
-    _done_before_output.append(f"the build itself succeeded: {count} bundle{'s' if count != 1 else ''} "
-                               f"written to {out}")
+    _done_before_output[:] = [f"the build itself succeeded: {count} bundle{'s' if count != 1 else ''} "
+                              f"written to {out}"]
     if as_json:
         from .json_output import bundle_record
         every = list(findings) + [w for r in results for w in r.warnings]
@@ -425,6 +426,7 @@ def run() -> None:
     import threading
 
     output_lost = False
+    _done_before_output.clear()  # this process's command only (tests run several in one process)
     try:
         main.main(prog_name="ilead-shell")  # click's standalone mode: it always raises SystemExit
         code: object = 0
